@@ -1,0 +1,1 @@
+"""Deliberative events: recruitment, invitations, RSVPs, access needs, attendance."""

@@ -1,0 +1,1 @@
+"""Public 'You said, we did' pages: outcomes, actions and their status."""

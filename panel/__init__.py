@@ -1,0 +1,153 @@
+"""Civic Panel: the host package. ``create_app`` wires configuration, extensions and blueprints."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from panel.config import PROJECT_ROOT, Config, DevelopmentConfig, TestConfig
+
+__version__ = "0.1.0"
+
+CONFIGS: dict[str, type[Config]] = {
+    "production": Config,
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+}
+
+# Feature packages, each exposing ``bp``; imported only here (features depend on panel).
+FEATURE_BLUEPRINTS = ("quota", "surveys", "events", "outcomes")
+
+
+def create_app(config: type[Config] | Mapping[str, Any] | None = None, **overrides: Any) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    register_config(app, config, overrides)
+    register_extensions(app)
+    register_templates(app)
+    register_blueprints(app)
+    register_security(app)
+    register_errors(app)
+    register_cli(app)
+    register_mail(app)
+    return app
+
+
+def register_config(app: Flask, config: Any, overrides: Mapping[str, Any]) -> None:
+    if config is None or isinstance(config, Mapping):
+        env = os.environ.get("CIVIC_PANEL_ENV", "production")
+        app.config.from_object(CONFIGS.get(env, Config))
+        app.config.update(config or {})
+    else:
+        app.config.from_object(config)
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
+            "(or CIVIC_PANEL_ENV=development for a local demo)."
+        )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(app.instance_path, exist_ok=True)
+
+
+def register_extensions(app: Flask) -> None:
+    from panel.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _enable_sqlite_foreign_keys(app)
+
+
+def _enable_sqlite_foreign_keys(app: Flask) -> None:
+    from sqlalchemy import event
+
+    from panel.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def register_templates(app: Flask) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from panel import templating
+
+    app.jinja_loader = ChoiceLoader([  # type: ignore[assignment]
+        app.jinja_loader,  # type: ignore[list-item]
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    WTFormsHelpers(app)
+    templating.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from panel import auth, routes
+
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(auth.bp)
+    for name in FEATURE_BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(f"{name}.routes").bp)
+
+
+def register_security(app: Flask) -> None:
+    from panel import security
+
+    security.init_app(app)
+
+
+def register_errors(app: Flask) -> None:
+    from panel import errors
+
+    errors.init_app(app)
+
+
+def register_cli(app: Flask) -> None:
+    from panel import cli
+
+    cli.init_app(app)
+
+
+def register_mail(app: Flask) -> None:
+    """Development only: deliver due outbox messages after each response has been sent."""
+    if not app.config["MAIL_SEND_AFTER_REQUEST"]:
+        return
+    from flask import Response
+
+    from panel import mail
+
+    @app.after_request
+    def _send_outbox_later(response: Response) -> Response:
+        def send() -> None:
+            with app.app_context():
+                mail.send_pending()
+
+        response.call_on_close(send)
+        return response

@@ -1,0 +1,76 @@
+"""Command-line commands: ``flask mail ...``, ``flask users ...``, ``flask demo ...``.
+
+They call the same services as the web pages.
+"""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from panel import mail, services
+from panel.extensions import db
+from panel.models import Message, Role
+
+mail_cli = AppGroup("mail", help="The outbox.")
+users_cli = AppGroup("users", help="Staff accounts.")
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+@mail_cli.command("send-pending")
+def send_pending() -> None:
+    """Deliver every due message in the outbox (run every minute from a scheduler)."""
+    report = mail.send_pending()
+    click.echo(
+        f"sent {len(report.sent)}, will retry {len(report.retrying)}, failed {len(report.failed)}"
+    )
+
+
+@mail_cli.command("status")
+def status() -> None:
+    """How many messages are in each state."""
+    rows = db.session.execute(
+        select(Message.status, func.count()).group_by(Message.status).order_by(Message.status)
+    ).all()
+    for state, count in rows:
+        click.echo(f"{state.value:8} {count}")
+    if not rows:
+        click.echo("The outbox is empty.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--name", default="")
+@click.password_option()
+def create_user(email: str, role: str, name: str, password: str) -> None:
+    """Create a staff (or resident) account."""
+    try:
+        user = services.create_user(email, password, Role(role), name)
+    except services.DomainError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {user.role.value} {user.email}")
+
+
+@demo_cli.command("seed")
+@click.option("--seed", default=2021, show_default=True, help="Random seed: same seed, same data.")
+@click.option("--residents", default=5000, show_default=True)
+@click.option("--if-empty", is_flag=True, help="Do nothing (but print sign-ins) if there are users.")
+def seed(seed: int, residents: int, if_empty: bool) -> None:
+    """Build the demo council: wards, profile questions, Census 2021 targets, staff, residents."""
+    from panel import demo
+
+    if if_empty and not demo.database_is_empty():
+        click.echo("The database already has data; nothing seeded.")
+    else:
+        summary = demo.seed_demo(seed=seed, residents=residents)
+        click.echo(summary.describe())
+    click.echo(demo.describe_sign_ins())
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(mail_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

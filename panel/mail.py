@@ -1,0 +1,185 @@
+"""The outbox. A message is a database row first; ``send_pending`` delivers due rows over SMTP.
+
+Guarantees: a message is claimed atomically (pending -> sending) before it is handed to SMTP, so two
+senders never both send it; a failed attempt goes back to pending with exponential backoff and
+becomes failed after MAIL_MAX_ATTEMPTS; nothing is deleted. Without SMTP_HOST (development) each
+message is written to the log once and marked ``logged`` instead of being lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+from typing import Protocol
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from panel.extensions import db
+from panel.models import Message, MessageStatus, utcnow
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(hours=2)
+
+
+def queue_message(to: str, subject: str, body_text: str, body_html: str | None = None) -> Message:
+    """Add a message to the outbox in the caller's transaction (the caller commits)."""
+    domain = current_app.config["MAIL_FROM"].rpartition("@")[2].rstrip(">") or "localhost"
+    message = Message(
+        to_address=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        message_id=make_msgid(domain=domain),
+    )
+    db.session.add(message)
+    return message
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min ... capped at two hours."""
+    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+
+
+class Transport(Protocol):
+    def send(self, email: EmailMessage) -> None: ...
+    def close(self) -> None: ...
+
+
+class SMTPTransport:
+    """One SMTP connection, opened on first use and reused for a batch."""
+
+    def __init__(self, config: dict) -> None:
+        self.config = config
+        self._smtp: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        c = self.config
+        if c["SMTP_SSL"]:
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                c["SMTP_HOST"], c["SMTP_PORT"], timeout=c["SMTP_TIMEOUT"],
+                context=ssl.create_default_context(),
+            )
+        else:
+            smtp = smtplib.SMTP(c["SMTP_HOST"], c["SMTP_PORT"], timeout=c["SMTP_TIMEOUT"])
+            if c["SMTP_STARTTLS"]:
+                smtp.starttls(context=ssl.create_default_context())
+        if c["SMTP_USERNAME"]:
+            smtp.login(c["SMTP_USERNAME"], c["SMTP_PASSWORD"])
+        return smtp
+
+    def send(self, email: EmailMessage) -> None:
+        if self._smtp is None:
+            self._smtp = self._connect()
+        self._smtp.send_message(email)
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except smtplib.SMTPException:
+                pass
+            except OSError:
+                pass
+            self._smtp = None
+
+
+class LogTransport:
+    """Development without SMTP: write the whole message to the log."""
+
+    def send(self, email: EmailMessage) -> None:
+        log.warning("SMTP_HOST is not set; message logged, not sent:\n%s", email.as_string())
+
+    def close(self) -> None:
+        return None
+
+
+@dataclass
+class SendReport:
+    sent: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def build_email(message: Message, sender: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email["Message-ID"] = message.message_id
+    email.set_content(message.body_text)
+    if message.body_html:
+        email.add_alternative(message.body_html, subtype="html")
+    return email
+
+
+def _claim(message_id: int) -> bool:
+    """Atomically move one message from pending to sending; False if another sender has it."""
+    result = db.session.execute(
+        update(Message)
+        .where(Message.id == message_id, Message.status == MessageStatus.PENDING)
+        .values(status=MessageStatus.SENDING)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def send_pending(now: datetime | None = None, limit: int = 200) -> SendReport:
+    """Deliver every due pending message (oldest first). Safe to run from several processes."""
+    now = now or utcnow()
+    config = current_app.config
+    logged = not config["SMTP_HOST"]
+    transport: Transport = LogTransport() if logged else SMTPTransport(config)
+    report = SendReport()
+    due = db.session.scalars(
+        select(Message.id)
+        .where(Message.status == MessageStatus.PENDING, Message.next_attempt_at <= now)
+        .order_by(Message.next_attempt_at, Message.id)
+        .limit(limit)
+    ).all()
+    try:
+        for message_id in due:
+            if not _claim(message_id):
+                continue
+            message = db.session.get(Message, message_id)
+            assert message is not None
+            try:
+                transport.send(build_email(message, config["MAIL_FROM"]))
+            except (OSError, smtplib.SMTPException) as exc:
+                _record_failure(message, exc, now, config["MAIL_MAX_ATTEMPTS"], report)
+                transport.close()
+                if isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException):
+                    break  # the server is unreachable: leave the rest for the next run
+                continue
+            message.status = MessageStatus.LOGGED if logged else MessageStatus.SENT
+            message.attempts += 1
+            message.sent_at = utcnow()
+            message.last_error = ""
+            db.session.commit()
+            report.sent.append(message.id)
+    finally:
+        transport.close()
+    return report
+
+
+def _record_failure(
+    message: Message, exc: Exception, now: datetime, max_attempts: int, report: SendReport
+) -> None:
+    message.attempts += 1
+    message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if message.attempts >= max_attempts:
+        message.status = MessageStatus.FAILED
+        report.failed.append(message.id)
+    else:
+        message.status = MessageStatus.PENDING
+        message.next_attempt_at = now + backoff(message.attempts)
+        report.retrying.append(message.id)
+    db.session.commit()
+    log.warning("Message %s not delivered (attempt %s): %s", message.id, message.attempts, exc)

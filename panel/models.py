@@ -1,0 +1,265 @@
+"""The panel's persistent state: typed SQLAlchemy 2 models. No commits, no Flask imports here."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from panel.extensions import db
+
+
+def utcnow() -> datetime:
+    """Naive UTC: stored and compared the same way on SQLite and PostgreSQL."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    """Store enums by value, as portable VARCHAR + CHECK (no native PostgreSQL enum types)."""
+    return Enum(
+        cls,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+        name=cls.__name__.lower(),
+    )
+
+
+class Role(enum.StrEnum):
+    RESIDENT = "resident"
+    OFFICER = "officer"
+    ORGANISER = "organiser"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {"resident": "Resident", "officer": "Engagement officer",
+                "organiser": "Event organiser", "admin": "Administrator"}[self.value]
+
+
+STAFF_ROLES = frozenset({Role.OFFICER, Role.ORGANISER, Role.ADMIN})
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.RESIDENT)
+    display_name: Mapped[str] = mapped_column(String(120), default="")
+    verified_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_sign_in_at: Mapped[datetime | None]
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+
+    resident: Mapped[Resident | None] = relationship(back_populates="user")
+
+    @staticmethod
+    def normalise_email(email: str) -> str:
+        return email.strip().lower()
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot sign in
+        return self.is_active_account
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    def has_role(self, *roles: Role) -> bool:
+        """Admins may do everything staff may do; otherwise the role must be listed."""
+        if self.role == Role.ADMIN and any(r in STAFF_ROLES for r in roles):
+            return True
+        return self.role in roles
+
+
+class ResidentStatus(enum.StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    WITHDRAWN = "withdrawn"
+
+
+class Resident(db.Model):
+    __tablename__ = "residents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    first_name: Mapped[str] = mapped_column(String(80), default="")
+    last_name: Mapped[str] = mapped_column(String(80), default="")
+    address_line: Mapped[str] = mapped_column(String(200), default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    household_key: Mapped[str] = mapped_column(String(64), default="", index=True)
+    year_of_birth: Mapped[int | None]
+    status: Mapped[ResidentStatus] = mapped_column(
+        _enum(ResidentStatus), default=ResidentStatus.ACTIVE, index=True
+    )
+    paused_until: Mapped[datetime | None]
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    source: Mapped[str] = mapped_column(String(40), default="web")
+
+    user: Mapped[User] = relationship(back_populates="resident")
+    answers: Mapped[list[ProfileAnswer]] = relationship(
+        back_populates="resident", cascade="all, delete-orphan"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Dimension(db.Model):
+    """A profile question or derived attribute (age band, ward) that quotas and targets use."""
+
+    __tablename__ = "dimensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    label: Mapped[str] = mapped_column(String(80))
+    question: Mapped[str] = mapped_column(String(300), default="")
+    hint: Mapped[str] = mapped_column(String(300), default="")
+    why: Mapped[str] = mapped_column(String(500), default="")
+    # "question": asked on the profile; "derived": computed (age band from year of birth,
+    # ward from the postcode or chosen on joining).
+    source: Mapped[str] = mapped_column(String(20), default="question")
+    special_category: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+    retired_at: Mapped[datetime | None]
+
+    categories: Mapped[list[Category]] = relationship(
+        back_populates="dimension", order_by="Category.position", cascade="all, delete-orphan"
+    )
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+    __table_args__ = (UniqueConstraint("dimension_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dimension_id: Mapped[int] = mapped_column(ForeignKey("dimensions.id"))
+    key: Mapped[str] = mapped_column(String(60))
+    label: Mapped[str] = mapped_column(String(200))
+    group_label: Mapped[str] = mapped_column(String(120), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    prefer_not_to_say: Mapped[bool] = mapped_column(default=False)
+    retired_at: Mapped[datetime | None]
+
+    dimension: Mapped[Dimension] = relationship(back_populates="categories")
+
+
+class ProfileAnswer(db.Model):
+    __tablename__ = "profile_answers"
+    __table_args__ = (
+        UniqueConstraint("resident_id", "dimension_id"),
+        Index("ix_profile_answers_dimension_category", "dimension_id", "category_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"))
+    dimension_id: Mapped[int] = mapped_column(ForeignKey("dimensions.id"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    resident: Mapped[Resident] = relationship(back_populates="answers")
+    dimension: Mapped[Dimension] = relationship()
+    category: Mapped[Category] = relationship()
+
+
+class TargetSet(db.Model):
+    """Population targets (e.g. Census 2021) that the panel and samples are compared with."""
+
+    __tablename__ = "target_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160), unique=True)
+    source: Mapped[str] = mapped_column(Text, default="")
+    is_default: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    targets: Mapped[list[Target]] = relationship(
+        back_populates="target_set", cascade="all, delete-orphan"
+    )
+
+
+class Target(db.Model):
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("target_set_id", "category_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_set_id: Mapped[int] = mapped_column(ForeignKey("target_sets.id", ondelete="CASCADE"))
+    dimension_id: Mapped[int] = mapped_column(ForeignKey("dimensions.id"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    share: Mapped[float]
+    count: Mapped[int | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    target_set: Mapped[TargetSet] = relationship(back_populates="targets")
+    dimension: Mapped[Dimension] = relationship()
+    category: Mapped[Category] = relationship()
+
+
+class Setting(db.Model):
+    """Small key/value settings an admin can change (e.g. the contact cap)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class MessageStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    LOGGED = "logged"
+    FAILED = "failed"
+
+
+class Message(db.Model):
+    """An outgoing email. A row first; the outbox sender delivers it (see panel.mail)."""
+
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    status: Mapped[MessageStatus] = mapped_column(
+        _enum(MessageStatus), default=MessageStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class AuditEvent(db.Model):
+    """Who did or saw what. Never holds personal data beyond the actor and the object's id."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    object_type: Mapped[str] = mapped_column(String(40), default="")
+    object_id: Mapped[int | None]
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,99 @@
+"""Use cases of the host package. Each takes an explicit actor where one acts, commits once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from panel import audit
+from panel.extensions import db
+from panel.models import (
+    Message, MessageStatus, Resident, ResidentStatus, Role, TargetSet, User, utcnow,
+)
+
+# Compared against when the email is unknown, so both paths cost one hash check (no timing leak).
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken; the message is plain English for the user."""
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == User.normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None. Records the sign-in."""
+    user = find_user_by_email(email)
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not user.check_password(password) or not user.is_active:
+        return None
+    user.last_sign_in_at = utcnow()
+    if user.is_staff:
+        audit.record(user, "signed_in", "user", user.id)
+    db.session.commit()
+    return user
+
+
+def create_user(email: str, password: str | None, role: Role, display_name: str = "") -> User:
+    email = User.normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise DomainError(f"An account with the email address {email} already exists")
+    user = User(email=email, role=role, display_name=display_name, verified_at=utcnow())
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+@dataclass(frozen=True)
+class PanelOverview:
+    members: int
+    active: int
+    paused: int
+    withdrawn: int
+    joined_last_30_days: int
+    default_target_set: str | None
+    pending_messages: int
+    failed_messages: int
+
+
+def panel_overview() -> PanelOverview:
+    """The figures an officer sees first on the dashboard."""
+    by_status = dict(
+        db.session.execute(
+            select(Resident.status, func.count()).group_by(Resident.status)
+        ).tuples().all()
+    )
+    month_ago = utcnow() - timedelta(days=30)
+    joined = db.session.scalar(
+        select(func.count()).select_from(Resident).where(Resident.joined_at >= month_ago)
+    ) or 0
+    messages = dict(
+        db.session.execute(
+            select(Message.status, func.count()).group_by(Message.status)
+        ).tuples().all()
+    )
+    target_set = db.session.scalar(select(TargetSet.name).where(TargetSet.is_default))
+    return PanelOverview(
+        members=sum(by_status.values()),
+        active=by_status.get(ResidentStatus.ACTIVE, 0),
+        paused=by_status.get(ResidentStatus.PAUSED, 0),
+        withdrawn=by_status.get(ResidentStatus.WITHDRAWN, 0),
+        joined_last_30_days=joined,
+        default_target_set=target_set,
+        pending_messages=messages.get(MessageStatus.PENDING, 0),
+        failed_messages=messages.get(MessageStatus.FAILED, 0),
+    )
+

@@ -1,0 +1,69 @@
+"""What every template can use: branding, navigation by role, htmx configuration."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from panel.models import Role
+
+# htmx 2 under a strict CSP: no eval, no script tags, no injected indicator style; 422 (invalid
+# form) is swapped like a success so the re-rendered form with its errors replaces the old one;
+# the back button restores history as a full page load.
+HTMX_CONFIG = {
+    "includeIndicatorStyles": False,
+    "allowEval": False,
+    "allowScriptTags": False,
+    "selfRequestsOnly": True,
+    "historyCacheSize": 0,
+    "refreshOnHistoryMiss": True,
+    "responseHandling": [
+        {"code": "204", "swap": False},
+        {"code": "[23]..", "swap": True},
+        {"code": "422", "swap": True},
+        {"code": "[45]..", "swap": False, "error": True},
+    ],
+}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    endpoint: str
+    roles: frozenset[Role] | None = None  # None: every signed-in user
+
+    def visible_to(self, user: Any) -> bool:
+        return self.roles is None or user.has_role(*self.roles)
+
+
+NAVIGATION = (
+    NavItem("Dashboard", "panel.dashboard"),
+)
+
+
+def navigation_for(user: Any) -> list[dict[str, Any]]:
+    if not user.is_authenticated:
+        return []
+    items = []
+    for item in NAVIGATION:
+        if item.visible_to(user):
+            href = url_for(item.endpoint)
+            items.append({"text": item.text, "href": href, "active": request.path == href})
+    return items
+
+
+def init_app(app: Flask) -> None:
+    htmx_config = json.dumps(HTMX_CONFIG, separators=(",", ":"))
+
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        return {
+            "council_name": app.config["COUNCIL_NAME"],
+            "service_name": app.config["SERVICE_NAME"],
+            "htmx_config": htmx_config,
+            "navigation": navigation_for(current_user),
+        }

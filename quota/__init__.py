@@ -1,0 +1,1 @@
+"""Representativeness and quota sampling (survey samples and fair panels)."""

@@ -1,0 +1,1 @@
+"""Surveys: building, inviting, answering and weighted results."""
