@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from panel.extensions import db
@@ -64,6 +64,10 @@ class User(UserMixin, db.Model):
     @staticmethod
     def normalise_email(email: str) -> str:
         return email.strip().lower()
+
+    @validates("email")
+    def _normalise(self, _key: str, email: str) -> str:
+        return self.normalise_email(email)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

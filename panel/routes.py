@@ -1,15 +1,18 @@
-"""Public pages and the signed-in dashboard."""
+"""Public pages, the signed-in dashboard, and the first staff pages."""
 
 from __future__ import annotations
 
+from itertools import groupby
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from panel import services
+from panel import mail, services
+from panel.auth import role_required
 from panel.extensions import db
+from panel.models import Role
 
 bp = Blueprint("panel", __name__)
 
@@ -25,6 +28,34 @@ def dashboard() -> str:
     if current_user.is_staff:
         return render_template("panel/dashboard.html", overview=services.panel_overview())
     return render_template("panel/resident_home.html", resident=current_user.resident)
+
+
+@bp.get("/targets")
+@role_required(Role.OFFICER)
+def list_targets() -> str:
+    sets = []
+    for target_set in services.target_sets():
+        ordered = sorted(target_set.targets,
+                         key=lambda t: (t.dimension.position, t.category.position))
+        by_dimension = [(dimension, list(targets)) for dimension, targets
+                        in groupby(ordered, key=lambda t: t.dimension)]
+        sets.append((target_set, by_dimension))
+    return render_template("panel/targets.html", target_sets=sets)
+
+
+@bp.get("/outbox")
+@role_required(Role.ADMIN)
+def list_messages() -> str:
+    return render_template("panel/outbox.html", messages=services.recent_messages(current_user))
+
+
+@bp.post("/outbox/send")
+@role_required(Role.ADMIN)
+def send_messages() -> Any:
+    report = mail.send_pending()
+    flash(f"Sent {len(report.sent)}; {len(report.retrying)} will be retried; "
+          f"{len(report.failed)} could not be delivered.", "success")
+    return redirect(url_for("panel.list_messages"))
 
 
 @bp.get("/privacy")

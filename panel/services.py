@@ -74,7 +74,7 @@ def panel_overview() -> PanelOverview:
     by_status = dict(
         db.session.execute(
             select(Resident.status, func.count()).group_by(Resident.status)
-        ).tuples().all()
+        ).all()
     )
     month_ago = utcnow() - timedelta(days=30)
     joined = db.session.scalar(
@@ -83,7 +83,7 @@ def panel_overview() -> PanelOverview:
     messages = dict(
         db.session.execute(
             select(Message.status, func.count()).group_by(Message.status)
-        ).tuples().all()
+        ).all()
     )
     target_set = db.session.scalar(select(TargetSet.name).where(TargetSet.is_default))
     return PanelOverview(
@@ -97,3 +97,19 @@ def panel_overview() -> PanelOverview:
         failed_messages=messages.get(MessageStatus.FAILED, 0),
     )
 
+
+
+def recent_messages(actor: User, limit: int = 100) -> list[Message]:
+    """The newest outbox messages, for an admin. Viewing recipients is audited."""
+    messages = list(db.session.scalars(
+        select(Message).order_by(Message.created_at.desc(), Message.id.desc()).limit(limit)
+    ))
+    audit.record(actor, "viewed_outbox", "message", None, shown=len(messages))
+    db.session.commit()
+    return messages
+
+
+def target_sets() -> list[TargetSet]:
+    return list(db.session.scalars(
+        select(TargetSet).order_by(TargetSet.is_default.desc(), TargetSet.name)
+    ))

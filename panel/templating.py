@@ -42,6 +42,8 @@ class NavItem:
 
 NAVIGATION = (
     NavItem("Dashboard", "panel.dashboard"),
+    NavItem("Population targets", "panel.list_targets", frozenset({Role.OFFICER})),
+    NavItem("Outbox", "panel.list_messages", frozenset({Role.ADMIN})),
 )
 
 

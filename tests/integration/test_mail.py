@@ -1,0 +1,150 @@
+"""The outbox delivers over real SMTP (aiosmtpd on 127.0.0.1), once, and survives SMTP outages."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from datetime import timedelta
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from panel import mail
+from panel.extensions import db
+from panel.models import Message, MessageStatus, utcnow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+class SMTPServer:
+    """A real SMTP server on 127.0.0.1 that can be stopped and started again on its port."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.inbox = Inbox()
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp_server():
+    server = SMTPServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_app(app, smtp_server):
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port, SMTP_TIMEOUT=5)
+    return app
+
+
+def test_message_arrives_once(smtp_app, smtp_server):
+    smtp_server.start()
+    queued = mail.queue_message("resident@example.org", "Welcome to the panel",
+                                "Thank you for joining.", "<p>Thank you for joining.</p>")
+    db.session.commit()
+    first = mail.send_pending()
+    second = mail.send_pending()
+    assert first.sent == [queued.id] and second.sent == []
+    assert len(smtp_server.inbox.messages) == 1
+    received = smtp_server.inbox.messages[0]
+    assert received["To"] == "resident@example.org"
+    assert received["Subject"] == "Welcome to the panel"
+    assert received["Message-ID"] == queued.message_id
+    assert "Thank you for joining." in received.get_body(("plain",)).get_content()
+    message = db.session.get(Message, queued.id)
+    assert message.status == MessageStatus.SENT and message.sent_at is not None
+
+
+def test_smtp_down_keeps_message_pending_then_delivers(smtp_app, smtp_server):
+    queued = mail.queue_message("resident@example.org", "Your invitation", "Come along.")
+    db.session.commit()
+    report = mail.send_pending()  # nothing listens on the port yet
+    assert report.retrying == [queued.id] and report.sent == []
+    message = db.session.get(Message, queued.id)
+    assert message.status == MessageStatus.PENDING
+    assert message.attempts == 1 and message.last_error
+    assert message.next_attempt_at > utcnow()
+
+    smtp_server.start()
+    assert mail.send_pending().sent == []  # not due yet: backoff is respected
+    later = message.next_attempt_at + timedelta(seconds=1)
+    assert mail.send_pending(now=later).sent == [queued.id]
+    assert len(smtp_server.inbox.messages) == 1
+    db.session.refresh(message)
+    assert message.status == MessageStatus.SENT and message.attempts == 2
+
+
+def test_gives_up_after_max_attempts(smtp_app):
+    smtp_app.config["MAIL_MAX_ATTEMPTS"] = 2
+    queued = mail.queue_message("resident@example.org", "Hello", "Hi")
+    db.session.commit()
+    mail.send_pending()
+    report = mail.send_pending(now=utcnow() + timedelta(hours=3))
+    assert report.failed == [queued.id]
+    assert db.session.get(Message, queued.id).status == MessageStatus.FAILED
+
+
+def test_a_claimed_message_is_never_sent_by_another_sender(smtp_app, smtp_server):
+    smtp_server.start()
+    queued = mail.queue_message("resident@example.org", "Hello", "Hi")
+    db.session.commit()
+    queued.status = MessageStatus.SENDING  # another sender has claimed it
+    db.session.commit()
+    assert mail.send_pending().sent == []
+    assert smtp_server.inbox.messages == []
+
+
+def test_without_smtp_messages_are_logged_not_lost(app, caplog):
+    queued = mail.queue_message("resident@example.org", "Verify your email", "Your link: x")
+    db.session.commit()
+    with caplog.at_level(logging.WARNING, logger="panel.mail"):
+        report = mail.send_pending()
+    assert report.sent == [queued.id]
+    assert "Verify your email" in caplog.text and "resident@example.org" in caplog.text
+    assert db.session.get(Message, queued.id).status == MessageStatus.LOGGED
+
+
+def test_backoff_grows_and_is_capped():
+    assert mail.backoff(1) == timedelta(seconds=30)
+    assert mail.backoff(2) == timedelta(seconds=60)
+    assert mail.backoff(3) == timedelta(seconds=120)
+    assert mail.backoff(30) == timedelta(hours=2)
+
+
+def test_admin_can_send_due_mail_from_the_outbox_page(smtp_app, smtp_server, login):
+    smtp_server.start()
+    mail.queue_message("resident@example.org", "Hello", "Hi")
+    db.session.commit()
+    client = login(__import__("panel.models", fromlist=["Role"]).Role.ADMIN)
+    from tests.conftest import csrf_token_from
+
+    token = csrf_token_from(client, "/outbox")
+    page = client.post("/outbox/send", data={"csrf_token": token}, follow_redirects=True)
+    assert "Sent 1;" in page.get_data(as_text=True)
+    assert len(smtp_server.inbox.messages) == 1
+    assert db.session.scalar(select(Message.status)) == MessageStatus.SENT
