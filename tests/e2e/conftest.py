@@ -1,0 +1,134 @@
+"""Browser tests: Playwright drives Debian's chromium against a live server on 127.0.0.1.
+
+axe-core (bundled by axe-playwright-python) checks every page a test visits.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from panel import create_app
+from panel.config import TestConfig
+from panel.extensions import db
+from panel.models import Role, User
+from tests.conftest import PASSWORD, migrate_to_head
+
+CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
+                 if shutil.which(p)), None)
+
+pytestmark = pytest.mark.e2e
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if CHROMIUM:
+        return
+    if os.environ.get("CI") == "true":
+        raise pytest.UsageError("CI=true but chromium is missing: apt-get install -y chromium")
+    skip = pytest.mark.skip(reason="chromium is not installed (apt-get install -y chromium)")
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"],
+    }
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+@dataclass
+class LiveServer:
+    app: Flask
+    url: str
+
+    def create_user(self, role: Role, email: str, password: str = PASSWORD) -> User:
+        with self.app.app_context():
+            user = User(email=email, role=role, display_name=role.label)
+            user.set_password(password)
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.sqlite'}"
+    migrate_to_head(url)
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, SIGN_IN_RATE_LIMIT="1000 per minute")
+    server = make_server("127.0.0.1", 0, app, threaded=True,
+                         request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: LiveServer) -> str:
+    return live_server.url
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "locale": "en-GB"}
+
+
+_AXE = Axe()
+
+
+def assert_accessible(page) -> None:  # noqa: ANN001 (playwright Page)
+    """axe-core finds no violations on the page as it is now."""
+    results = _AXE.run(page)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def watch_console(page) -> list[str]:  # noqa: ANN001
+    """Collect console errors (e.g. a script blocked by our CSP) for the test to assert on.
+
+    Chromium also logs every 4xx page load as an error; an invalid form's 422 is expected.
+    """
+    errors: list[str] = []
+    expected = "the server responded with a status of 4"
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" and expected not in message.text else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def tab_to(page, name: str, limit: int = 40) -> None:  # noqa: ANN001
+    """Press Tab until the focused element's accessible text is ``name``."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => (document.activeElement.innerText || document.activeElement.value || "
+            "document.activeElement.getAttribute('aria-label') || '').trim()"
+        )
+        if focused == name:
+            return
+    raise AssertionError(f"could not reach {name!r} with the Tab key")
