@@ -8,7 +8,15 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session,
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user

@@ -57,7 +57,8 @@ def create_user(email: str, role: str, name: str, password: str) -> None:
 @demo_cli.command("seed")
 @click.option("--seed", default=2021, show_default=True, help="Random seed: same seed, same data.")
 @click.option("--residents", default=5000, show_default=True)
-@click.option("--if-empty", is_flag=True, help="Do nothing (but print sign-ins) if there are users.")
+@click.option("--if-empty", is_flag=True,
+              help="Skip seeding (still print sign-ins) if there are users.")
 def seed(seed: int, residents: int, if_empty: bool) -> None:
     """Build the demo council: wards, profile questions, Census 2021 targets, staff, residents."""
     from panel import demo

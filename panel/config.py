@@ -17,7 +17,7 @@ def _bool(name: str, default: bool) -> bool:
 
 
 def database_url() -> str:
-    """DATABASE_URL, accepting the common ``postgres://`` spelling; SQLite under instance/ if unset."""
+    """DATABASE_URL (``postgres://`` accepted); a SQLite file under instance/ if unset."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
         return f"sqlite:///{INSTANCE_DIR / 'civic_panel.sqlite'}"
@@ -79,7 +79,7 @@ class DevelopmentConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret-key"
+    SECRET_KEY = "test-secret-key"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False

@@ -11,7 +11,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from panel import audit
 from panel.extensions import db
 from panel.models import (
-    Message, MessageStatus, Resident, ResidentStatus, Role, TargetSet, User, utcnow,
+    Message,
+    MessageStatus,
+    Resident,
+    ResidentStatus,
+    Role,
+    TargetSet,
+    User,
+    utcnow,
 )
 
 # Compared against when the email is unknown, so both paths cost one hash check (no timing leak).

@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from panel import mail
 from panel.extensions import db
-from panel.models import Message, MessageStatus, utcnow
+from panel.models import Message, MessageStatus, Role, utcnow
+from tests.conftest import csrf_token_from
 
 
 def free_port() -> int:
@@ -140,11 +141,28 @@ def test_admin_can_send_due_mail_from_the_outbox_page(smtp_app, smtp_server, log
     smtp_server.start()
     mail.queue_message("resident@example.org", "Hello", "Hi")
     db.session.commit()
-    client = login(__import__("panel.models", fromlist=["Role"]).Role.ADMIN)
-    from tests.conftest import csrf_token_from
-
+    client = login(Role.ADMIN)
     token = csrf_token_from(client, "/outbox")
     page = client.post("/outbox/send", data={"csrf_token": token}, follow_redirects=True)
     assert "Sent 1;" in page.get_data(as_text=True)
     assert len(smtp_server.inbox.messages) == 1
     assert db.session.scalar(select(Message.status)) == MessageStatus.SENT
+
+
+def test_development_server_delivers_after_the_response(app, smtp_server):
+    """The in-process sender: due mail goes out once the response has been sent."""
+    from panel import create_app
+    from panel.config import TestConfig
+
+    smtp_server.start()
+    dev_app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                         MAIL_SEND_AFTER_REQUEST=True, SMTP_HOST="127.0.0.1",
+                         SMTP_PORT=smtp_server.port)
+    mail.queue_message("resident@example.org", "Hello", "Hi")
+    db.session.commit()
+    response = dev_app.test_client().get("/")
+    assert smtp_server.inbox.messages == []  # not while the request is being answered
+    response.close()
+    assert len(smtp_server.inbox.messages) == 1
+    with dev_app.app_context():
+        db.engine.dispose()
