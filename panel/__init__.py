@@ -139,12 +139,15 @@ def register_mail(app: Flask) -> None:
     """Development only: deliver due outbox messages after each response has been sent."""
     if not app.config["MAIL_SEND_AFTER_REQUEST"]:
         return
-    from flask import Response
+    from flask import Response, request
 
     from panel import mail
 
     @app.after_request
     def _send_outbox_later(response: Response) -> Response:
+        if request.endpoint == "static":
+            return response
+
         def send() -> None:
             with app.app_context():
                 mail.send_pending()

@@ -6,7 +6,7 @@ They call the same services as the web pages.
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
@@ -63,10 +63,17 @@ def seed(seed: int, residents: int, if_empty: bool) -> None:
     """Build the demo council: wards, profile questions, Census 2021 targets, staff, residents."""
     from panel import demo
 
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException(
+            "Demo data has published passwords: seed it only with CIVIC_PANEL_ENV=development."
+        )
     if if_empty and not demo.database_is_empty():
         click.echo("The database already has data; nothing seeded.")
     else:
-        summary = demo.seed_demo(seed=seed, residents=residents)
+        try:
+            summary = demo.seed_demo(seed=seed, residents=residents)
+        except services.DomainError as error:
+            raise click.ClickException(str(error)) from error
         click.echo(summary.describe())
     click.echo(demo.describe_sign_ins())
 

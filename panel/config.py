@@ -28,6 +28,7 @@ def database_url() -> str:
 
 
 class Config:
+    ENV_NAME = "production"
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SQLALCHEMY_DATABASE_URI = database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -71,6 +72,7 @@ class Config:
 
 
 class DevelopmentConfig(Config):
+    ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -78,6 +80,7 @@ class DevelopmentConfig(Config):
 
 
 class TestConfig(Config):
+    ENV_NAME = "test"
     TESTING = True
     SECRET_KEY = "test-secret-key"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = "sqlite://"

@@ -1,0 +1,266 @@
+"""The demo council behind ``flask demo seed``: Burnley's wards, the default profile questions,
+Census 2021 targets, staff sign-ins and a seeded, realistically biased panel of residents.
+
+Same seed, same data (dates are relative to the day of seeding). Residents are written with
+bulk inserts, so 5,000 take seconds. Demo passwords come from the seed, which is stored in the
+``demo_seed`` setting: this is for demonstrations only, never for a live site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from sqlalchemy import func, insert, select
+from werkzeug.security import generate_password_hash
+
+from panel import audit
+from panel.demo_people import Person, generate_people
+from panel.extensions import db
+from panel.households import household_key
+from panel.models import (
+    Category,
+    Dimension,
+    ProfileAnswer,
+    Resident,
+    ResidentStatus,
+    Role,
+    Setting,
+    Target,
+    TargetSet,
+    User,
+    utcnow,
+)
+from panel.reference_data import (
+    DEFAULT_TARGET_SET_NAME,
+    DEFAULT_TARGET_SET_SOURCE,
+    PREFER_NOT_TO_SAY,
+    CategorySpec,
+    DimensionSpec,
+    TargetRow,
+    Ward,
+    load_burnley_wards,
+    load_default_dimensions,
+    load_default_targets,
+    load_json,
+)
+from panel.services import DomainError
+
+SEED_SETTING = "demo_seed"
+EMAIL_DOMAIN = "burnley.example"
+STAFF = (  # (email local part and password prefix, role, display name)
+    ("officer", Role.OFFICER, "Sam Whittaker"),
+    ("organiser", Role.ORGANISER, "Aisha Hussain"),
+    ("admin", Role.ADMIN, "Chris Ashworth"),
+)
+DEMO_RESIDENT = "resident"
+PASSWORD_WORDS = (
+    "amber", "anchor", "aspen", "badger", "beacon", "birch", "bramble", "brook", "canal",
+    "cedar", "clover", "cobble", "comet", "copper", "crane", "dale", "delta", "ember", "fern",
+    "finch", "flint", "forge", "glade", "granite", "harbour", "hazel", "heather", "heron",
+    "hollow", "island", "ivy", "juniper", "kestrel", "lantern", "larch", "linnet", "maple",
+    "marble", "meadow", "moor", "nettle", "oak", "orchard", "otter", "pebble", "pennine",
+    "plover", "quarry", "raven", "river", "rowan", "saffron", "slate", "sparrow", "spindle",
+    "thistle", "timber", "umber", "valley", "weaver", "willow", "wren", "yarrow", "zephyr",
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    seed: int
+    dimensions: int
+    categories: int
+    wards: int
+    targets: int
+    residents: int
+    households: int
+    staff: int
+    seconds: float
+
+    def describe(self) -> str:
+        return "\n".join([
+            f"Seeded the demo council (seed {self.seed}) in {self.seconds:.1f} s:",
+            f"  {self.dimensions} profile dimensions with {self.categories} categories",
+            f"  {self.wards} wards",
+            f"  {self.targets} targets in '{DEFAULT_TARGET_SET_NAME}'",
+            f"  {self.residents:,} residents in {self.households:,} households",
+            f"  {self.staff} staff accounts",
+        ])
+
+
+def database_is_empty() -> bool:
+    """True when there are no users (the demo is only ever seeded into an empty database)."""
+    return db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def demo_password(seed: int, account: str) -> str:
+    """``officer-word-word-word-word``: reproducible from the seed, different per account."""
+    salt = int.from_bytes(hashlib.sha256(account.encode()).digest()[:4], "big")
+    rng = np.random.default_rng([seed, salt])
+    words = rng.choice(len(PASSWORD_WORDS), size=4, replace=False)
+    return "-".join([account, *(PASSWORD_WORDS[i] for i in words)])
+
+
+def demo_email(account: str) -> str:
+    return f"{account}@{EMAIL_DOMAIN}"
+
+
+def describe_sign_ins() -> str:
+    """The demo accounts' sign-ins, as printable lines (from the seed the demo was made with)."""
+    setting = db.session.get(Setting, SEED_SETTING)
+    if setting is None:
+        return "No demo accounts exist in this database (they are made by `flask demo seed`)."
+    seed = int(setting.value)
+    lines = [f"Demo sign-ins (seed {seed}; for demonstrations only):"]
+    accounts = [(name, role) for name, role, _ in STAFF] + [(DEMO_RESIDENT, Role.RESIDENT)]
+    for name, role in accounts:
+        lines.append(f"  {role.label:<20} {demo_email(name):<27} {demo_password(seed, name)}")
+    return "\n".join(lines)
+
+
+def seed_demo(seed: int = 2021, residents: int = 5000) -> DemoSummary:
+    """Build the demo council in the current app's (empty) database, and commit."""
+    started = time.perf_counter()
+    if seed < 0 or residents < 1:
+        raise DomainError("The seed must be 0 or more and there must be at least 1 resident")
+    if not database_is_empty():
+        raise DomainError("The database already has users, so no demo data was added. "
+                          "Seed the demo into an empty database.")
+    wards = load_burnley_wards()
+    specs = [*load_default_dimensions(), ward_dimension(wards)]
+    ids = install_dimensions(specs)
+    targets = load_default_targets()
+    install_target_set(DEFAULT_TARGET_SET_NAME, DEFAULT_TARGET_SET_SOURCE, targets, ids)
+    now = utcnow()
+    for name, role, display_name in STAFF:
+        _add_user(demo_email(name), role, display_name, demo_password(seed, name), now)
+    people = generate_people(
+        np.random.default_rng(seed), residents, wards, _ethnic_detail(specs, targets),
+        load_json("demo_names.json"), load_json("demo_places.json"))
+    _insert_residents(people, ids, seed, now.replace(hour=0, minute=0, second=0, microsecond=0))
+    db.session.add(Setting(key=SEED_SETTING, value=seed))
+    audit.record(None, "demo_seeded", "setting", None, seed=seed, residents=residents)
+    db.session.commit()
+    return DemoSummary(
+        seed=seed, dimensions=len(specs), categories=sum(len(s.categories) for s in specs),
+        wards=len(wards), targets=len(targets), residents=len(people),
+        households=len({p.household for p in people}), staff=len(STAFF),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def ward_dimension(wards: list[Ward]) -> DimensionSpec:
+    """The council's wards as a derived dimension (category key = ONS ward code)."""
+    return DimensionSpec(
+        key="ward", label="Ward", question="Which ward do you live in?",
+        hint="We work this out from your postcode.",
+        why="So we can hear from every part of the borough, not just some neighbourhoods.",
+        source="derived", special_category=False,
+        categories=(*(CategorySpec(w.code, w.name) for w in wards),
+                    CategorySpec(PREFER_NOT_TO_SAY, "Prefer not to say", prefer_not_to_say=True)),
+    )
+
+
+DimensionIds = dict[str, tuple[int, dict[str, int]]]  # key -> (id, category key -> id)
+
+
+def install_dimensions(specs: list[DimensionSpec]) -> DimensionIds:
+    """Add the dimensions and categories that are not there yet (matched by key); no commit."""
+    existing = {d.key: d for d in db.session.scalars(select(Dimension))}
+    for position, spec in enumerate(specs):
+        dimension = existing.get(spec.key)
+        if dimension is None:
+            dimension = Dimension(
+                key=spec.key, label=spec.label, question=spec.question, hint=spec.hint,
+                why=spec.why, source=spec.source, special_category=spec.special_category,
+                position=position)
+            db.session.add(dimension)
+            existing[spec.key] = dimension
+        have = {c.key for c in dimension.categories}
+        for number, category in enumerate(spec.categories):
+            if category.key not in have:
+                dimension.categories.append(Category(
+                    key=category.key, label=category.label, group_label=category.group_label,
+                    prefer_not_to_say=category.prefer_not_to_say, position=number))
+    db.session.flush()
+    return {s.key: (existing[s.key].id, {c.key: c.id for c in existing[s.key].categories})
+            for s in specs}
+
+
+def install_target_set(name: str, source: str, rows: list[TargetRow], ids: DimensionIds,
+                       is_default: bool = True) -> TargetSet:
+    """A target set from parsed rows; unknown dimensions or categories are refused. No commit."""
+    if db.session.scalar(select(TargetSet.id).where(TargetSet.name == name)) is not None:
+        raise DomainError(f"There is already a target set called {name}")
+    target_set = TargetSet(name=name, source=source, is_default=is_default)
+    for row in rows:
+        if row.dimension not in ids or row.category not in ids[row.dimension][1]:
+            raise DomainError(f"{row.dimension} {row.category} is not a profile category")
+        dimension_id, categories = ids[row.dimension]
+        target_set.targets.append(Target(
+            dimension_id=dimension_id, category_id=categories[row.category], share=row.share,
+            count=row.count, note=row.note))
+    db.session.add(target_set)
+    db.session.flush()
+    return target_set
+
+
+def _ethnic_detail(specs: list[DimensionSpec], targets: list[TargetRow]
+                   ) -> dict[str, list[tuple[str, float]]]:
+    """Ethnic group (white, mixed, ...) -> its detailed categories with their Census shares."""
+    shares = {t.category: t.share for t in targets if t.dimension == "ethnic_group"}
+    spec = next(s for s in specs if s.key == "ethnic_group")
+    detail: dict[str, list[tuple[str, float]]] = {}
+    for category in spec.categories:
+        if not category.prefer_not_to_say:
+            detail.setdefault(category.key.split("_")[0], []).append(
+                (category.key, shares[category.key]))
+    return detail
+
+
+def _add_user(email: str, role: Role, name: str, password: str, now: datetime) -> User:
+    user = User(email=email, role=role, display_name=name, verified_at=now, created_at=now)
+    user.set_password(password)
+    db.session.add(user)
+    return user
+
+
+def _insert_residents(people: list[Person], ids: DimensionIds, seed: int, today: datetime
+                      ) -> None:
+    """Bulk insert users, residents and answers; the first complete profile is the demo
+    resident, who gets the demo email and a password.
+
+    Plain executemany, then the new ids are looked up (by email, then by user): the database
+    is empty of residents, and RETURNING over many batches is much slower in SQLAlchemy.
+    """
+    demo = next((i for i, p in enumerate(people)
+                 if p.has_full_profile and p.status == "active" and p.verified), 0)
+    joined = [today - timedelta(minutes=p.joined_minutes_ago) for p in people]
+    emails = [demo_email(DEMO_RESIDENT) if i == demo else p.email for i, p in enumerate(people)]
+    db.session.execute(insert(User), [{
+        "email": emails[i], "role": Role.RESIDENT,
+        "password_hash": generate_password_hash(demo_password(seed, DEMO_RESIDENT))
+        if i == demo else None,
+        "display_name": f"{p.first_name} {p.last_name}",
+        "verified_at": joined[i] + timedelta(minutes=7) if p.verified else None,
+        "created_at": joined[i], "is_active_account": True,
+    } for i, p in enumerate(people)])
+    user_ids = dict(db.session.execute(
+        select(User.email, User.id).where(User.role == Role.RESIDENT)).all())
+    db.session.execute(insert(Resident), [{
+        "user_id": user_ids[emails[i]], "first_name": p.first_name, "last_name": p.last_name,
+        "address_line": p.address_line, "postcode": p.postcode,
+        "household_key": household_key(p.address_line, p.postcode),
+        "year_of_birth": p.year_of_birth, "status": ResidentStatus(p.status),
+        "paused_until": today + timedelta(days=p.paused_days) if p.status == "paused" else None,
+        "joined_at": joined[i], "source": p.source,
+    } for i, p in enumerate(people)])
+    resident_ids = dict(db.session.execute(select(Resident.user_id, Resident.id)).all())
+    db.session.execute(insert(ProfileAnswer), [
+        {"resident_id": resident_ids[user_ids[emails[i]]], "dimension_id": ids[key][0],
+         "category_id": ids[key][1][category], "answered_at": joined[i]}
+        for i, p in enumerate(people) for key, category in p.answers.items()
+    ])
