@@ -109,10 +109,11 @@ def register_templates(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from panel import auth, routes
+    from panel import account, auth, routes
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
     for name in FEATURE_BLUEPRINTS:
         app.register_blueprint(importlib.import_module(f"{name}.routes").bp)
 

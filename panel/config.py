@@ -37,6 +37,10 @@ class Config:
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Burnley Borough Council")
     SERVICE_NAME = os.environ.get("SERVICE_NAME", "Civic Panel")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Consents record the privacy notice version the resident saw; change it with the notice.
+    PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11")
+    # An emailed verification link works this long; unverified sign-ups are then removed.
+    VERIFY_EMAIL_MAX_AGE = 60 * 60 * 24 * 7
 
     # Cookies: HttpOnly and SameSite always; Secure unless explicitly serving plain HTTP.
     SESSION_COOKIE_HTTPONLY = True

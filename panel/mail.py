@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
-from typing import Protocol
+from typing import Any, Protocol
+from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, render_template
 from sqlalchemy import select, update
 
 from panel.extensions import db
@@ -41,6 +42,23 @@ def queue_message(to: str, subject: str, body_text: str, body_html: str | None =
     )
     db.session.add(message)
     return message
+
+
+def queue_templated(to: str, template: str, **context: Any) -> Message:
+    """Queue ``templates/email/<template>.txt``: its first line is ``Subject: ...``."""
+    text = render_template(f"email/{template}.txt", **context)
+    first, _, body = text.partition("\n")
+    if not first.startswith("Subject: "):
+        raise ValueError(f"email/{template}.txt must start with a 'Subject: ' line")
+    return queue_message(to, first.removeprefix("Subject: ").strip(), body.lstrip("\n"))
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """A link for an email, on PUBLIC_BASE_URL (works outside a request, e.g. from the CLI)."""
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, url_scheme=base.scheme or "https",
+                                       script_name=base.path or "/")
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -113,15 +113,63 @@ class Resident(db.Model):
     paused_until: Mapped[datetime | None]
     joined_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     source: Mapped[str] = mapped_column(String(40), default="web")
+    # Contact preferences
+    contact_by_email: Mapped[bool] = mapped_column(default=True)
+    contact_by_post: Mapped[bool] = mapped_column(default=False)
+    contact_by_phone: Mapped[bool] = mapped_column(default=False)
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    interested_in_events: Mapped[bool] = mapped_column(default=True)
 
     user: Mapped[User] = relationship(back_populates="resident")
     answers: Mapped[list[ProfileAnswer]] = relationship(
         back_populates="resident", cascade="all, delete-orphan"
     )
+    consents: Mapped[list[Consent]] = relationship(
+        back_populates="resident", cascade="all, delete-orphan",
+        order_by="(Consent.recorded_at, Consent.id)",
+    )
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def has_consent(self, kind: ConsentKind) -> bool:
+        """The latest decision of this kind was a yes."""
+        decisions = [c for c in self.consents if c.kind == kind]
+        return bool(decisions) and decisions[-1].granted
+
+
+class ConsentKind(enum.StrEnum):
+    MEMBERSHIP = "membership"
+    SPECIAL_CATEGORY = "special_category"
+
+
+class Consent(db.Model):
+    """One consent decision as the resident made it: what, when, under which privacy notice."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(
+        ForeignKey("residents.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ConsentKind] = mapped_column(_enum(ConsentKind))
+    granted: Mapped[bool]
+    wording: Mapped[str] = mapped_column(Text)
+    privacy_notice_version: Mapped[str] = mapped_column(String(20))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    resident: Mapped[Resident] = relationship(back_populates="consents")
+
+
+class PostcodeWard(db.Model):
+    """Postcode → ward lookup (imported by an admin), used to derive a joiner's ward."""
+
+    __tablename__ = "postcode_wards"
+
+    postcode: Mapped[str] = mapped_column(String(10), primary_key=True)  # upper case, no space
+    ward_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+
+    ward: Mapped[Category] = relationship()
 
 
 class Dimension(db.Model):

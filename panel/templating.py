@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, has_request_context, request, url_for
 from flask_login import current_user
 
 from panel.models import Role
@@ -67,5 +67,5 @@ def init_app(app: Flask) -> None:
             "council_name": app.config["COUNCIL_NAME"],
             "service_name": app.config["SERVICE_NAME"],
             "htmx_config": htmx_config,
-            "navigation": navigation_for(current_user),
+            "navigation": navigation_for(current_user) if has_request_context() else [],
         }

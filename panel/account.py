@@ -1,0 +1,309 @@
+"""Residents: joining the panel, verifying their email, and managing their own account.
+
+Every account page acts on the signed-in resident's own record only (no ids in URLs).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from panel import data_export, membership, profiles
+from panel.auth import role_required
+from panel.extensions import db
+from panel.forms import (
+    ConfirmForm,
+    ContactPreferencesForm,
+    JoinForm,
+    PauseForm,
+    SpecialConsentForm,
+    profile_form,
+)
+from panel.htmx import is_fragment_request, render_page
+from panel.membership import FieldError, JoinDetails
+from panel.models import Category, ConsentKind, Dimension, Resident, Role
+from panel.services import DomainError
+
+bp = Blueprint("account", __name__)
+
+
+def _resident() -> Resident:
+    resident = current_user.resident
+    if resident is None:  # a staff account has no panel membership
+        abort(404)
+    return resident
+
+
+def _version() -> str:
+    return current_app.config["PRIVACY_NOTICE_VERSION"]
+
+
+def _ward_choices() -> list:
+    from wtforms.fields.choices import SelectChoice
+
+    wards = db.session.scalars(
+        select(Category).join(Dimension).where(Dimension.key == "ward",
+                                               Category.prefer_not_to_say.is_(False),
+                                               Category.retired_at.is_(None))
+        .order_by(Category.label))
+    return [SelectChoice("", "Choose your ward"), *(SelectChoice(w.key, w.label) for w in wards)]
+
+
+# --- joining -------------------------------------------------------------------------------
+
+@bp.route("/join", methods=["GET", "POST"])
+def join() -> Any:
+    if current_user.is_authenticated:
+        return redirect(url_for("account.overview"))
+    form = JoinForm()
+    form.ward.choices = _ward_choices()
+    if form.validate_on_submit():
+        details = JoinDetails(
+            email=form.email.data, password=form.password.data,
+            first_name=form.first_name.data, last_name=form.last_name.data,
+            address_line=form.address_line.data, postcode=form.postcode.data,
+            ward_key=form.ward.data or None,
+            year_of_birth=int(form.year_of_birth.data) if form.year_of_birth.data else None,
+            special_category_consent=form.special_category_consent.data,
+            interested_in_events=form.interested_in_events.data)
+        try:
+            resident = membership.register_resident(details, privacy_notice_version=_version())
+        except FieldError as error:
+            getattr(form, error.field).errors.append(str(error))
+        else:
+            login_user(resident.user)
+            return redirect(url_for("account.check_email"))
+    return render_template("account/join.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/join/check-your-email")
+@role_required(Role.RESIDENT)
+def check_email() -> str:
+    return render_template("account/check_email.html")
+
+
+@bp.post("/join/resend")
+@role_required(Role.RESIDENT)
+def resend_email() -> Any:
+    membership.resend_verification(current_user)
+    flash("We have sent you a new link. It works for 7 days.", "success")
+    return redirect(url_for("account.check_email"))
+
+
+@bp.get("/verify-email/<token>")
+def verify_email(token: str) -> Any:
+    try:
+        user = membership.verify_email(token, current_app.config["VERIFY_EMAIL_MAX_AGE"])
+    except DomainError as error:
+        return render_template("account/link_problem.html", message=str(error)), 400
+    flash("Your email address is confirmed. Welcome to the panel.", "success")
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(url_for("account.edit_profile"))
+    return redirect(url_for("auth.sign_in", next=url_for("account.edit_profile")))
+
+
+# --- my panel account ----------------------------------------------------------------------
+
+@bp.get("/account")
+@role_required(Role.RESIDENT)
+def overview() -> str:
+    resident = _resident()
+    return render_template(
+        "account/overview.html", resident=resident,
+        questions=profiles.profile_questions(resident),
+        special_consent=resident.has_consent(ConsentKind.SPECIAL_CATEGORY))
+
+
+@bp.route("/account/profile", methods=["GET", "POST"])
+@role_required(Role.RESIDENT)
+def edit_profile() -> Any:
+    resident = _resident()
+    questions = profiles.profile_questions(resident)
+    consent = resident.has_consent(ConsentKind.SPECIAL_CATEGORY)
+    shown = [q for q in questions if consent or not q.dimension.special_category]
+    form = profile_form(shown)
+    if request.method == "GET":
+        _fill(form, shown, resident)
+    elif form.validate_on_submit():
+        for question in shown:
+            _save(resident, question, form)
+        flash("Your answers have been saved.", "success")
+        return redirect(url_for("account.overview"))
+    return render_template("account/profile.html", form=form, questions=shown,
+                           hidden=[q for q in questions if q not in shown],
+                           consent=consent), 422 if form.errors else 200
+
+
+@bp.route("/account/profile/<key>", methods=["GET", "POST"])
+@role_required(Role.RESIDENT)
+def edit_answer(key: str) -> Any:
+    """One question: a page of its own, or (htmx) edited in place on the account page."""
+    resident = _resident()
+    question = next((q for q in profiles.profile_questions(resident) if q.key == key), None)
+    if question is None or not profiles.may_store(resident, question.dimension):
+        abort(404)
+    form = profile_form([question])
+    if request.method == "GET":
+        _fill(form, [question], resident)
+    elif form.validate_on_submit():
+        _save(resident, question, form)
+        if is_fragment_request():
+            updated = next(q for q in profiles.profile_questions(resident) if q.key == key)
+            row = render_page("account/overview.html", block="profile_row", question=updated,
+                              resident=resident, special_consent=True)
+            return row, {"HX-Retarget": f"#profile-{key}", "HX-Reswap": "outerHTML"}
+        flash(f"Your answer to '{question.dimension.label}' has been saved.", "success")
+        return redirect(url_for("account.overview") + f"#profile-{key}")
+    status = 422 if form.errors else 200
+    return render_page("account/answer.html", block="answer_form", form=form,
+                       question=question), status
+
+
+def _fill(form: Any, questions: list[profiles.Question], resident: Resident) -> None:
+    for question in questions:
+        if question.key == "disability":
+            if question.answer == "not_disabled":
+                form.disability_condition.data = "no"
+            elif question.answer == "prefer_not_to_say":
+                form.disability_condition.data = "prefer_not_to_say"
+            elif question.answer == "disabled":
+                form.disability_condition.data = "yes"
+        else:
+            getattr(form, question.key).data = question.answer
+
+
+def _save(resident: Resident, question: profiles.Question, form: Any) -> None:
+    if question.key == "disability":
+        profiles.answer_question(resident, question.dimension, None,
+                                 condition=form.disability_condition.data,
+                                 reduced=form.disability_reduced.data)
+    else:
+        profiles.answer_question(resident, question.dimension,
+                                 getattr(form, question.key).data or None)
+
+
+@bp.route("/account/special-category-consent", methods=["GET", "POST"])
+@role_required(Role.RESIDENT)
+def special_consent() -> Any:
+    resident = _resident()
+    form = SpecialConsentForm()
+    if request.method == "GET":
+        form.granted.data = "yes" if resident.has_consent(ConsentKind.SPECIAL_CATEGORY) else None
+    elif form.validate_on_submit():
+        granted = form.granted.data == "yes"
+        profiles.set_special_category_consent(resident, granted, _version())
+        flash("Thank you: you can now answer every profile question." if granted else
+              "Your consent is withdrawn and those answers have been deleted.", "success")
+        return redirect(url_for("account.edit_profile" if granted else "account.overview"))
+    return render_template("account/special_consent.html", form=form), \
+        422 if form.errors else 200
+
+
+@bp.route("/account/contact", methods=["GET", "POST"])
+@role_required(Role.RESIDENT)
+def edit_contact() -> Any:
+    resident = _resident()
+    form = ContactPreferencesForm()
+    if request.method == "GET":
+        prefs = profiles.contact_preferences(resident)
+        form.by_email.data, form.by_post.data, form.by_phone.data = (
+            prefs.by_email, prefs.by_post, prefs.by_phone)
+        form.phone.data, form.interested_in_events.data = prefs.phone, prefs.interested_in_events
+    elif form.validate_on_submit():
+        profiles.update_contact_preferences(resident, profiles.ContactPreferences(
+            form.by_email.data, form.by_post.data, form.by_phone.data, form.phone.data or "",
+            form.interested_in_events.data))
+        if is_fragment_request():
+            rows = render_page("account/overview.html", block="contact_rows", resident=resident)
+            return rows, {"HX-Retarget": "#contact-preferences", "HX-Reswap": "outerHTML"}
+        flash("Your contact preferences have been saved.", "success")
+        return redirect(url_for("account.overview") + "#contact")
+    return render_page("account/contact.html", block="contact_form", form=form), \
+        422 if form.errors else 200
+
+
+@bp.route("/account/pause", methods=["GET", "POST"])
+@role_required(Role.RESIDENT)
+def pause() -> Any:
+    resident = _resident()
+    form = PauseForm()
+    if form.validate_on_submit():
+        try:
+            membership.pause(resident, form.until.data)
+        except FieldError as error:
+            form.until.errors = [*form.until.errors, str(error)]
+        else:
+            flash(f"Your membership is paused until {form.until.data:%-d %B %Y}.", "success")
+            return redirect(url_for("account.overview"))
+    return render_template("account/pause.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/account/resume")
+@role_required(Role.RESIDENT)
+def resume() -> Any:
+    resident = _resident()
+    if resident.status.value == "withdrawn":
+        membership.rejoin(resident, _version())
+    else:
+        membership.resume(resident)
+    flash("Welcome back: your membership is active again.", "success")
+    return redirect(url_for("account.overview"))
+
+
+@bp.route("/account/withdraw", methods=["GET", "POST"])
+@role_required(Role.RESIDENT)
+def withdraw() -> Any:
+    resident = _resident()
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        membership.withdraw(resident, _version())
+        flash("You have left the panel. We will not contact you again.", "success")
+        return redirect(url_for("account.overview"))
+    return render_template("account/withdraw.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/account/my-data.<fmt>")
+@role_required(Role.RESIDENT)
+def download_data(fmt: str) -> Any:
+    resident = _resident()
+    if fmt == "json":
+        response = current_app.json.response(data_export.export_data(resident))
+    elif fmt == "csv":
+        response = Response(data_export.export_csv(resident), mimetype="text/csv")
+    else:
+        abort(404)
+    response.headers["Content-Disposition"] = f'attachment; filename="my-panel-data.{fmt}"'
+    return response
+
+
+@bp.route("/account/erase", methods=["GET", "POST"])
+@login_required
+def erase() -> Any:
+    resident = _resident()
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        logout_user()
+        membership.erase_resident(user, resident)
+        session.clear()
+        return redirect(url_for("account.erased"))
+    return render_template("account/erase.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/account/erased")
+def erased() -> str:
+    return render_template("account/erased.html")
