@@ -125,6 +125,7 @@ def overview() -> str:
     return render_template(
         "account/overview.html", resident=resident,
         questions=profiles.profile_questions(resident),
+        derived=profiles.derived_answers(resident),
         special_consent=resident.has_consent(ConsentKind.SPECIAL_CATEGORY))
 
 

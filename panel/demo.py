@@ -24,6 +24,7 @@ from panel.households import household_key
 from panel.models import (
     Category,
     Dimension,
+    PostcodeWard,
     ProfileAnswer,
     Resident,
     ResidentStatus,
@@ -34,6 +35,7 @@ from panel.models import (
     User,
     utcnow,
 )
+from panel.profile import normalise_postcode
 from panel.reference_data import (
     DEFAULT_TARGET_SET_NAME,
     DEFAULT_TARGET_SET_SOURCE,
@@ -259,6 +261,12 @@ def _insert_residents(people: list[Person], ids: DimensionIds, seed: int, today:
         "joined_at": joined[i], "source": p.source,
     } for i, p in enumerate(people)])
     resident_ids = dict(db.session.execute(select(Resident.user_id, Resident.id)).all())
+    lookup: dict[str, int] = {}
+    for p in people:  # the postcode → ward lookup a joiner's ward is derived from
+        if "ward" in p.answers and p.answers["ward"] != PREFER_NOT_TO_SAY:
+            lookup.setdefault(normalise_postcode(p.postcode), ids["ward"][1][p.answers["ward"]])
+    db.session.execute(insert(PostcodeWard), [
+        {"postcode": code, "ward_id": ward_id} for code, ward_id in sorted(lookup.items())])
     db.session.execute(insert(ProfileAnswer), [
         {"resident_id": resident_ids[user_ids[emails[i]]], "dimension_id": ids[key][0],
          "category_id": ids[key][1][category], "answered_at": joined[i]}

@@ -35,6 +35,13 @@ def profile_questions(resident: Resident) -> list[Question]:
             if d.source == "question" or d.key == DISABILITY]
 
 
+def derived_answers(resident: Resident) -> list[tuple[str, str, str]]:
+    """Answers worked out rather than asked (age group, ward): (key, label, answer)."""
+    return [(a.dimension.key, a.dimension.label, a.category.label)
+            for a in sorted(resident.answers, key=lambda a: a.dimension.position)
+            if a.dimension.source == "derived" and a.dimension.key != DISABILITY]
+
+
 def may_store(resident: Resident, dimension: Dimension) -> bool:
     return not dimension.special_category or resident.has_consent(ConsentKind.SPECIAL_CATEGORY)
 

@@ -27,7 +27,9 @@ def home() -> str:
 def dashboard() -> str:
     if current_user.is_staff:
         return render_template("panel/dashboard.html", overview=services.panel_overview())
-    return render_template("panel/resident_home.html", resident=current_user.resident)
+    if current_user.resident is not None:
+        return redirect(url_for("account.overview"))
+    return render_template("panel/resident_home.html")
 
 
 @bp.get("/targets")

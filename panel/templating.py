@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, has_request_context, request, url_for
 from flask_login import current_user
 
-from panel.models import Role
+from panel.models import STAFF_ROLES, Role
 
 # htmx 2 under a strict CSP: no eval, no script tags, no injected indicator style; 422 (invalid
 # form) is swapped like a success so the re-rendered form with its errors replaces the old one;
@@ -41,7 +41,8 @@ class NavItem:
 
 
 NAVIGATION = (
-    NavItem("Dashboard", "panel.dashboard"),
+    NavItem("Dashboard", "panel.dashboard", frozenset(STAFF_ROLES)),
+    NavItem("Your account", "account.overview", frozenset({Role.RESIDENT})),
     NavItem("Population targets", "panel.list_targets", frozenset({Role.OFFICER})),
     NavItem("Outbox", "panel.list_messages", frozenset({Role.ADMIN})),
 )

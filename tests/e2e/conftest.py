@@ -14,13 +14,17 @@ from dataclasses import dataclass
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from panel import create_app
 from panel.config import TestConfig
+from panel.demo import install_dimensions, ward_dimension
 from panel.extensions import db
-from panel.models import Role, User
+from panel.models import Category, Dimension, PostcodeWard, Role, User
+from panel.reference_data import load_burnley_wards, load_default_dimensions
 from tests.conftest import PASSWORD, migrate_to_head
+from tests.smtp import SMTPServer
 
 CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
                  if shutil.which(p)), None)
@@ -59,6 +63,7 @@ class QuietHandler(WSGIRequestHandler):
 class LiveServer:
     app: Flask
     url: str
+    smtp: SMTPServer
 
     def create_user(self, role: Role, email: str, password: str = PASSWORD) -> User:
         with self.app.app_context():
@@ -73,18 +78,30 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app on 127.0.0.1 with a real SMTP server, the default profile questions and wards."""
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.sqlite'}"
     migrate_to_head(url)
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, SIGN_IN_RATE_LIMIT="1000 per minute")
+    smtp = SMTPServer()
+    smtp.start()
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, SIGN_IN_RATE_LIMIT="1000 per minute",
+                     SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, MAIL_SEND_AFTER_REQUEST=True)
+    with app.app_context():
+        install_dimensions([*load_default_dimensions(), ward_dimension(load_burnley_wards())])
+        trinity = db.session.scalar(select(Category).join(Dimension).where(
+            Dimension.key == "ward", Category.label == "Trinity (Burnley)"))
+        db.session.add(PostcodeWard(postcode="BB112DL", ward_id=trinity.id))
+        db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True,
                          request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
+        app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
+        yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}", smtp=smtp)
     finally:
         server.shutdown()
         thread.join(timeout=5)
+        smtp.stop()
         with app.app_context():
             db.engine.dispose()
 
