@@ -39,6 +39,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None, **overrid
     register_errors(app)
     register_cli(app)
     register_mail(app)
+    register_jobs(app)
     return app
 
 
@@ -109,11 +110,16 @@ def register_templates(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from panel import account, auth, routes
+    from panel import account, admin_views, auth, member_views, representation_views, routes
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
+    from panel import import_views
+    app.register_blueprint(import_views.bp)
+    app.register_blueprint(admin_views.bp)
+    app.register_blueprint(member_views.bp)
+    app.register_blueprint(representation_views.bp)
     for name in FEATURE_BLUEPRINTS:
         app.register_blueprint(importlib.import_module(f"{name}.routes").bp)
 
@@ -155,3 +161,10 @@ def register_mail(app: Flask) -> None:
 
         response.call_on_close(send)
         return response
+
+
+def register_jobs(app: Flask) -> None:
+    """`flask jobs run`; in development, queued jobs also run after each response is sent."""
+    from panel import jobs
+
+    jobs.init_app(app)

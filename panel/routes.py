@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import groupby
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -30,19 +29,6 @@ def dashboard() -> str:
     if current_user.resident is not None:
         return redirect(url_for("account.overview"))
     return render_template("panel/resident_home.html")
-
-
-@bp.get("/targets")
-@role_required(Role.OFFICER)
-def list_targets() -> str:
-    sets = []
-    for target_set in services.target_sets():
-        ordered = sorted(target_set.targets,
-                         key=lambda t: (t.dimension.position, t.category.position))
-        by_dimension = [(dimension, list(targets)) for dimension, targets
-                        in groupby(ordered, key=lambda t: t.dimension)]
-        sets.append((target_set, by_dimension))
-    return render_template("panel/targets.html", target_sets=sets)
 
 
 @bp.get("/outbox")

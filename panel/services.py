@@ -115,8 +115,3 @@ def recent_messages(actor: User, limit: int = 100) -> list[Message]:
     db.session.commit()
     return messages
 
-
-def target_sets() -> list[TargetSet]:
-    return list(db.session.scalars(
-        select(TargetSet).order_by(TargetSet.is_default.desc(), TargetSet.name)
-    ))

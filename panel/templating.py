@@ -42,9 +42,14 @@ class NavItem:
 
 NAVIGATION = (
     NavItem("Dashboard", "panel.dashboard", frozenset(STAFF_ROLES)),
+    NavItem("Representation", "representation.dashboard", frozenset({Role.OFFICER})),
     NavItem("Your account", "account.overview", frozenset({Role.RESIDENT})),
-    NavItem("Population targets", "panel.list_targets", frozenset({Role.OFFICER})),
+    NavItem("Members", "members.list_members", frozenset({Role.OFFICER})),
+    NavItem("Population targets", "admin.list_targets", frozenset({Role.OFFICER})),
+    NavItem("Profile questions", "admin.list_dimensions", frozenset({Role.ADMIN})),
     NavItem("Outbox", "panel.list_messages", frozenset({Role.ADMIN})),
+    NavItem("Settings", "admin.edit_settings", frozenset({Role.ADMIN})),
+    NavItem("Import", "imports.upload", frozenset({Role.OFFICER})),
 )
 
 
