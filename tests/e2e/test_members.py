@@ -40,6 +40,9 @@ def test_officer_searches_the_panel(page: Page, live_server) -> None:
     expect(page).to_have_url(re.compile(r"q=birtw"))  # the search is in the address bar
     assert_accessible(page)
 
+    # Leaving the search box does not search again (a late swap would cancel the click).
+    page.get_by_label("Membership").select_option("active")
+    expect(results).to_contain_text("1 member found")
     page.get_by_role("link", name="Tom Birtwistle").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tom Birtwistle")
     expect(page.get_by_text("has been logged")).to_be_visible()
