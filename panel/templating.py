@@ -13,13 +13,16 @@ from panel.models import STAFF_ROLES, Role
 
 # htmx 2 under a strict CSP: no eval, no script tags, no injected indicator style; 422 (invalid
 # form) is swapped like a success so the re-rendered form with its errors replaces the old one;
-# the back button restores history as a full page load.
+# the back button restores history as a full page load; swapped content settles at once.
 HTMX_CONFIG = {
     "includeIndicatorStyles": False,
     "allowEval": False,
     "allowScriptTags": False,
     "selfRequestsOnly": True,
     "historyCacheSize": 0,
+    # Settle at once: we use no CSS transitions, and a delayed settle would move focus
+    # (autofocus) after a keyboard user has already moved on.
+    "defaultSettleDelay": 0,
     "refreshOnHistoryMiss": True,
     "responseHandling": [
         {"code": "204", "swap": False},
