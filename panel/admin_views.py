@@ -15,21 +15,17 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
-    GovFileInput,
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
 from sqlalchemy import func, select
-from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, ValidationError
 
 from panel import contact_policy, dimensions, target_sets
+from panel.admin_forms import (
+    CategoryForm,
+    ConfirmDeleteForm,
+    ContactCapForm,
+    DimensionForm,
+    ImportTargetsForm,
+    TargetSetDetailsForm,
+)
 from panel.auth import role_required
 from panel.extensions import db
 from panel.htmx import is_fragment_request, render_page
@@ -39,103 +35,6 @@ from panel.services import DomainError
 bp = Blueprint("admin", __name__)
 
 MAX_PROBLEMS_SHOWN = 20
-
-
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
-# --- forms -----------------------------------------------------------------------------------
-
-class ImportTargetsForm(FlaskForm):
-    name = StringField(
-        "Name", widget=GovTextInput(), filters=[_strip],
-        description="For example, Census 2021 – residents aged 16+",
-        validators=[InputRequired(message="Enter a name for the target set"),
-                    Length(max=target_sets.NAME_LIMIT, message="The name must be "
-                           f"{target_sets.NAME_LIMIT} characters or fewer")])
-    source = TextAreaField(
-        "Source (optional)", widget=GovTextArea(), filters=[_strip],
-        description="Where the figures come from, for example the Census tables and ages.",
-        validators=[Length(max=target_sets.SOURCE_LIMIT, message="The source must be "
-                           f"{target_sets.SOURCE_LIMIT} characters or fewer")])
-    file = FileField(
-        "CSV file", widget=GovFileInput(),
-        description="Columns: dimension, category, and share or count (note is optional). "
-                    "Name each dimension and category by its key or its label.",
-        validators=[FileRequired(message="Select a CSV file")])
-    make_default = BooleanField("Make this the default target set", widget=GovCheckboxInput())
-    submit = SubmitField("Check the file", widget=GovSubmitInput())
-
-
-class TargetSetDetailsForm(FlaskForm):
-    name = ImportTargetsForm.name
-    source = ImportTargetsForm.source
-    submit = SubmitField("Save changes", widget=GovSubmitInput())
-
-
-class ConfirmDeleteForm(FlaskForm):
-    submit = SubmitField("Delete target set", widget=GovSubmitInput())
-
-
-class DimensionForm(FlaskForm):
-    label = StringField("Short name", widget=GovTextInput(), filters=[_strip],
-                        description="Shown to staff in lists and tables, for example "
-                                    "Children under 16")
-    key = StringField("Key", widget=GovTextInput(), filters=[_strip],
-                      description="Used in target files and exports: lower-case letters, "
-                                  "numbers and underscores, for example children_under_16. "
-                                  "It cannot be changed later.")
-    question = StringField("Question", widget=GovTextInput(), filters=[_strip],
-                           description="As residents see it, for example Do you have any "
-                                       "children under 16 living with you?")
-    hint = StringField("Hint (optional)", widget=GovTextInput(), filters=[_strip],
-                       description="Extra help shown under the question")
-    why = TextAreaField("Why we ask", widget=GovTextArea(), filters=[_strip],
-                        description="Residents see this with the question. Say plainly what "
-                                    "the answer is used for.")
-    special_category = RadioField(
-        "Is this special category data?", widget=GovRadioInput(),
-        description="Ethnic group, health, religion, sexual orientation and similar. Residents "
-                    "are only asked if they have given their explicit consent.",
-        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
-        validators=[InputRequired(message="Select yes if this is special category data")])
-    answers = TextAreaField("Answers", widget=GovTextArea(),
-                            description="One on each line, in the order residents should see "
-                                        "them. We add Prefer not to say at the end.")
-    submit = SubmitField("Add question", widget=GovSubmitInput())
-
-
-class CategoryForm(FlaskForm):
-    label = StringField("Answer", widget=GovTextInput(), filters=[_strip])
-    key = StringField("Key (optional)", widget=GovTextInput(), filters=[_strip],
-                      description="Leave blank to make one from the answer")
-    group_label = StringField("Group (optional)", widget=GovTextInput(), filters=[_strip],
-                              description="For answers shown in groups, for example "
-                                          "Asian or Asian British")
-    submit = SubmitField("Add answer", widget=GovSubmitInput())
-
-
-def _policy_field(problem: Any) -> Any:
-    def check(_form: FlaskForm, field: StringField) -> None:
-        message = problem(field.data)
-        if message:
-            raise ValidationError(message)
-    return check
-
-
-class ContactCapForm(FlaskForm):
-    max_contacts = StringField(
-        "Most contacts per resident", widget=GovTextInput(), filters=[_strip],
-        description=f"A whole number from {contact_policy.MIN_CONTACTS} to "
-                    f"{contact_policy.MAX_CONTACTS}. Invitations and reminders count.",
-        validators=[_policy_field(contact_policy.max_contacts_problem)])
-    days = StringField(
-        "In any period of", widget=GovTextInput(), filters=[_strip],
-        description=f"A whole number of days from {contact_policy.MIN_DAYS} to "
-                    f"{contact_policy.MAX_DAYS}",
-        validators=[_policy_field(contact_policy.days_problem)])
-    submit = SubmitField("Save limit", widget=GovSubmitInput())
 
 
 def _add_problems(form: FlaskForm, problems: dict[str, Any]) -> None:

@@ -36,11 +36,16 @@ from panel.profile import (
 )
 
 
+def strip_text(value: object) -> object:
+    """A WTForms filter: surrounding spaces removed from text."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class SignInForm(FlaskForm):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter your email address"),
             Email(
@@ -61,19 +66,15 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
 class JoinForm(FlaskForm):
-    first_name = StringField("First name", widget=GovTextInput(), filters=[_strip], validators=[
+    first_name = StringField("First name", widget=GovTextInput(), filters=[strip_text], validators=[
         InputRequired(message="Enter your first name"),
         Length(max=80, message="First name must be 80 characters or fewer")])
-    last_name = StringField("Last name", widget=GovTextInput(), filters=[_strip], validators=[
+    last_name = StringField("Last name", widget=GovTextInput(), filters=[strip_text], validators=[
         InputRequired(message="Enter your last name"),
         Length(max=80, message="Last name must be 80 characters or fewer")])
     email = EmailField(
-        "Email address", widget=GovTextInput(), filters=[_strip],
+        "Email address", widget=GovTextInput(), filters=[strip_text],
         description="We will send you a link to confirm it.",
         validators=[
             InputRequired(message="Enter your email address"),
@@ -86,17 +87,17 @@ class JoinForm(FlaskForm):
         validators=[InputRequired(message="Create a password"),
                     Length(min=12, max=200, message="Your password must be 12 to 200 characters")])
     address_line = StringField(
-        "Address line 1", widget=GovTextInput(), filters=[_strip],
+        "Address line 1", widget=GovTextInput(), filters=[strip_text],
         description="The number and street, for example 12 Colne Road",
         validators=[InputRequired(message="Enter the first line of your address"),
                     Length(max=200, message="Address must be 200 characters or fewer")])
-    postcode = StringField("Postcode", widget=GovTextInput(), filters=[_strip], validators=[
+    postcode = StringField("Postcode", widget=GovTextInput(), filters=[strip_text], validators=[
         InputRequired(message="Enter your postcode")])
     ward = SelectField(
         "Ward", widget=GovSelect(), validate_choice=False,
         description="Only needed if we cannot work it out from your postcode.")
     year_of_birth = StringField(
-        "Year of birth (optional)", widget=GovTextInput(), filters=[_strip],
+        "Year of birth (optional)", widget=GovTextInput(), filters=[strip_text],
         description="For example, 1980. We use it to work out your age group.")
     membership_consent = BooleanField(
         "I want to join the panel and agree to the privacy notice", widget=GovCheckboxInput(),
@@ -131,7 +132,7 @@ class ContactPreferencesForm(FlaskForm):
     by_email = BooleanField("Email", widget=GovCheckboxInput())
     by_post = BooleanField("Post", widget=GovCheckboxInput())
     by_phone = BooleanField("Phone", widget=GovCheckboxInput())
-    phone = StringField("Phone number", widget=GovTextInput(), filters=[_strip],
+    phone = StringField("Phone number", widget=GovTextInput(), filters=[strip_text],
                         validators=[Length(max=30, message="Phone number is too long")])
     interested_in_events = BooleanField(
         "I am interested in taking part in workshops and events", widget=GovCheckboxInput())
