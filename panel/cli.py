@@ -17,6 +17,20 @@ from panel.models import Message, Role
 mail_cli = AppGroup("mail", help="The outbox.")
 users_cli = AppGroup("users", help="Staff accounts.")
 demo_cli = AppGroup("demo", help="Demo data.")
+panel_cli = AppGroup("panel", help="Panel housekeeping.")
+
+
+@panel_cli.command("expire-unverified")
+@click.option("--days", default=7, show_default=True,
+              help="Erase resident sign-ups whose email is still unconfirmed after this long.")
+def expire_unverified(days: int) -> None:
+    """Erase sign-ups that never confirmed their email (run daily from a scheduler)."""
+    from datetime import timedelta
+
+    from panel import membership
+
+    click.echo(f"Erased {membership.expire_unverified(timedelta(days=days))} unconfirmed "
+               "sign-ups.")
 
 
 @mail_cli.command("send-pending")
@@ -82,3 +96,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(panel_cli)

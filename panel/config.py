@@ -73,6 +73,8 @@ class Config:
     # Deliver the outbox after each request that queued mail (the dev server's sender);
     # production runs `flask mail send-pending` from a scheduler instead.
     MAIL_SEND_AFTER_REQUEST = _bool("MAIL_SEND_AFTER_REQUEST", False)
+    # Likewise for queued jobs (imports); production runs `flask jobs run --watch`.
+    JOBS_RUN_AFTER_REQUEST = _bool("JOBS_RUN_AFTER_REQUEST", False)
 
 
 class DevelopmentConfig(Config):
@@ -81,6 +83,7 @@ class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     MAIL_SEND_AFTER_REQUEST = _bool("MAIL_SEND_AFTER_REQUEST", True)
+    JOBS_RUN_AFTER_REQUEST = _bool("JOBS_RUN_AFTER_REQUEST", True)
 
 
 class TestConfig(Config):

@@ -188,7 +188,6 @@ def init_app(app: Flask) -> None:
     """``flask jobs``; with JOBS_RUN_AFTER_REQUEST (on in development), queued jobs run after
     each response has been sent, in the request's own worker (no extra threads)."""
     app.cli.add_command(cli)
-    app.config.setdefault("JOBS_RUN_AFTER_REQUEST", app.config.get("ENV_NAME") == "development")
 
     @app.after_request
     def _run_jobs_later(response: Response) -> Response:

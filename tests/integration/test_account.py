@@ -263,3 +263,10 @@ def test_expired_or_tampered_links_get_a_clear_page(schema, client):
     response = client.get("/verify-email/not-a-token")
     assert response.status_code == 400
     assert "This link is not valid" in response.get_data(as_text=True)
+
+
+def test_expire_unverified_command_runs_from_the_cli(schema, client, app):
+    join(client)
+    result = app.test_cli_runner().invoke(args=["panel", "expire-unverified", "--days", "7"])
+    assert result.exit_code == 0 and "Erased 0 unconfirmed sign-ups" in result.output
+    assert db.session.scalar(select(Resident)) is not None  # a fresh sign-up is kept
