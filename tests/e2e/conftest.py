@@ -6,6 +6,7 @@ axe-core (bundled by axe-playwright-python) checks every page a test visits.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
+from playwright.sync_api import expect
 from sqlalchemy import select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -136,6 +138,15 @@ def watch_console(page) -> list[str]:  # noqa: ANN001
             if message.type == "error" and expected not in message.text else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
+
+
+def sign_in(page, email: str, password: str = PASSWORD) -> None:  # noqa: ANN001
+    """Sign in through the form (the page must be in a context with a base URL)."""
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/sign-in"))
 
 
 def tab_to(page, name: str, limit: int = 40) -> None:  # noqa: ANN001

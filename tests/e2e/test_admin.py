@@ -9,16 +9,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from panel.models import Role
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible, watch_console
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+from tests.e2e.conftest import assert_accessible, sign_in, watch_console
 
 
 def tab_to_id(page: Page, element_id: str, limit: int = 300) -> None:

@@ -14,8 +14,7 @@ from panel.demo import install_dimensions, ward_dimension
 from panel.extensions import db
 from panel.models import Category, Dimension, PostcodeWard, Resident, Role, User
 from panel.reference_data import load_burnley_wards, load_default_dimensions
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible, tab_to, watch_console
+from tests.e2e.conftest import assert_accessible, sign_in, tab_to, watch_console
 
 HEADER = ("Email address,First name,Surname,Address line 1,Postcode,Ward,Year of birth,Sex,"
           "Religion,Agreed to join,Special category consent,Notes")
@@ -44,14 +43,6 @@ def ensure_schema(live_server) -> None:
                 Dimension.key == "ward", Category.label == "Trinity (Burnley)"))
             db.session.add(PostcodeWard(postcode="BB112DL", ward_id=trinity.id))
         db.session.commit()
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
 
 
 def imported(live_server, prefix: str) -> set[str]:

@@ -8,8 +8,7 @@ from playwright.sync_api import Page, expect
 
 from panel.extensions import db
 from panel.models import Resident, Role, User
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, sign_in
 
 
 def add_members(live_server, names: list[tuple[str, str]]) -> None:
@@ -24,10 +23,7 @@ def add_members(live_server, names: list[tuple[str, str]]) -> None:
 def test_officer_searches_the_panel(page: Page, live_server) -> None:
     add_members(live_server, [("Maryam", "Akhtar"), ("Tom", "Birtwistle"), ("Jo", "Clegg")])
     live_server.create_user(Role.OFFICER, "members.officer@burnley.example")
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill("members.officer@burnley.example")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "members.officer@burnley.example")
     page.get_by_role("link", name="Members").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Panel members")
     assert_accessible(page)

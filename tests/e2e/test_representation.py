@@ -28,8 +28,7 @@ from panel.reference_data import (
     load_default_dimensions,
     load_default_targets,
 )
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible, tab_to, watch_console
+from tests.e2e.conftest import assert_accessible, sign_in, tab_to, watch_console
 
 # (status, verified, age band, sex, ward index): young people and men are under-represented.
 PEOPLE = [
@@ -70,12 +69,9 @@ def panel_data(live_server):
     return live_server
 
 
-def sign_in(page: Page, live_server, email: str) -> None:
+def sign_in_officer(page: Page, live_server, email: str) -> None:
     live_server.create_user(Role.OFFICER, email)
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, email)
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
 
 
@@ -86,7 +82,7 @@ def members_shown(page: Page) -> int:
 
 def test_officer_changes_a_filter_and_the_figures_update(page: Page, panel_data) -> None:
     errors = watch_console(page)
-    sign_in(page, panel_data, "repr.officer@burnley.example")
+    sign_in_officer(page, panel_data, "repr.officer@burnley.example")
     page.get_by_role("link", name="Representation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("How representative is the panel?")
     expect(page.get_by_role("heading", name="Who is missing")).to_be_visible()
@@ -121,7 +117,7 @@ def test_officer_changes_a_filter_and_the_figures_update(page: Page, panel_data)
 
 def test_the_dashboard_works_by_keyboard(page: Page, panel_data) -> None:
     errors = watch_console(page)
-    sign_in(page, panel_data, "repr.keyboard@burnley.example")
+    sign_in_officer(page, panel_data, "repr.keyboard@burnley.example")
     tab_to(page, "Representation")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("How representative is the panel?")
@@ -153,10 +149,7 @@ def test_the_filters_work_without_javascript(browser, panel_data) -> None:
     panel_data.create_user(Role.OFFICER, "repr.nojs@burnley.example")
     context = browser.new_context(java_script_enabled=False, base_url=panel_data.url)
     page = context.new_page()
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill("repr.nojs@burnley.example")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "repr.nojs@burnley.example")
     page.goto("/representation/")
     before = members_shown(page)
     page.get_by_label("Everyone, including members who have left").check()
@@ -175,10 +168,7 @@ def test_the_dashboard_fits_a_phone(browser, panel_data) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 740},
                                   base_url=panel_data.url)
     page = context.new_page()
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill("repr.phone@burnley.example")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "repr.phone@burnley.example")
     page.goto("/representation/")
     assert_accessible(page)
     width = page.evaluate("() => document.documentElement.scrollWidth")

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from panel.models import Role
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible, tab_to, watch_console
+from tests.e2e.conftest import assert_accessible, sign_in, tab_to, watch_console
 
 
 def test_officer_signs_in_by_keyboard_and_reaches_dashboard(page: Page, live_server) -> None:
@@ -69,10 +69,7 @@ def test_sign_in_works_with_javascript_off(browser, live_server) -> None:
     live_server.create_user(Role.ADMIN, "nojs.admin@burnley.example")
     context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
     page = context.new_page()
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill("nojs.admin@burnley.example")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "nojs.admin@burnley.example")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
     page.get_by_role("link", name="Outbox").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Outbox")
@@ -82,10 +79,7 @@ def test_sign_in_works_with_javascript_off(browser, live_server) -> None:
 
 def test_admin_pages_are_accessible(page: Page, live_server) -> None:
     live_server.create_user(Role.ADMIN, "axe.admin@burnley.example")
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill("axe.admin@burnley.example")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "axe.admin@burnley.example")
     for name in ("Population targets", "Outbox"):
         page.get_by_role("link", name=name).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(name)
