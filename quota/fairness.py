@@ -1,0 +1,102 @@
+"""Fair panels: quotas met exactly, and selection chances as equal as the quotas allow. PURE.
+
+The lottery is leximin (Flanigan et al., Nature 2021): it maximises the smallest selection
+probability of anyone in the pool, then the next smallest, and so on. It works on groups of
+interchangeable people (``quota.groups``), which makes the problem far smaller than the pool:
+
+1. ``quota.leximin`` finds the leximin expected counts over the linear relaxation of the panels,
+   an upper bound, level by level, on what any lottery can give (stage one's value is the bound
+   on the smallest probability, printed next to the achieved minimum).
+2. ``quota.decompose`` writes those expected counts as a lottery over whole panels. If it cannot,
+   it returns an inequality every whole panel meets and the target breaks; the inequality is added
+   to the polytope (the bound stays valid) and step 1 runs again. When decomposition succeeds the
+   lottery meets the bound, so it is optimal; the gap is reported either way.
+3. One panel is drawn from the lottery with the seeded generator, and its people are chosen
+   uniformly at random within each group, so everyone's chance is exactly their group's.
+
+Each person's probability is their group's expected count over its size.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+import numpy as np
+
+from quota.decompose import NotALottery, decompose
+from quota.feasibility import check_feasible
+from quota.groups import Instance, build_instance
+from quota.leximin import leximin_relaxation
+from quota.polytope import HIGHS
+from quota.problem import Lottery, PersonId, Pool, Quota, Selection
+from quota.reserves import default_reserve_count, rank_reserves
+
+ALGORITHM = ("fair panel: leximin selection probabilities (Flanigan et al. 2021) over groups of "
+             f"interchangeable people, by linear programming and column generation ({HIGHS})")
+MAX_CUTS = 50
+
+
+def draw_fair_panel(pool: Pool, quotas: Iterable[Quota], size: int, *, seed: int,
+                    kept: Iterable[PersonId] = (), reserves: int | None = None) -> Selection:
+    """Select ``size`` people by the leximin lottery, plus ranked reserves.
+
+    Raises ``QuotaInfeasible`` (with the conflicting quotas explained) when no panel meets the
+    quotas, and ``QuotaInputError`` for inputs that do not make sense.
+    """
+    clock = [time.perf_counter()]
+    instance = build_instance(pool, quotas, size, kept)
+    check_feasible(instance)
+    rng = np.random.default_rng(seed)
+    lottery, panels = fair_lottery(instance, rng)
+    clock.append(time.perf_counter())
+    counts = panels[rng.choice(len(lottery.weights), p=np.asarray(lottery.weights))]
+    people = instance.choose_people(counts, rng)
+    count = default_reserve_count(size) if reserves is None else reserves
+    reserve_people = rank_reserves(instance, people, rng, count)
+    clock.append(time.perf_counter())
+    return Selection(
+        selected=tuple(instance.ids[i] for i in people),
+        reserves=tuple(instance.ids[i] for i in reserve_people),
+        tallies=instance.tallies(people),
+        seed=seed,
+        algorithm=ALGORITHM,
+        timings={"lottery": clock[1] - clock[0], "draw and reserves": clock[2] - clock[1]},
+        lottery=lottery,
+    )
+
+
+def fair_lottery(instance: Instance, rng: np.random.Generator) -> tuple[Lottery, np.ndarray]:
+    """The leximin lottery over whole panels (and its panels as counts per group)."""
+    polytope = instance.polytope
+    capacity = instance.capacity.astype(float)
+    for _ in range(MAX_CUTS):
+        target = leximin_relaxation(polytope, capacity)
+        try:
+            found = decompose(polytope, target.expected, rng)
+        except NotALottery as cut:
+            polytope = polytope.with_row(cut.coefficients, -np.inf, cut.rhs)
+            continue
+        break
+    else:
+        raise RuntimeError("fair lottery: too many cutting planes")
+    expected = found.weights @ found.panels
+    group_probability = expected / capacity
+    probabilities: dict[PersonId, float] = {instance.ids[int(i)]: 1.0 for i in instance.kept}
+    for g, members in enumerate(instance.slots):
+        for person in members.ravel():
+            probabilities[instance.ids[int(person)]] = float(group_probability[g])
+    for pid in instance.ids:
+        probabilities.setdefault(pid, 0.0)  # shares a household with someone kept
+    people_probability = group_probability if len(group_probability) else np.ones(1)
+    lottery = Lottery(
+        groups=tuple(tuple(instance.ids[int(p)] for p in sorted(m.ravel())) for m in
+                     instance.slots),
+        panels=tuple(tuple(int(c) for c in panel) for panel in found.panels),
+        weights=tuple(float(w) for w in found.weights),
+        probabilities={pid: probabilities[pid] for pid in instance.ids},
+        minimum=float(np.min(people_probability)),
+        upper_bound=float(target.bound),
+    )
+    return lottery, found.panels
+
