@@ -21,8 +21,11 @@ from panel import audit
 from panel.demo_people import Person, generate_people
 from panel.extensions import db
 from panel.households import household_key
+from panel.membership import CONSENT_WORDING
 from panel.models import (
     Category,
+    Consent,
+    ConsentKind,
     Dimension,
     PostcodeWard,
     ProfileAnswer,
@@ -267,6 +270,11 @@ def _insert_residents(people: list[Person], ids: DimensionIds, seed: int, today:
             lookup.setdefault(normalise_postcode(p.postcode), ids["ward"][1][p.answers["ward"]])
     db.session.execute(insert(PostcodeWard), [
         {"postcode": code, "ward_id": ward_id} for code, ward_id in sorted(lookup.items())])
+    db.session.execute(insert(Consent), [  # everyone joined saying yes to membership
+        {"resident_id": resident_ids[user_ids[emails[i]]], "kind": ConsentKind.MEMBERSHIP,
+         "granted": True, "wording": CONSENT_WORDING[ConsentKind.MEMBERSHIP],
+         "privacy_notice_version": "demo", "recorded_at": joined[i]}
+        for i in range(len(people))])
     db.session.execute(insert(ProfileAnswer), [
         {"resident_id": resident_ids[user_ids[emails[i]]], "dimension_id": ids[key][0],
          "category_id": ids[key][1][category], "answered_at": joined[i]}

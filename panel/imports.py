@@ -706,7 +706,7 @@ def _unknown(dimension: DimensionRef, shown: int = 6) -> str:
 
 # --- the error report -----------------------------------------------------------------------
 
-def _cell(value: object) -> str:
+def safe_cell(value: object) -> str:
     """Text a spreadsheet would run as a formula is quoted."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -719,6 +719,6 @@ def errors_csv(validation: Validation) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["Row", "Column", "Value", "Problem"])
     errors = validation.errors
-    writer.writerows(zip(errors["row"].astype(int), errors["column"].map(_cell),
-                         errors["value"].map(_cell), errors["message"], strict=True))
+    writer.writerows(zip(errors["row"].astype(int), errors["column"].map(safe_cell),
+                         errors["value"].map(safe_cell), errors["message"], strict=True))
     return "\ufeff" + out.getvalue()  # Excel reads UTF-8 with a byte order mark

@@ -48,6 +48,7 @@ NAVIGATION = (
     NavItem("Representation", "representation.dashboard", frozenset({Role.OFFICER})),
     NavItem("Your account", "account.overview", frozenset({Role.RESIDENT})),
     NavItem("Members", "members.list_members", frozenset({Role.OFFICER})),
+    NavItem("Samples", "quota.list_samples", frozenset({Role.OFFICER, Role.ORGANISER})),
     NavItem("Population targets", "admin.list_targets", frozenset({Role.OFFICER})),
     NavItem("Profile questions", "admin.list_dimensions", frozenset({Role.ADMIN})),
     NavItem("Outbox", "panel.list_messages", frozenset({Role.ADMIN})),

@@ -12,6 +12,8 @@ the linear relaxation).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import highspy
 import numpy as np
 
@@ -30,8 +32,9 @@ def check_feasible(instance: Instance) -> None:
 def find_conflicts(instance: Instance) -> list[QuotaConflict]:
     """The quotas to change (and how) before a draw is possible; empty when it already is."""
     households = int(np.sum(instance.polytope.upper[_first_of_signature(instance)]))
-    if households < instance.size:
-        return [_size_conflict(instance, households)]
+    if households < instance.size:  # then what else must change for the smaller panel
+        size = _size_conflict(instance, households)
+        return [size, *find_conflicts(_with_panel_size(instance, size.suggested))]
     slack = solve_integer(_least_slack(instance), good_enough=0.5)
     if slack is None:  # cannot happen: the slack makes every quota satisfiable
         raise RuntimeError("feasibility check failed")
@@ -71,6 +74,15 @@ def _least_slack(instance: Instance) -> highspy.Highs:
 
 def _first_of_signature(instance: Instance) -> np.ndarray:
     return np.flatnonzero(np.diff(np.concatenate([[-1], instance.signature])))
+
+
+def _with_panel_size(instance: Instance, panel_size: int) -> Instance:
+    """The instance for a panel of ``panel_size`` (row ``len(quotas)`` is the size row)."""
+    poly, row = instance.polytope, len(instance.quotas)
+    lower, upper = poly.row_lower.copy(), poly.row_upper.copy()
+    lower[row] = upper[row] = panel_size - len(instance.kept)
+    return replace(instance, panel_size=panel_size,
+                   polytope=replace(poly, row_lower=lower, row_upper=upper))
 
 
 def _size_conflict(instance: Instance, households: int) -> QuotaConflict:

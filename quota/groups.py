@@ -220,8 +220,12 @@ def _groups(available: np.ndarray, codes: np.ndarray, household: np.ndarray) -> 
                                  for members in homes_of], dtype=int) for t in sorted(set(sig))]
     profile, capacity, limit, slots, signature = [], [], [], [], []
     for s, sig in enumerate(sorted(tables)):
+        # households by their first member, in the same order in every table of the make-up:
+        # row k of each table is household k, so dealing rows never takes two from one home
+        first = np.min([table.min(axis=1) for table in tables[sig]], axis=0)
+        order = np.argsort(first, kind="stable")
         for table in tables[sig]:
-            table = table[np.argsort(table.min(axis=1), kind="stable")]
+            table = table[order]
             profile.append(table[0, 0])
             capacity.append(table.size)
             limit.append(len(table))

@@ -1,5 +1,144 @@
-"""Routes of the quota package (its pages arrive with its issue)."""
+"""Sample pages: the builder (live quota check), the draw's progress, the result, replacements."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from panel.auth import role_required
+from panel.htmx import is_fragment_request, render_page
+from panel.models import JobStatus, Role
+from quota import builder, services
+from quota.cli import draw_command
+from quota.models import MemberRole, SampleMember, SampleStatus
+from quota.report import methods_note, sample_view
 
 bp = Blueprint("quota", __name__, url_prefix="/quota")
+bp.cli.add_command(draw_command)
+STAFF = (Role.OFFICER, Role.ORGANISER)
+
+
+@bp.get("/samples")
+@role_required(*STAFF)
+def list_samples() -> Any:
+    return render_page("quota/list.html", samples=services.list_samples())
+
+
+@bp.route("/samples/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def new_sample() -> Any:
+    state = builder.read(request.form if request.method == "POST" else None)
+    if request.method == "POST" and request.form.get("action") == "draw":
+        if state.ready_to_draw:
+            job = services.start_draw(current_user, state.spec)
+            return redirect(url_for("quota.show_job", job_id=job.id), 303)
+        state = state.with_draw_errors()
+    status = 422 if state.errors else 200
+    return render_page("quota/new.html", block=None, state=state), status
+
+
+@bp.post("/samples/check")
+@role_required(*STAFF)
+def check_quotas() -> Any:
+    """The builder's quota table, re-checked as the officer edits (htmx)."""
+    state = builder.read(request.form)
+    return render_page("quota/new.html", block="quota_check", state=state)
+
+
+@bp.get("/jobs/<int:job_id>")
+@role_required(*STAFF)
+def show_job(job_id: int) -> Any:
+    job = services.get_draw_job(job_id) or abort(404)
+    if job.status == JobStatus.DONE:
+        target = url_for("quota.show_sample", sample_id=job.result["sample_id"])
+        if is_fragment_request():
+            return Response(status=204, headers={"HX-Redirect": target})
+        return redirect(target, 303)
+    running = job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+    return render_page("quota/job.html", block="job_progress", job=job, running=running,
+                       fragment=is_fragment_request())
+
+
+@bp.get("/samples/<int:sample_id>")
+@role_required(*STAFF)
+def show_sample(sample_id: int) -> Any:
+    sample = services.get_sample(sample_id) or abort(404)
+    services.record_view(current_user, sample)
+    return render_page("quota/show.html", view=sample_view(sample), sample=sample,
+                       reproduction=None, methods=methods_note(sample))
+
+
+@bp.get("/samples/<int:sample_id>/methods.txt")
+@role_required(*STAFF)
+def methods_text(sample_id: int) -> Any:
+    sample = services.get_sample(sample_id) or abort(404)
+    return Response("\n\n".join(methods_note(sample)) + "\n", mimetype="text/plain",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="sample-{sample.id}-methods.txt"'})
+
+
+@bp.get("/samples/<int:sample_id>/members.csv")
+@role_required(*STAFF)
+def members_csv(sample_id: int) -> Any:
+    sample = services.get_sample(sample_id) or abort(404)
+    return Response(services.members_csv(current_user, sample), mimetype="text/csv",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="sample-{sample.id}-members.csv"'})
+
+
+@bp.post("/samples/<int:sample_id>/reproduce")
+@role_required(*STAFF)
+def reproduce_sample(sample_id: int) -> Any:
+    sample = services.get_sample(sample_id) or abort(404)
+    reproduction = services.reproduce(current_user, sample)
+    return render_page("quota/show.html", block="reproduction", view=sample_view(sample),
+                       sample=sample, reproduction=reproduction, methods=methods_note(sample))
+
+
+@bp.post("/samples/<int:sample_id>/close")
+@role_required(*STAFF)
+def close_sample(sample_id: int) -> Any:
+    sample = services.get_sample(sample_id) or abort(404)
+    if sample.status == SampleStatus.OPEN:
+        services.close_sample(current_user, sample)
+        flash("The sample is closed: its members can be drawn for other samples again.",
+              "success")
+    return redirect(url_for("quota.show_sample", sample_id=sample.id), 303)
+
+
+def _member(sample_id: int, member_id: int) -> tuple[Any, SampleMember]:
+    sample = services.get_sample(sample_id) or abort(404)
+    member = next((m for m in sample.members if m.id == member_id), None) or abort(404)
+    if member.role != MemberRole.SELECTED:
+        abort(404)
+    return sample, member
+
+
+@bp.get("/samples/<int:sample_id>/members/<int:member_id>/replace")
+@role_required(*STAFF)
+def propose_replacement(sample_id: int, member_id: int) -> Any:
+    sample, member = _member(sample_id, member_id)
+    try:
+        proposal, problem = services.propose(sample, member), None
+    except services.SampleError as error:
+        proposal, problem = None, str(error)
+    return render_page("quota/replace.html", sample=sample, member=member, proposal=proposal,
+                       problem=problem, person=services.person_name)
+
+
+@bp.post("/samples/<int:sample_id>/members/<int:member_id>/replace")
+@role_required(*STAFF)
+def replace_member(sample_id: int, member_id: int) -> Any:
+    sample, member = _member(sample_id, member_id)
+    chosen = request.form.get("resident_id", "")
+    try:
+        services.replace_member(current_user, sample, member,
+                                int(chosen) if chosen.isdigit() else -1)
+    except services.SampleError as error:
+        flash(str(error), "error")
+        return redirect(url_for("quota.propose_replacement", sample_id=sample.id,
+                                member_id=member.id), 303)
+    flash("The replacement is recorded and every quota is still met.", "success")
+    return redirect(url_for("quota.show_sample", sample_id=sample.id) + "#selected", 303)

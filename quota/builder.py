@@ -1,0 +1,202 @@
+"""The sample builder's state: the form, the spec it makes, the quota table and its check.
+
+One function, ``read``, turns what the officer has entered so far into everything the page
+shows. The quota table starts from the target set (``quota.pool.quotas_for``); an officer's
+changes to a minimum or maximum are kept for as long as the table they were made in still
+applies (``basis``: same targets, questions, size, tolerance and wards), and dropped when one of
+those changes, since the table is then recomputed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from panel.extensions import db
+from panel.models import Category, Dimension, TargetSet
+from quota.forms import (
+    DEFAULT_RULES,
+    SampleForm,
+    number,
+    quota_field,
+    read_overrides,
+)
+from quota.models import SampleMode
+from quota.pool import WARD, SampleSpec, dimensions_with_targets
+from quota.problem import QuotaConflict
+from quota.services import QuotaCheck, check_spec
+
+SPEC_FIELDS = ("target_set", "dimensions", "size", "tolerance", "rules", "wards", "seed")
+DEFAULT_DIMENSIONS = ("age_band", "sex")
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    dimension: str
+    category: str
+    label: str
+    group_label: str
+    target: float | None
+    min: int
+    max: int
+    in_pool: int
+    conflicts: list[QuotaConflict]
+    errors: dict[str, str]
+
+    @property
+    def min_field(self) -> str:
+        return quota_field("min", self.dimension, self.category)
+
+    @property
+    def max_field(self) -> str:
+        return quota_field("max", self.dimension, self.category)
+
+
+@dataclass(frozen=True)
+class QuotaTable:
+    key: str
+    label: str
+    rows: list[QuotaRow]
+
+
+@dataclass(frozen=True)
+class BuilderState:
+    form: SampleForm
+    spec: SampleSpec | None
+    check: QuotaCheck | None
+    tables: list[QuotaTable]
+    basis: str
+    table_errors: dict[str, str]
+    waiting_for: list[str]
+    draw_errors: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ready_to_draw(self) -> bool:
+        return (self.spec is not None and self.check is not None and self.check.feasible
+                and not self.form.errors and not self.table_errors)
+
+    @property
+    def errors(self) -> list[tuple[str, str]]:
+        """(message, link) for the error summary."""
+        found = [(message, f"#{name}") for name, messages in self.form.errors.items()
+                 for message in messages[:1]]
+        found += [(message, f"#{name}") for name, message in self.table_errors.items()]
+        return found + self.draw_errors
+
+    @property
+    def error_list(self) -> list[dict[str, str]]:
+        return [{"text": text, "href": href} for text, href in self.errors]
+
+    def with_draw_errors(self) -> BuilderState:
+        problems: list[tuple[str, str]] = []
+        if self.check is not None:
+            problems += [(p, "#quota-check") for p in self.check.problems]
+            for conflict in self.check.conflicts:
+                link = ("#quota-check" if conflict.dimension is None else "#" + quota_field(
+                    "min" if conflict.kind == "minimum" else "max", conflict.dimension,
+                    conflict.category or ""))
+                problems.append((conflict.message, link))
+        elif not self.form.errors:
+            problems.append(("Fill in the targets, questions and size first", "#target_set"))
+        return replace(self, draw_errors=problems)
+
+
+def new_form(formdata: Mapping[str, str] | None) -> SampleForm:
+    form = SampleForm(formdata=formdata) if formdata is not None else SampleForm(formdata=None)
+    target_sets = list(db.session.scalars(select(TargetSet).order_by(TargetSet.is_default.desc(),
+                                                                     TargetSet.name)))
+    form.target_set.choices = [SelectChoice(t.id, t.name) for t in target_sets]
+    chosen = form.target_set.data if formdata is not None else None
+    if chosen is None and target_sets:
+        chosen = target_sets[0].id
+        form.target_set.data = chosen
+    live = dimensions_with_targets(chosen) if chosen else []
+    form.dimensions.choices = [SelectChoice(d.key, d.label) for d in live]
+    wards = db.session.scalars(select(Category).join(Category.dimension).where(
+        Dimension.key == WARD, Category.retired_at.is_(None),
+        Category.prefer_not_to_say.is_(False)).order_by(Category.label))
+    form.wards.choices = [SelectChoice(c.key, c.label) for c in wards]
+    if formdata is None:
+        form.dimensions.data = [d.key for d in live if d.key in DEFAULT_DIMENSIONS]
+        form.rules.data = list(DEFAULT_RULES)
+    return form
+
+
+def read(formdata: Mapping[str, str] | None) -> BuilderState:
+    form = new_form(formdata)
+    if formdata is not None:
+        form.validate()
+    waiting = [messages[0] for name, messages in form.errors.items() if name in SPEC_FIELDS]
+    if formdata is None or waiting or not form.target_set.choices:
+        if not form.target_set.choices:
+            waiting = ["There are no population targets yet: add a target set first."]
+        elif formdata is None:
+            waiting = ["Enter the number of people to select to see the quotas."]
+        return BuilderState(form, None, None, [], "", {}, waiting)
+    spec = _spec(form)
+    basis = "|".join([str(spec.target_set_id), ",".join(spec.dimensions), str(spec.size),
+                      str(spec.tolerance), ",".join(spec.wards)])
+    check = check_spec(spec)
+    table_errors: dict[str, str] = {}
+    if formdata.get("quota_basis") == basis and check.quotas:
+        labels = _labels(spec.dimensions)
+        overrides, table_errors = read_overrides(
+            formdata, [(q.dimension, q.category, labels[(q.dimension, q.category)][0])
+                       for q in check.quotas], spec.size)
+        computed = {(q.dimension, q.category): (q.min, q.max) for q in check.quotas}
+        changed = tuple(o for o in overrides if computed[(o[0], o[1])] != (o[2], o[3]))
+        if changed and not table_errors:
+            spec = replace(spec, overrides=changed)
+            check = check_spec(spec)
+    return BuilderState(form, spec, check, _tables(spec, check, formdata, table_errors), basis,
+                        table_errors, [])
+
+
+def _spec(form: SampleForm) -> SampleSpec:
+    rules = set(form.rules.data or ())
+    return SampleSpec(
+        name=form.name.data or "", mode=SampleMode(form.mode.data or SampleMode.SURVEY.value),
+        target_set_id=form.target_set.data, dimensions=tuple(form.dimensions.data),
+        size=number(form.size.data), tolerance=number(form.tolerance.data),
+        household="household" in rules, seed=number(form.seed.data) if form.seed.data else None,
+        under_contact_cap="under_contact_cap" in rules,
+        not_in_open_sample="not_in_open_sample" in rules, events_only="events_only" in rules,
+        wards=tuple(form.wards.data or ()))
+
+
+def _labels(dimensions: tuple[str, ...]) -> dict[tuple[str, str], tuple[str, str]]:
+    rows = db.session.execute(select(Dimension.key, Category.key, Category.label,
+                                     Category.group_label).join(Category.dimension)
+                              .where(Dimension.key.in_(dimensions)))
+    return {(d, c): (label, group) for d, c, label, group in rows}
+
+
+def _tables(spec: SampleSpec, check: QuotaCheck, formdata: Mapping[str, str],
+            errors: dict[str, str]) -> list[QuotaTable]:
+    labels = _labels(spec.dimensions)
+    names = dict(db.session.execute(select(Dimension.key, Dimension.label)
+                                    .where(Dimension.key.in_(spec.dimensions))).all())
+    order = {(d, c): i for i, (d, c) in enumerate(db.session.execute(
+        select(Dimension.key, Category.key).join(Category.dimension)
+        .where(Dimension.key.in_(spec.dimensions))
+        .order_by(Dimension.position, Category.position, Category.id)))}
+    tables = []
+    for dimension in spec.dimensions:
+        quotas = sorted((q for q in check.quotas if q.dimension == dimension),
+                        key=lambda q: order.get((q.dimension, q.category), 0))
+        rows = []
+        for q in quotas:
+            label, group = labels.get((q.dimension, q.category), (q.category, ""))
+            row = QuotaRow(q.dimension, q.category, label, group, q.target, q.min, q.max,
+                           int(check.in_pool.get((q.dimension, q.category), 0)),
+                           check.conflicts_for(q.dimension, q.category), {})
+            row_errors = {b: errors[f] for b, f in (("min", row.min_field),
+                                                    ("max", row.max_field)) if f in errors}
+            if row_errors:  # show what was typed, so it can be corrected
+                row = replace(row, errors=row_errors)
+            rows.append(row)
+        tables.append(QuotaTable(dimension, names.get(dimension, dimension), rows))
+    return tables

@@ -1,0 +1,140 @@
+"""What a stored sample shows: achieved against target, the probability spread, the methods note."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import select
+
+from panel.extensions import db
+from panel.models import Category, Dimension
+from quota.models import MemberRole, Sample, SampleMode
+
+RULE_TEXT = {
+    "under_contact_cap": "people who had reached the contact limit were left out",
+    "not_in_open_sample": "people selected in another open sample were left out",
+    "events_only": "only people who said they are interested in events were included",
+    "household": "at most one person per household could be selected",
+}
+BINS = 10
+
+
+@dataclass(frozen=True)
+class TallyRow:
+    label: str
+    target: float | None
+    min: int
+    max: int
+    achieved: int
+    in_pool: int
+    met: bool
+    achieved_width: int    # per cent of the chart's axis
+    target_width: int | None
+
+
+@dataclass(frozen=True)
+class TallyTable:
+    key: str
+    label: str
+    rows: list[TallyRow]
+
+
+@dataclass(frozen=True)
+class Spread:
+    minimum: float
+    median: float
+    maximum: float
+    bound: float | None
+    bins: list[tuple[str, int, int]]   # (range label, people, bar width per cent)
+
+
+@dataclass(frozen=True)
+class SampleView:
+    tables: list[TallyTable]
+    spread: Spread | None
+    selected: list
+    reserves: list
+    dropped_out: list
+
+
+def _labels(keys: list[str]) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    dims = dict(db.session.execute(select(Dimension.key, Dimension.label)
+                                   .where(Dimension.key.in_(keys))).all())
+    cats = {(d, c): label for d, c, label in db.session.execute(
+        select(Dimension.key, Category.key, Category.label).join(Category.dimension)
+        .where(Dimension.key.in_(keys)))}
+    return dims, cats
+
+
+def sample_view(sample: Sample) -> SampleView:
+    categories = sample.report["categories"]
+    keys = list(dict.fromkeys(c["dimension"] for c in categories))
+    dims, cats = _labels(keys)
+    tables = []
+    for key in keys:
+        rows = [c for c in categories if c["dimension"] == key]
+        axis = max([1, *(max(c["achieved"], c["max"]) for c in rows)])
+        tables.append(TallyTable(key, dims.get(key, key), [
+            TallyRow(cats.get((key, c["category"]), c["category"]), c["target"], c["min"],
+                     c["max"], c["achieved"], c["in_pool"],
+                     c["min"] <= c["achieved"] <= c["max"], round(100 * c["achieved"] / axis),
+                     None if c["target"] is None else round(100 * c["target"] / axis))
+            for c in rows]))
+    return SampleView(tables, _spread(sample), sample.members_with(MemberRole.SELECTED),
+                      sample.members_with(MemberRole.RESERVE),
+                      sample.members_with(MemberRole.DROPPED_OUT))
+
+
+def _spread(sample: Sample) -> Spread | None:
+    values = sample.report.get("probabilities")
+    if sample.mode != SampleMode.FAIR or not values:
+        return None
+    chances = np.asarray(values, dtype=float)
+    top = max(float(chances.max()), 1e-12)
+    counts, edges = np.histogram(chances, bins=BINS, range=(0.0, top))
+    most = max(int(counts.max()), 1)
+    bins = [(f"{edges[i]:.1%} to {edges[i + 1]:.1%}", int(n), round(100 * n / most))
+            for i, n in enumerate(counts)]
+    return Spread(float(chances.min()), float(np.median(chances)), float(chances.max()),
+                  sample.probability_bound, bins)
+
+
+def methods_note(sample: Sample) -> list[str]:
+    """Plain-English paragraphs to publish with results: pool, rules, algorithm, seed, quotas."""
+    spec, report = sample.spec, sample.report
+    left_out = "; ".join(f"{n:,} {why}" for why, n in report.get("left_out", {}).items() if n)
+    rules = [RULE_TEXT[r] for r in ("under_contact_cap", "not_in_open_sample", "events_only",
+                                    "household") if spec.get(r)]
+    dims, cats = _labels(list(spec["dimensions"]))
+    quotas = "; ".join(
+        f"{dims.get(d, d)} {cats.get((d, c['category']), c['category'])}"
+        f" {c['min']}\u2013{c['max']} (selected {c['achieved']})"
+        for c in report["categories"] if (d := c["dimension"]))
+    paragraphs = [
+        f"{sample.mode.label} \u201c{sample.name}\u201d: {sample.size:,} people selected from "
+        f"{sample.pool_size:,} members of the council's resident e-panel on "
+        f"{sample.created_at:%-d %B %Y}.",
+        "The pool was every member who had confirmed their email address, was an active "
+        "member (not paused or left), had given consent, and had answered each of the questions "
+        "matched" + (f"; {'; '.join(rules)}" if rules else "") + "."
+        + (f" Left out: {left_out}." if left_out else ""),
+        f"Targets: {report.get('target_set') or 'the chosen target set'}, turned into whole "
+        "numbers for the sample size by the largest-remainder method, with a tolerance of "
+        f"{spec.get('tolerance', 0)} either side"
+        + (" (some minimums and maximums were then set by hand)" if spec.get("overrides")
+           else "") + f". Quotas (minimum\u2013maximum): {quotas}.",
+        f"Method: {sample.algorithm}. Every quota was met.",
+    ]
+    if sample.mode == SampleMode.FAIR and sample.min_probability is not None:
+        spread = _spread(sample)
+        paragraphs.append(
+            f"Everyone in the pool had a chance of selection between "
+            f"{sample.min_probability:.1%} and {spread.maximum if spread else 0:.1%} "
+            f"(median {spread.median if spread else 0:.1%}). No lottery meeting these quotas "
+            f"could give the least likely person more than {sample.probability_bound:.1%}, "
+            "so the smallest chance is as large as it can be.")
+    paragraphs.append(
+        f"Reproducible: the draw used seed {sample.seed} with {sample.software_version}; "
+        "running it again on the same inputs gives the same people.")
+    return paragraphs

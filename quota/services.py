@@ -1,0 +1,310 @@
+"""Use cases of the quota module: check, draw, reproduce, replace, close. Each commits once."""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass
+from importlib.metadata import version
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+
+from panel import audit, jobs
+from panel.extensions import db
+from panel.imports import safe_cell
+from panel.models import Job, Resident, ResidentStatus, TargetSet, User, utcnow
+from panel.services import DomainError
+from quota.draw import draw
+from quota.feasibility import find_conflicts
+from quota.files import report_of
+from quota.groups import build_instance
+from quota.models import MemberRole, Sample, SampleMember, SampleStatus
+from quota.polytope import HIGHS
+from quota.pool import SampleSpec, build_pool, quotas_for
+from quota.problem import Pool, Quota, QuotaConflict, QuotaInfeasible, QuotaInputError, Selection
+from quota.reserves import propose_replacement
+
+JOB_KIND = "quota.draw"
+SOFTWARE = f"civic-panel {version('civic-panel')}; {HIGHS}; numpy {np.__version__}"
+
+
+class SampleError(DomainError):
+    """A sample cannot be drawn or changed; the message is plain English."""
+
+
+@dataclass(frozen=True)
+class QuotaCheck:
+    """What the builder shows while the officer edits: the quotas, the pool, any conflicts."""
+
+    pool_size: int
+    left_out: dict[str, int]
+    quotas: list[Quota]
+    in_pool: dict[tuple[str, str], int]
+    conflicts: list[QuotaConflict]
+    problems: list[str]
+
+    @property
+    def feasible(self) -> bool:
+        return not self.conflicts and not self.problems
+
+    def conflicts_for(self, dimension: str, category: str) -> list[QuotaConflict]:
+        return [c for c in self.conflicts if (c.dimension, c.category) == (dimension, category)]
+
+    @property
+    def general_conflicts(self) -> list[QuotaConflict]:
+        return [c for c in self.conflicts if c.dimension is None]
+
+
+def check_spec(spec: SampleSpec) -> QuotaCheck:
+    """Can a sample be drawn for ``spec``? Never raises for bad quotas: it reports them."""
+    draft = build_pool(spec)
+    pool = draft.pool
+    in_pool = {(d, c): n for d in spec.dimensions
+               for c, n in zip(*np.unique(np.asarray(pool.profiles[d], dtype=str),
+                                          return_counts=True), strict=True)}
+    try:
+        quotas = quotas_for(spec, pool)
+        conflicts = find_conflicts(build_instance(pool, quotas, spec.size))
+    except QuotaInputError as error:
+        return QuotaCheck(len(pool), draft.left_out, [], in_pool, [], list(error.problems))
+    return QuotaCheck(len(pool), draft.left_out, quotas, in_pool, conflicts, [])
+
+
+def start_draw(actor: User, spec: SampleSpec) -> Job:
+    """Queue the draw as a job (the page shows its progress); the seed is fixed now."""
+    spec = _with_seed(spec)
+    job = jobs.enqueue(JOB_KIND, actor, {"spec": spec.to_json()}, total=1,
+                       message="Waiting to start the draw")
+    db.session.commit()
+    return job
+
+
+@jobs.handler(JOB_KIND)
+def _run_draw_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
+    actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
+    progress(0, message="Drawing the sample")
+    try:
+        sample = _draw(actor, SampleSpec.from_json(job.params["spec"]))
+    except (QuotaInfeasible, QuotaInputError) as error:
+        raise jobs.JobFailed(f"No sample was drawn. {error}") from error
+    return {"sample_id": sample.id}
+
+
+def draw_sample(actor: User | None, spec: SampleSpec) -> Sample:
+    """Draw and store a sample now (the job and the tests call this)."""
+    sample = _draw(actor, _with_seed(spec))
+    db.session.commit()
+    return sample
+
+
+def _with_seed(spec: SampleSpec) -> SampleSpec:
+    if spec.seed is not None:
+        return spec
+    return SampleSpec.from_json({**spec.to_json(), "seed": secrets.randbelow(2**31)})
+
+
+def _draw(actor: User | None, spec: SampleSpec) -> Sample:
+    assert spec.seed is not None
+    draft = build_pool(spec)
+    quotas = quotas_for(spec, draft.pool)
+    selection = draw(spec.mode.value, draft.pool, quotas, spec.size, seed=spec.seed)
+    sample = Sample(
+        name=spec.name, mode=spec.mode, target_set_id=spec.target_set_id, size=spec.size,
+        seed=spec.seed, algorithm=selection.algorithm, software_version=SOFTWARE,
+        pool_size=len(draft.pool), spec=spec.to_json(),
+        inputs=_inputs(draft.pool, quotas),
+        report={**report_of(selection, pool_size=len(draft.pool), size=spec.size,
+                            mode=spec.mode.value), "left_out": draft.left_out,
+                "target_set": _target_set_name(spec.target_set_id),
+                "selected": list(selection.selected), "reserves": list(selection.reserves),
+                "probabilities": (list(selection.lottery.probabilities.values())
+                                  if selection.lottery else None)},
+        created_by_id=actor.id if actor else None,
+        min_probability=selection.lottery.minimum if selection.lottery else None,
+        probability_bound=selection.lottery.upper_bound if selection.lottery else None,
+    )
+    _add_members(sample, selection)
+    db.session.add(sample)
+    db.session.flush()
+    audit.record(actor, "sample_drawn", "sample", sample.id, mode=spec.mode.value,
+                 size=spec.size, pool=len(draft.pool), seed=spec.seed)
+    return sample
+
+
+def _add_members(sample: Sample, selection: Selection) -> None:
+    chance = selection.lottery.probabilities if selection.lottery else {}
+    for pid in selection.selected:
+        sample.members.append(SampleMember(resident_id=int(pid), role=MemberRole.SELECTED,
+                                           probability=chance.get(pid)))
+    for rank, pid in enumerate(selection.reserves, start=1):
+        sample.members.append(SampleMember(resident_id=int(pid), role=MemberRole.RESERVE,
+                                           rank=rank, probability=chance.get(pid)))
+
+
+def _inputs(pool: Pool, quotas: list[Quota]) -> dict[str, Any]:
+    return {"ids": list(pool.ids), "profiles": {d: list(c) for d, c in pool.profiles.items()},
+            "households": None if pool.households is None else list(pool.households),
+            "quotas": [[q.dimension, q.category, q.min, q.max, q.target] for q in quotas]}
+
+
+def stored_pool(sample: Sample) -> tuple[Pool, list[Quota]]:
+    data = sample.inputs
+    return (Pool(ids=data["ids"], profiles=data["profiles"], households=data["households"]),
+            [Quota(*row) for row in data["quotas"]])
+
+
+def _target_set_name(target_set_id: int) -> str:
+    target_set = db.session.get(TargetSet, target_set_id)
+    return target_set.name if target_set else ""
+
+
+# --- reproducing a draw ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reproduction:
+    same: bool
+    differences: list[str]
+
+
+def reproduce(actor: User, sample: Sample) -> Reproduction:
+    """Run the draw again on its stored inputs and seed; the same people must come out."""
+    pool, quotas = stored_pool(sample)
+    again = draw(sample.mode.value, pool, quotas, sample.size, seed=sample.seed)
+    differences = []
+    if list(again.selected) != sample.report["selected"]:
+        differences.append("The people selected are not the same.")
+    if list(again.reserves) != sample.report["reserves"]:
+        differences.append("The reserve list is not the same.")
+    same = not differences
+    if same:
+        sample.reproduced_at = utcnow()
+    audit.record(actor, "sample_reproduced", "sample", sample.id, same=same)
+    db.session.commit()
+    return Reproduction(same, differences)
+
+
+# --- drop-outs and replacements ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReplacementProposal:
+    member: SampleMember
+    resident_id: int
+    from_reserves: bool
+    reason: str
+
+
+def propose(sample: Sample, member: SampleMember) -> ReplacementProposal:
+    """Who should take ``member``'s place so that every quota is still met, and why."""
+    if member.sample_id != sample.id or member.role != MemberRole.SELECTED:
+        raise SampleError("Only a selected member of this sample can be replaced.")
+    if member.resident_id is None:
+        raise SampleError("This member has erased their data; their place cannot be matched.")
+    pool, quotas = stored_pool(sample)
+    pool = _still_available(sample, pool, keep=member.resident_id)
+    selected = [m.resident_id for m in sample.members_with(MemberRole.SELECTED)]
+    reserves = [m.resident_id for m in sample.members_with(MemberRole.RESERVE)]
+    reserves = [r for r in reserves if r in set(pool.ids)]
+    try:
+        proposal = propose_replacement(pool, quotas, selected, member.resident_id,
+                                       reserves=reserves, seed=sample.seed + member.id)
+    except QuotaInfeasible as error:
+        raise SampleError("Nobody left in the pool can take this place without breaking a "
+                          f"quota. {error}") from error
+    return ReplacementProposal(member, int(proposal.person), proposal.from_reserves,
+                               proposal.reason)
+
+
+def _still_available(sample: Sample, pool: Pool, keep: int) -> Pool:
+    """The stored pool without people who have since left, paused or erased their data
+    (selected members stay, they count towards the quotas)."""
+    selected = {m.resident_id for m in sample.members_with(MemberRole.SELECTED)}
+    active = set(db.session.scalars(select(Resident.id).where(
+        Resident.id.in_(pool.ids), Resident.status == ResidentStatus.ACTIVE)))
+    dropped = {m.resident_id for m in sample.members_with(MemberRole.DROPPED_OUT)}
+    keep_rows = [i for i, pid in enumerate(pool.ids)
+                 if pid in selected or pid == keep or (pid in active and pid not in dropped)]
+    return Pool(ids=[pool.ids[i] for i in keep_rows],
+                profiles={d: [c[i] for i in keep_rows] for d, c in pool.profiles.items()},
+                households=None if pool.households is None
+                else [pool.households[i] for i in keep_rows])
+
+
+def replace_member(actor: User, sample: Sample, member: SampleMember,
+                   resident_id: int) -> SampleMember:
+    """Record ``member`` as dropped out and ``resident_id`` selected in their place."""
+    proposal = propose(sample, member)
+    if proposal.resident_id != resident_id:
+        raise SampleError("The proposed replacement has changed since the page was shown; "
+                          "look at the new proposal and confirm again.")
+    member.role = MemberRole.DROPPED_OUT
+    replacement = next((m for m in sample.members if m.resident_id == resident_id
+                        and m.role == MemberRole.RESERVE), None)
+    if replacement is None:
+        replacement = SampleMember(resident_id=resident_id, role=MemberRole.SELECTED)
+        sample.members.append(replacement)
+    replacement.role = MemberRole.SELECTED
+    replacement.rank = None
+    replacement.replaces = member
+    replacement.note = proposal.reason
+    db.session.flush()
+    audit.record(actor, "sample_member_replaced", "sample", sample.id,
+                 dropped_out=member.resident_id, replacement=resident_id,
+                 from_reserves=proposal.from_reserves)
+    db.session.commit()
+    return replacement
+
+
+# --- listing and closing -----------------------------------------------------------------------
+
+def list_samples() -> list[Sample]:
+    return list(db.session.scalars(select(Sample).order_by(Sample.created_at.desc(),
+                                                           Sample.id.desc())))
+
+
+def get_sample(sample_id: int) -> Sample | None:
+    return db.session.get(Sample, sample_id)
+
+
+def close_sample(actor: User, sample: Sample) -> None:
+    """A closed sample no longer keeps its members out of other samples."""
+    sample.status = SampleStatus.CLOSED
+    audit.record(actor, "sample_closed", "sample", sample.id)
+    db.session.commit()
+
+
+def get_draw_job(job_id: int) -> Job | None:
+    job = db.session.get(Job, job_id)
+    return job if job is not None and job.kind == JOB_KIND else None
+
+
+def record_view(actor: User, sample: Sample) -> None:
+    """The sample page lists residents by name: opening it is officer access to personal data."""
+    audit.record(actor, "sample_viewed", "sample", sample.id)
+    db.session.commit()
+
+
+def person_name(resident_id: int | None) -> str:
+    resident = db.session.get(Resident, resident_id) if resident_id is not None else None
+    return resident.full_name or f"Member {resident.id}" if resident else "Erased member"
+
+
+def members_csv(actor: User, sample: Sample) -> str:
+    """Selected members and reserves with their contact details (audited), formula-safe."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["resident_id", "role", "reserve_rank", "first_name", "last_name", "email",
+                     "probability", "replaces_resident_id"])
+    for member in sample.members:
+        resident = member.resident
+        writer.writerow([member.resident_id or "", member.role.value, member.rank or "",
+                         safe_cell(resident.first_name if resident else ""),
+                         safe_cell(resident.last_name if resident else ""),
+                         safe_cell(resident.user.email if resident else ""),
+                         "" if member.probability is None else f"{member.probability:.6f}",
+                         member.replaces.resident_id if member.replaces else ""])
+    audit.record(actor, "sample_exported", "sample", sample.id, rows=len(sample.members))
+    db.session.commit()
+    return out.getvalue()
