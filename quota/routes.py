@@ -44,6 +44,10 @@ def new_sample() -> Any:
 def check_quotas() -> Any:
     """The builder's quota table, re-checked as the officer edits (htmx)."""
     state = builder.read(request.form)
+    if is_fragment_request() and state.tables and request.form.get("quota_basis") == state.basis:
+        # Same table: update only the messages, never the inputs someone may be typing in.
+        html = render_page("quota/new.html", block="quota_status", state=state, oob=True)
+        return Response(html, headers={"HX-Retarget": "#quota-status", "HX-Reswap": "outerHTML"})
     return render_page("quota/new.html", block="quota_check", state=state)
 
 

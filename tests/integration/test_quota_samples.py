@@ -228,3 +228,19 @@ def test_a_failed_draw_says_why(demo, login, app):
     page = client.get(f"/quota/jobs/{job.id}").get_data(as_text=True)
     assert db.session.get(type(job), job.id).status == JobStatus.FAILED
     assert "No sample was drawn" in page
+
+
+def test_editing_a_quota_updates_only_the_messages_not_the_inputs(demo, login):
+    client = login(Role.OFFICER)
+    token = csrf_token_from(client, "/quota/samples/new")
+    form = {**builder_form(mode="survey", dimensions=["sex"], size="10", tolerance="0"),
+            "csrf_token": token}
+    first = client.post("/quota/samples/check", data=form, headers={"HX-Request": "true"})
+    basis = first.get_data(as_text=True).split('name="quota_basis" value="')[1].split('"')[0]
+    edited = client.post("/quota/samples/check", headers={"HX-Request": "true"}, data={
+        **form, "quota_basis": basis, "quota-min-sex-female": "9", "quota-max-sex-female": "10",
+        "quota-min-sex-male": "5", "quota-max-sex-male": "5"})
+    html = edited.get_data(as_text=True)
+    assert edited.headers["HX-Retarget"] == "#quota-status"
+    assert "Cannot be drawn yet" in html and 'hx-swap-oob="true"' in html
+    assert "<input" not in html
