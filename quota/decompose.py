@@ -51,7 +51,11 @@ class NotALottery(Exception):
 
 
 def decompose(polytope: Polytope, target: np.ndarray, rng: np.random.Generator) -> Decomposition:
+    if not polytope.num_cols:  # nobody left to choose: the one (empty) panel
+        return Decomposition(np.zeros((1, 0), dtype=int), np.ones(1))
     finder = _PanelFinder(polytope, rng)
+    # a group the cuts (padded for round-off) leave a trace of is at zero, as on faces
+    target = np.where(target > 1e-9, target, 0.0)
     panels, weights, mass = _peel(polytope, target, finder)
     if mass <= 1e-12:
         return _normalised(panels, weights)
@@ -90,6 +94,8 @@ def _peel(polytope: Polytope, target: np.ndarray,
         step = min(1.0, float(np.min(have[limit] / need[limit]))) if limit.any() else 1.0
         panels.append(panel)
         weights.append(step * mass)
+        if step <= 0:  # on the face only within round-off: polishing takes over from here
+            break
         rest -= step * mass * panel
         mass = 0.0 if step >= 1 - 1e-12 else mass * (1 - step)
     return panels, np.array(weights), mass

@@ -87,7 +87,10 @@ def _with_panel_size(instance: Instance, panel_size: int) -> Instance:
 
 def _size_conflict(instance: Instance, households: int) -> QuotaConflict:
     places = instance.size
-    where = "households (one person each)" if instance.has_households else "people"
+    if instance.has_households:
+        where = ("household" if households == 1 else "households") + " (one person each)"
+    else:
+        where = "person" if households == 1 else "people"
     return QuotaConflict(None, None, "size", instance.panel_size,
                          instance.panel_size - places + households,
                          f"The panel needs {places} more people but the pool has only "
@@ -108,8 +111,10 @@ class _Explainer:
         label = inst.quota_label(row)
         total = sum(inst.quotas[r].min for r in self._same_dimension(row))
         if quota.min > self.available[row]:
-            who = (f"households in the pool have someone in {label}" if inst.has_households
-                   else "people in the pool")
+            one = self.available[row] == 1
+            who = ((f"household in the pool has someone in {label}" if one else
+                    f"households in the pool have someone in {label}") if inst.has_households
+                   else "person in the pool" if one else "people in the pool")
             message = (f"{label}: minimum {quota.min} but only {self.available[row]} {who}; "
                        f"lower the minimum to {suggested}.")
         elif total > inst.panel_size:
@@ -129,8 +134,9 @@ class _Explainer:
                         for r in self._same_dimension(row))
         kept = int(inst.kept_tally[row])
         if kept > quota.max:
-            message = (f"{label}: maximum {quota.max} but {kept} of the people being kept are "
-                       f"in it already; raise the maximum to {suggested}.")
+            message = (f"{label}: maximum {quota.max} but {kept} of the people being kept "
+                       f"{'is' if kept == 1 else 'are'} in it already; raise the maximum to "
+                       f"{suggested}.")
         elif reachable < inst.panel_size:
             message = (f"{label}: raise the maximum from {quota.max} to {suggested}: the "
                        f"{quota.dimension} maximums (counting only people in the pool) add up "

@@ -79,6 +79,8 @@ def propose_replacement(pool: Pool, quotas: Iterable[Quota], selected: Sequence[
     """Who should take the place of ``dropped_out`` so that every quota is still met."""
     if dropped_out not in set(selected):
         raise QuotaInputError([f"{dropped_out} is not in the selection."])
+    if dropped_out not in set(pool.ids):
+        raise QuotaInputError([f"{dropped_out} is not in the pool."])
     staying = [p for p in selected if p != dropped_out]
     remaining = _without(pool, dropped_out)
     instance = build_instance(remaining, quotas, len(selected), kept=staying)
@@ -94,7 +96,8 @@ def propose_replacement(pool: Pool, quotas: Iterable[Quota], selected: Sequence[
             continue
         group = instance.group_of[person]
         if group >= 0 and fits[group]:
-            unused = f"; reserves {', '.join(skipped)} would not" if skipped else ""
+            unused = (f"; reserve{'s' if len(skipped) > 1 else ''} {', '.join(skipped)} "
+                      "would not" if skipped else "")
             return Replacement(pid, True, f"Reserve {rank} is the first on the list who keeps "
                                f"every quota{unused}. {_likeness(instance, person, old_profile)}")
         skipped.append(str(rank))
@@ -103,10 +106,12 @@ def propose_replacement(pool: Pool, quotas: Iterable[Quota], selected: Sequence[
     best = candidates[match == match.max()]
     person = int(np.random.default_rng(seed).choice(best))
     where = "No reserve keeps every quota" if reserves else "There is no reserve list"
+    how = (f"chosen at random from the {len(best)} people in the pool who keep every quota "
+           f"and are most like {dropped_out}" if len(best) > 1 else
+           f"chosen as the one person in the pool who keeps every quota and is most like "
+           f"{dropped_out}")
     return Replacement(instance.ids[person], False,
-                       f"{where}; chosen at random from the {len(best)} people in the pool who "
-                       f"keep every quota and are most like {dropped_out}. "
-                       f"{_likeness(instance, person, old_profile)}")
+                       f"{where}; {how}. {_likeness(instance, person, old_profile)}")
 
 
 def _without(pool: Pool, pid: PersonId) -> Pool:

@@ -78,6 +78,8 @@ def nearest_panel(instance: Instance, sample: np.ndarray,
     """The quota-meeting panel (counts per group) nearest to ``sample``; None if there is none."""
     poly = instance.polytope
     g = poly.num_cols
+    if not g:  # nobody left to choose (HiGHS reports no solution for an empty model)
+        return sample if poly.contains(sample.astype(float)) else None
     jitter = 0.5 / (instance.size + 1)  # the jitter of all swaps together stays below one
     h = new_highs()
     poly.add_to(h, integer=False, cost=1 + jitter * rng.random(g), upper=poly.upper - sample)
