@@ -30,7 +30,7 @@ from quota.groups import Instance, build_instance
 from quota.leximin import leximin_relaxation
 from quota.polytope import HIGHS
 from quota.problem import Lottery, PersonId, Pool, Quota, Selection
-from quota.reserves import default_reserve_count, rank_reserves
+from quota.reserves import finish_draw
 
 ALGORITHM = ("fair panel: leximin selection probabilities (Flanigan et al. 2021) over groups of "
              f"interchangeable people, by linear programming and column generation ({HIGHS})")
@@ -44,26 +44,14 @@ def draw_fair_panel(pool: Pool, quotas: Iterable[Quota], size: int, *, seed: int
     Raises ``QuotaInfeasible`` (with the conflicting quotas explained) when no panel meets the
     quotas, and ``QuotaInputError`` for inputs that do not make sense.
     """
-    clock = [time.perf_counter()]
+    started = time.perf_counter()
     instance = build_instance(pool, quotas, size, kept)
     check_feasible(instance)
     rng = np.random.default_rng(seed)
     lottery, panels = fair_lottery(instance, rng)
-    clock.append(time.perf_counter())
     counts = panels[rng.choice(len(lottery.weights), p=np.asarray(lottery.weights))]
-    people = instance.choose_people(counts, rng)
-    count = default_reserve_count(size) if reserves is None else reserves
-    reserve_people = rank_reserves(instance, people, rng, count)
-    clock.append(time.perf_counter())
-    return Selection(
-        selected=tuple(instance.ids[i] for i in people),
-        reserves=tuple(instance.ids[i] for i in reserve_people),
-        tallies=instance.tallies(people),
-        seed=seed,
-        algorithm=ALGORITHM,
-        timings={"lottery": clock[1] - clock[0], "draw and reserves": clock[2] - clock[1]},
-        lottery=lottery,
-    )
+    return finish_draw(instance, counts, rng, reserves=reserves, seed=seed, algorithm=ALGORITHM,
+                       first_step=("lottery", time.perf_counter() - started), lottery=lottery)
 
 
 def fair_lottery(instance: Instance, rng: np.random.Generator) -> tuple[Lottery, np.ndarray]:

@@ -16,13 +16,41 @@ equals); if nobody can, ``QuotaInfeasible`` explains which quota stands in the w
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from quota.feasibility import check_feasible
 from quota.groups import Instance, build_instance, profile_index
-from quota.problem import PersonId, Pool, Quota, QuotaInputError, Replacement
+from quota.problem import (
+    Lottery,
+    PersonId,
+    Pool,
+    Quota,
+    QuotaInputError,
+    Replacement,
+    Selection,
+)
+
+
+def finish_draw(instance: Instance, counts: np.ndarray, rng: np.random.Generator, *,
+                reserves: int | None, seed: int, algorithm: str, first_step: tuple[str, float],
+                lottery: Lottery | None = None) -> Selection:
+    """People for the panel ``counts``, ranked reserves, tallies: the end of either draw."""
+    started = time.perf_counter()
+    people = instance.choose_people(counts, rng)
+    count = default_reserve_count(instance.panel_size) if reserves is None else reserves
+    reserve_people = rank_reserves(instance, people, rng, count)
+    return Selection(
+        selected=tuple(instance.ids[i] for i in people),
+        reserves=tuple(instance.ids[i] for i in reserve_people),
+        tallies=instance.tallies(people),
+        seed=seed,
+        algorithm=algorithm,
+        timings=dict([first_step, ("people and reserves", time.perf_counter() - started)]),
+        lottery=lottery,
+    )
 
 
 def default_reserve_count(size: int) -> int:

@@ -26,7 +26,7 @@ from quota.feasibility import find_conflicts
 from quota.groups import Instance, build_instance
 from quota.polytope import HIGHS, new_highs, solve_integer
 from quota.problem import PersonId, Pool, Quota, QuotaInfeasible, Selection
-from quota.reserves import default_reserve_count, rank_reserves
+from quota.reserves import finish_draw
 
 ALGORITHM = ("survey sample: a simple random sample corrected to meet every quota with the "
              f"fewest swaps (integer programme, {HIGHS})")
@@ -39,26 +39,15 @@ def draw_survey_sample(pool: Pool, quotas: Iterable[Quota], size: int, *, seed: 
     Raises ``QuotaInfeasible`` (with the conflicting quotas explained) before drawing when no
     panel can meet the quotas, and ``QuotaInputError`` for inputs that do not make sense.
     """
-    clock = [time.perf_counter()]
+    started = time.perf_counter()
     instance = build_instance(pool, quotas, size, kept)
     rng = np.random.default_rng(seed)
     sample = random_sample(instance, rng)
     counts = nearest_panel(instance, sample, rng)
     if counts is None:
         raise QuotaInfeasible(find_conflicts(instance))
-    clock.append(time.perf_counter())
-    people = instance.choose_people(counts, rng)
-    count = default_reserve_count(size) if reserves is None else reserves
-    reserve_people = rank_reserves(instance, people, rng, count)
-    clock.append(time.perf_counter())
-    return Selection(
-        selected=tuple(instance.ids[i] for i in people),
-        reserves=tuple(instance.ids[i] for i in reserve_people),
-        tallies=instance.tallies(people),
-        seed=seed,
-        algorithm=ALGORITHM,
-        timings={"panel": clock[1] - clock[0], "people and reserves": clock[2] - clock[1]},
-    )
+    return finish_draw(instance, counts, rng, reserves=reserves, seed=seed, algorithm=ALGORITHM,
+                       first_step=("panel", time.perf_counter() - started))
 
 
 def random_sample(instance: Instance, rng: np.random.Generator) -> np.ndarray:
