@@ -52,5 +52,8 @@ def draw_command(pool_path: Path, targets_path: Path, size: int, mode: str, seed
     click.echo(f"Selected {len(selection.selected)} of {len(pool)} with seed {seed}; "
                f"{len(selection.reserves)} reserves. Results in {out}/")
     if selection.lottery is not None:
-        click.echo(f"Smallest selection probability {selection.lottery.minimum:.6f} "
-                   f"(upper bound {selection.lottery.upper_bound:.6f}).")
+        lottery = selection.lottery
+        click.echo(f"Smallest selection probability {lottery.minimum:.6f} "
+                   f"(upper bound {lottery.upper_bound:.6f})"
+                   + (f"; {lottery.unselectable} in the pool cannot be selected under these "
+                      "quotas." if lottery.unselectable else "."))

@@ -5,9 +5,12 @@ lottery for ``r`` lies on the smallest face of ``P`` containing ``r`` (its tight
 with equality), so find a whole panel ``v`` on that face, then move as far as possible along it:
 ``r = a v + (1 - a) r'`` with ``r'`` still in ``P``. ``v`` gets weight ``a m``; carry on with
 ``r'`` and ``m (1 - a)``. Each step makes at least one more constraint tight, so there are at most
-(groups + 1) steps. A panel on the face usually comes from the face's linear relaxation with a
-random objective that leans towards a random rounding of ``r`` (its optimal vertex is often
-whole); otherwise from a small integer programme.
+(groups + 1) steps. A panel on the face comes from the face's linear relaxation with an objective
+that leans towards the previous panel (the first time, towards a random rounding of ``r``): the
+new face is the old one with one more constraint tight, so that vertex is a few pivots away and
+often whole. If it is not, small integer programmes over its fractional columns and a few random
+others round it (a few milliseconds each); only if those fail is the face's whole integer
+programme solved.
 
 Polishing (column generation). If a face has no whole panel (earlier choices led where whole
 panels cannot follow) or the mass left is too small to divide safely, the last steps are redone
@@ -29,8 +32,7 @@ import numpy as np
 
 from quota.polytope import Polytope, has_solution, new_highs, set_bounds, set_cost
 
-TRIES = 8            # relaxations with random objectives before an integer programme
-FREE = 150           # extra columns freed when rounding a fractional vertex
+FREE = (20, 20, 60)  # random whole columns freed with the fractional ones, try by try
 SMALLEST_MASS = 1e-7  # below this, peeling hands over to polishing
 DONE = 1e-9          # lottery covers (1 - DONE) of the target: finished
 TAILS = (50, 200, 800)
@@ -106,25 +108,24 @@ class _PanelFinder:
 
     def __init__(self, polytope: Polytope, rng: np.random.Generator):
         self.polytope, self.rng = polytope, rng
+        self.previous: np.ndarray | None = None
         self.lp = polytope.highs(integer=False)
         self.lp.changeObjectiveSense(highspy.ObjSense.kMaximize)
         self.mip = polytope.highs(integer=True)
         self.mip.changeObjectiveSense(highspy.ObjSense.kMaximize)
 
     def on_face(self, bounds: tuple[np.ndarray, ...], r: np.ndarray) -> np.ndarray | None:
-        """Any whole panel on the face, close to a random rounding of ``r`` if cheap."""
+        """Any whole panel on the face, found near the previous one (or a rounding of ``r``)."""
         g = len(r)
         set_bounds(self.lp, bounds)
-        vertex = None
-        for _ in range(TRIES):
-            up = self.rng.random(g) < r - np.floor(r)
-            cost = np.where(up, 1.0, -1.0) + 0.01 * self.rng.standard_normal(g)
-            vertex = self._relaxed(cost)
-            if vertex is None:
-                return None
-            if _whole(vertex):
-                return np.round(vertex)
-        return self._round(bounds, vertex)
+        # towards the last panel (a few pivots away), or the first time a random rounding of r
+        lean = self.rng.random(g) < r - np.floor(r) if self.previous is None else self.previous > r
+        vertex = self._relaxed(np.where(lean, 1.0, -1.0) + 0.01 * self.rng.standard_normal(g))
+        if vertex is None:
+            return None
+        panel = np.round(vertex) if _whole(vertex) else self._round(bounds, vertex)
+        self.previous = panel
+        return panel
 
     def priced(self, bounds: tuple[np.ndarray, ...], price: np.ndarray,
                perturbed: int) -> tuple[list[np.ndarray], float]:
@@ -162,21 +163,22 @@ class _PanelFinder:
         return np.array(self.lp.getSolution().col_value) if has_solution(self.lp) else None
 
     def _round(self, bounds: tuple[np.ndarray, ...], vertex: np.ndarray) -> np.ndarray | None:
-        """A whole panel on the face: free the fractional columns and some others, then all."""
+        """A whole panel on the face: the vertex with its fractional columns and a few random
+        others set free (small integer programmes, quick), else the face's integer programme."""
         col_lower, col_upper, row_lower, row_upper = bounds
-        movable = np.flatnonzero((col_lower < col_upper) & _whole_mask(vertex))
-        free = ~_whole_mask(vertex)
-        free[self.rng.choice(movable, min(FREE, len(movable)), replace=False)] = True
-        fixed = np.round(vertex)
+        whole = _whole_mask(vertex)
+        movable = np.flatnonzero((col_lower < col_upper) & whole)
+        for extra in FREE:
+            free = ~whole
+            free[self.rng.choice(movable, min(extra, len(movable)), replace=False)] = True
+            panel = self.polytope.integer_point(bounds, free, np.round(vertex))
+            if panel is not None:
+                return panel
+        set_bounds(self.mip, bounds)
         set_cost(self.mip, np.zeros(len(vertex)))
         self.mip.setOptionValue("mip_max_improving_sols", 1)
-        for lower, upper in ((np.where(free, col_lower, fixed), np.where(free, col_upper, fixed)),
-                             (col_lower, col_upper)):
-            set_bounds(self.mip, (lower, upper, row_lower, row_upper))
-            self.mip.run()
-            if has_solution(self.mip):
-                return np.round(self.mip.getSolution().col_value)
-        return None
+        self.mip.run()
+        return np.round(self.mip.getSolution().col_value) if has_solution(self.mip) else None
 
 
 def _whole_mask(x: np.ndarray) -> np.ndarray:

@@ -35,6 +35,7 @@ from quota.reserves import finish_draw
 ALGORITHM = ("fair panel: leximin selection probabilities (Flanigan et al. 2021) over groups of "
              f"interchangeable people, by linear programming and column generation ({HIGHS})")
 MAX_CUTS = 50
+UNSELECTABLE = 1e-9  # a chance this small is zero: in no panel of the lottery at all
 
 
 def draw_fair_panel(pool: Pool, quotas: Iterable[Quota], size: int, *, seed: int,
@@ -76,15 +77,18 @@ def fair_lottery(instance: Instance, rng: np.random.Generator) -> tuple[Lottery,
             probabilities[instance.ids[int(person)]] = float(group_probability[g])
     for pid in instance.ids:
         probabilities.setdefault(pid, 0.0)  # shares a household with someone kept
-    people_probability = group_probability if len(group_probability) else np.ones(1)
+    can_be_drawn = group_probability > UNSELECTABLE
+    people_at_zero = len(instance.ids) - len(instance.kept) - int(capacity[can_be_drawn].sum())
     lottery = Lottery(
         groups=tuple(tuple(instance.ids[int(p)] for p in sorted(m.ravel())) for m in
                      instance.slots),
         panels=tuple(tuple(int(c) for c in panel) for panel in found.panels),
         weights=tuple(float(w) for w in found.weights),
         probabilities={pid: probabilities[pid] for pid in instance.ids},
-        minimum=float(np.min(people_probability)),
+        minimum=(float(group_probability[can_be_drawn].min()) if can_be_drawn.any()
+                 else float(target.bound)),  # nobody left to draw: nothing to compare
         upper_bound=float(target.bound),
+        unselectable=people_at_zero,
     )
     return lottery, found.panels
 

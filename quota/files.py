@@ -98,6 +98,7 @@ def report_of(selection: Selection, *, pool_size: int, size: int, mode: str) -> 
         ],
         "minimum_probability": None if lottery is None else lottery.minimum,
         "optimality_bound": None if lottery is None else lottery.upper_bound,
+        "people_who_cannot_be_selected": None if lottery is None else lottery.unselectable,
         "panels_in_lottery": None if lottery is None else len(lottery.weights),
         "reserves": len(selection.reserves),
         "timings_seconds": {k: round(v, 4) for k, v in selection.timings.items()},

@@ -142,17 +142,19 @@ def _codes(pool: Pool, order: list[int], quotas: tuple[Quota, ...],
                             "column.")
             first_row += len(categories)
             continue
-        column = np.asarray(pool.profiles[dimension], dtype=object)[order]
-        values, inverse = np.unique(column.astype(str), return_inverse=True)
+        column = pool.profiles[dimension]
         index = {c: i for i, c in enumerate(categories)}
-        unknown = [v for v in values if v not in index]
-        for value in unknown:
-            count = int(np.sum(column.astype(str) == value))
+        # each distinct answer once; answers without a quota get codes of their own below zero
+        code_of = {v: index.get(str(v), -1 - k) for k, v in enumerate(dict.fromkeys(column))}
+        code = np.fromiter(map(code_of.__getitem__, column), dtype=int, count=len(column))
+        unknown = [v for v, c in code_of.items() if c < 0]
+        for value in sorted(unknown, key=str):
+            count = int(np.sum(code == code_of[value]))
             problems.append(f"{dimension}: {count} {'person has' if count == 1 else 'people have'}"
                             f" '{value}', which has no quota (add a row for it; minimum 0 and "
                             "maximum 0 leaves them out).")
         if not unknown:
-            codes[:, d] = np.array([index[v] for v in values])[inverse]
+            codes[:, d] = code[order]
             row_of[:, d] = first_row + codes[:, d]
         first_row += len(categories)
     if problems:
@@ -222,10 +224,11 @@ def _groups(available: np.ndarray, codes: np.ndarray, household: np.ndarray) -> 
     for s, sig in enumerate(sorted(tables)):
         # households by their first member, in the same order in every table of the make-up:
         # row k of each table is household k, so dealing rows never takes two from one home
-        first = np.min([table.min(axis=1) for table in tables[sig]], axis=0)
-        order = np.argsort(first, kind="stable")
+        if len(sig) > 1:  # (people living alone are in id order already)
+            first = np.min([table.min(axis=1) for table in tables[sig]], axis=0)
+            order = np.argsort(first, kind="stable")
+            tables[sig] = [table[order] for table in tables[sig]]
         for table in tables[sig]:
-            table = table[order]
             profile.append(table[0, 0])
             capacity.append(table.size)
             limit.append(len(table))

@@ -126,8 +126,10 @@ class Lottery:
 
     ``groups[j]`` lists the ids of people the maths cannot tell apart; ``panels[i][j]`` is how many
     of them panel ``i`` takes, chosen uniformly at random within the group when it is drawn.
-    ``minimum`` is the smallest selection probability of anyone in the pool and ``upper_bound``
-    the linear-programming bound that no lottery can beat; equal (within 1e-6) means optimal.
+    ``minimum`` is the smallest selection probability of anyone in the pool who can be selected
+    at all and ``upper_bound`` the linear-programming bound that no lottery can beat; equal
+    (within 1e-6) means optimal. ``unselectable`` counts the people no panel meeting the quotas
+    can include (a category with a maximum of 0, or a home someone kept already lives in).
     """
 
     groups: tuple[tuple[PersonId, ...], ...]
@@ -136,6 +138,7 @@ class Lottery:
     probabilities: Mapping[PersonId, float]
     minimum: float
     upper_bound: float
+    unselectable: int = 0
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ class Spread:
     maximum: float
     bound: float | None
     bins: list[tuple[str, int, int]]   # (range label, people, bar width per cent)
+    unselectable: int = 0              # people no panel meeting the quotas can include
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,11 @@ def _spread(sample: Sample) -> Spread | None:
     most = max(int(counts.max()), 1)
     bins = [(f"{edges[i]:.1%} to {edges[i + 1]:.1%}", int(n), round(100 * n / most))
             for i, n in enumerate(counts)]
-    return Spread(float(chances.min()), float(np.median(chances)), float(chances.max()),
-                  sample.probability_bound, bins)
+    unselectable = int(sample.report.get("people_who_cannot_be_selected") or 0)
+    minimum = (sample.min_probability if sample.min_probability is not None
+               else float(chances.min()))
+    return Spread(minimum, float(np.median(chances)), float(chances.max()),
+                  sample.probability_bound, bins, unselectable)
 
 
 def methods_note(sample: Sample) -> list[str]:
@@ -128,8 +132,13 @@ def methods_note(sample: Sample) -> list[str]:
     ]
     if sample.mode == SampleMode.FAIR and sample.min_probability is not None:
         spread = _spread(sample)
+        unselectable = spread.unselectable if spread else 0
+        who = "Everyone in the pool" if not unselectable else (
+            f"{unselectable:,} {'person' if unselectable == 1 else 'people'} in the pool could "
+            "not be in any panel that meets these quotas (a category with a maximum of 0, or "
+            "a home someone kept already lives in); everyone else")
         paragraphs.append(
-            f"Everyone in the pool had a chance of selection between "
+            f"{who} had a chance of selection between "
             f"{sample.min_probability:.1%} and {spread.maximum if spread else 0:.1%} "
             f"(median {spread.median if spread else 0:.1%}). No lottery meeting these quotas "
             f"could give the least likely person more than {sample.probability_bound:.1%}, "

@@ -81,14 +81,17 @@ def rank_reserves(instance: Instance, selected: np.ndarray, rng: np.random.Gener
     for d in range(sel_types.shape[1]):
         out, into = sel_types[:, d][:, None], cand_types[:, d][None, :]
         swaps &= (out == into) | (can_leave[out] & can_join[into])
-    swaps_f = swaps.astype(float)
+    weight = sel_count / 1.0  # each member counted 1 / (1 + reserves already covering them)
+    score = np.zeros(len(cand_types))
+    for rows in np.array_split(np.arange(len(sel_types)), max(1, len(sel_types) // 256)):
+        score += weight[rows] @ swaps[rows].astype(float)
     covered = np.zeros(len(sel_types))
     tie_break = rng.random(len(cand_types))
     ranked: list[int] = []
     while len(ranked) < count:
-        score = (sel_count / (1 + covered)) @ swaps_f
         score[head == end] = -1
-        best = int(np.lexsort((tie_break, -score))[0])
+        ties = np.flatnonzero(score >= score.max() - 1e-9)
+        best = int(ties[np.argmin(tie_break[ties])])
         if score[best] < 0:
             break
         person = queue[head[best]]
@@ -97,7 +100,11 @@ def rank_reserves(instance: Instance, selected: np.ndarray, rng: np.random.Gener
             continue
         used[instance.household[person]] = True
         ranked.append(int(person))
-        covered += swaps[:, best]
+        rows = np.flatnonzero(swaps[:, best])  # the members this reserve could replace
+        covered[rows] += 1
+        new_weight = sel_count[rows] / (1 + covered[rows])
+        score += (new_weight - weight[rows]) @ swaps[rows].astype(float)
+        weight[rows] = new_weight
     return np.array(ranked, dtype=int)
 
 

@@ -82,6 +82,25 @@ def test_a_fair_panel_records_everyones_chance(demo):
     assert all(m.probability is not None for m in sample.members_with(MemberRole.SELECTED))
 
 
+def test_people_no_panel_can_include_are_counted_apart_from_the_smallest_chance(demo, login):
+    # 12 places and no tolerance: the smaller ethnic groups get a maximum of 0
+    sample = services.draw_sample(officer(), spec(mode=SampleMode.FAIR, size=12, tolerance=0,
+                                                  dimensions=("age_band", "ethnic_group")))
+    closed = {c["category"] for c in sample.report["categories"]
+              if c["dimension"] == "ethnic_group" and c["max"] == 0 and c["in_pool"]}
+    shut_out = sample.report["people_who_cannot_be_selected"]
+    assert closed and shut_out >= sum(c["in_pool"] for c in sample.report["categories"]
+                                      if c["dimension"] == "ethnic_group"
+                                      and c["category"] in closed)
+    chances = sample.report["probabilities"]
+    assert sum(chance == 0 for chance in chances) == shut_out
+    assert sample.min_probability == pytest.approx(min(c for c in chances if c > 0))
+    assert sample.min_probability == pytest.approx(sample.probability_bound, abs=1e-6)
+    page = login(Role.OFFICER).get(f"/quota/samples/{sample.id}").get_data(as_text=True)
+    assert f"{shut_out:,} people in the pool cannot be in any panel" in page
+    assert "could not be in any panel that meets these quotas" in page  # the methods note
+
+
 def test_the_pool_leaves_out_who_the_rules_say(demo):
     everyone = build_pool(spec()).pool
     assert len(everyone) > 100

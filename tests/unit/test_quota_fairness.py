@@ -162,15 +162,15 @@ def test_minimum_is_optimal_against_brute_force(case):
     lottery = fair(case).lottery
     assert lottery.minimum == pytest.approx(lottery.upper_bound, abs=1e-6)
     panels = valid_panels(case)
-    in_groups = [lottery.probabilities[p] for group in lottery.groups for p in group]
-    if in_groups:
-        assert lottery.minimum == pytest.approx(min(in_groups), abs=1e-9)
-        assert lottery.minimum == pytest.approx(best_minimum(case, panels), abs=1e-6)
-    # among people some panel can take, the smallest chance is also the best possible one
+    # the minimum is over the people some panel can take: the others are counted apart
     possible = set().union(*panels) - set(case.kept)
+    assert lottery.unselectable == len(case.pool) - len(case.kept) - len(possible)
+    assert all(lottery.probabilities[p] == pytest.approx(0.0, abs=1e-9)
+               for p in set(case.pool.ids) - possible - set(case.kept))
     if possible:
         best = best_minimum(case, panels, among=possible)
         assert min(lottery.probabilities[p] for p in possible) == pytest.approx(best, abs=1e-6)
+        assert lottery.minimum == pytest.approx(best, abs=1e-6)
 
 
 @FAST
@@ -216,5 +216,8 @@ def test_people_no_panel_can_take_get_nothing_and_the_others_their_best(case, ex
         assert meets(case, selection.selected)
         lottery = selection.lottery
         assert lottery.probabilities == pytest.approx(expected, abs=1e-6)
-        assert lottery.minimum == pytest.approx(0.0, abs=1e-6)
-        assert lottery.upper_bound == pytest.approx(0.0, abs=1e-6)
+        # the smallest chance and its bound are those of the people who can be selected
+        smallest = min(p for p in expected.values() if p > 0)
+        assert lottery.minimum == pytest.approx(smallest, abs=1e-6)
+        assert lottery.upper_bound == pytest.approx(smallest, abs=1e-6)
+        assert lottery.unselectable == sum(p == 0 for p in expected.values())
