@@ -101,6 +101,23 @@ def test_people_no_panel_can_include_are_counted_apart_from_the_smallest_chance(
     assert "could not be in any panel that meets these quotas" in page  # the methods note
 
 
+def test_a_residents_data_download_lists_the_samples_they_were_drawn_in(demo):
+    from panel.data_export import export_data
+
+    sample = services.draw_sample(officer(), spec(mode=SampleMode.FAIR, size=20))
+    chosen = sample.members_with(MemberRole.SELECTED)[0]
+    reserve = sample.members_with(MemberRole.RESERVE)[0]
+    rows = export_data(chosen.resident)["samples"]
+    assert [(r["sample"], r["kind"], r["role"]) for r in rows] == [
+        ("Libraries survey", "Fair panel", "Selected")]
+    assert rows[0]["chance_of_selection"] == pytest.approx(chosen.probability)
+    reserve_row = export_data(reserve.resident)["samples"][0]
+    assert (reserve_row["role"], reserve_row["reserve_rank"]) == ("Reserve", 1)
+    drawn = {m.resident_id for m in sample.members}
+    bystander = db.session.scalar(select(Resident).where(Resident.id.not_in(drawn)).limit(1))
+    assert export_data(bystander)["samples"] == []
+
+
 def test_the_pool_leaves_out_who_the_rules_say(demo):
     everyone = build_pool(spec()).pool
     assert len(everyone) > 100
