@@ -1,0 +1,422 @@
+"""The registry of question types: each knows its form field, validation, summary and export.
+
+A question is described by a ``QuestionSpec`` (plain data, as stored on a question row). Its
+type, looked up in ``TYPES`` by ``spec.kind``, turns it into:
+
+- ``field(spec)``: an unbound WTForms field with GOV.UK widgets and plain-English validators;
+  a page's form is a class with one such field per question (``form_class``);
+- ``value(spec, data)``: the answer as stored (JSON: text, number, list or mapping), from the
+  field's validated data; ``None`` when the question was left unanswered;
+- ``categories(spec)``: the answer categories a summary counts (choice types), and
+  ``counted(spec, value)``: which of them one answer counts in (several for multiple choice,
+  one per statement for a matrix);
+- ``columns(spec)`` and ``cells(spec, value)``: the export columns (name, label and, for SPSS,
+  value labels) and one response's values in them.
+
+Display logic and sections live on the survey; nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    Field,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+OTHER = "other"
+DONT_KNOW = "dont_know"
+AGREE_SCALE = (("strongly_agree", "Strongly agree"), ("agree", "Agree"),
+               ("neither", "Neither agree nor disagree"), ("disagree", "Disagree"),
+               ("strongly_disagree", "Strongly disagree"), (DONT_KNOW, "Don't know"))
+SHORT_TEXT, LONG_TEXT = 200, 5000
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    key: str                                   # stable and unique within the survey: "q3"
+    kind: str                                  # a key of TYPES
+    text: str
+    hint: str = ""
+    required: bool = False
+    options: tuple[tuple[str, str], ...] = ()  # (value, label): choices, or items to rank
+    statements: tuple[tuple[str, str], ...] = ()  # matrix rows
+    other: bool = False                        # offer "Other (please say)"
+    max_choices: int | None = None             # multiple choice
+    minimum: int | None = None                 # number
+    maximum: int | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str                                   # safe for SPSS: letters, digits, underscores
+    label: str
+    value_labels: Mapping[Any, str] = field(default_factory=dict)
+
+
+class QuestionType:
+    kind = ""
+    label = ""
+
+    def field(self, spec: QuestionSpec) -> Any:
+        raise NotImplementedError
+
+    def value(self, spec: QuestionSpec, data: Any) -> Any:
+        return data if data not in (None, "", [], {}) else None
+
+    def categories(self, spec: QuestionSpec) -> list[tuple[str, str]]:
+        return []
+
+    def counted(self, spec: QuestionSpec, value: Any) -> list[str]:
+        return [] if value is None else [str(value)]
+
+    def columns(self, spec: QuestionSpec) -> list[Column]:
+        return [Column(spec.key, spec.text)]
+
+    def cells(self, spec: QuestionSpec, value: Any) -> list[Any]:
+        return [value]
+
+
+def _required(spec: QuestionSpec, message: str) -> list[Any]:
+    return [InputRequired(message)] if spec.required else [Optional()]
+
+
+def _choices(pairs: Sequence[tuple[str, str]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _with_other(spec: QuestionSpec) -> tuple[tuple[str, str], ...]:
+    return (*spec.options, (OTHER, "Other (please say)")) if spec.other else spec.options
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+class _OtherText:
+    """When "Other" is chosen, the "please say" box must say something."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        chosen = field.data if isinstance(field.data, list) else [field.data]
+        other = form[f"{field.name}_other"]
+        if OTHER in chosen and not (other.data or "").strip():
+            raise ValidationError("Say what your other answer is, or choose another answer")
+
+
+class SingleChoice(QuestionType):
+    kind, label = "single", "Single choice"
+
+    def field(self, spec: QuestionSpec) -> Any:
+        checks = _required(spec, f"Select an answer to “{spec.text}”")
+        return RadioField(spec.text, choices=_choices(_with_other(spec)), widget=GovRadioInput(),
+                          validators=[*checks, *([_OtherText()] if spec.other else [])],
+                          description=spec.hint)
+
+    def categories(self, spec: QuestionSpec) -> list[tuple[str, str]]:
+        return list(_with_other(spec))
+
+    def value(self, spec: QuestionSpec, data: Any) -> Any:
+        choice, other = (data or {}).get("choice"), (data or {}).get("other")
+        if not choice:
+            return None
+        return {"choice": choice, "other": (other or "").strip()} if choice == OTHER else choice
+
+    def counted(self, spec: QuestionSpec, value: Any) -> list[str]:
+        if value is None:
+            return []
+        return [OTHER] if isinstance(value, dict) else [value]
+
+    def columns(self, spec: QuestionSpec) -> list[Column]:
+        labels = dict(enumerate((label for _, label in _with_other(spec)), start=1))
+        other = [Column(f"{spec.key}_other", f"{spec.text}: other")] if spec.other else []
+        return [Column(spec.key, spec.text, labels), *other]
+
+    def cells(self, spec: QuestionSpec, value: Any) -> list[Any]:
+        codes = {v: n for n, (v, _) in enumerate(_with_other(spec), start=1)}
+        choice = self.counted(spec, value)
+        other = [value["other"] if isinstance(value, dict) else None] if spec.other else []
+        return [codes[choice[0]] if choice else None, *other]
+
+
+class MultipleChoice(QuestionType):
+    kind, label = "multiple", "Multiple choice"
+
+    def field(self, spec: QuestionSpec) -> Any:
+        checks = _required(spec, f"Select at least one answer to “{spec.text}”")
+        return SelectMultipleField(
+            spec.text, choices=_choices(_with_other(spec)), widget=GovCheckboxesInput(),
+            validators=[*checks, _AtMost(spec.max_choices),
+                        *([_OtherText()] if spec.other else [])],
+            description=spec.hint or (f"Select up to {spec.max_choices}."
+                                      if spec.max_choices else "Select all that apply."))
+
+    def value(self, spec: QuestionSpec, data: Any) -> Any:
+        chosen, other = (data or {}).get("choice") or [], (data or {}).get("other")
+        if not chosen:
+            return None
+        return {"choices": list(chosen), "other": (other or "").strip() if OTHER in chosen
+                else ""}
+
+    def categories(self, spec: QuestionSpec) -> list[tuple[str, str]]:
+        return list(_with_other(spec))
+
+    def counted(self, spec: QuestionSpec, value: Any) -> list[str]:
+        return [] if value is None else list(value["choices"])
+
+    def columns(self, spec: QuestionSpec) -> list[Column]:
+        ticked = {0: "Not selected", 1: "Selected"}
+        other = [Column(f"{spec.key}_other", f"{spec.text}: other")] if spec.other else []
+        return [*(Column(f"{spec.key}_{n}", f"{spec.text}: {label}", ticked)
+                  for n, (_, label) in enumerate(_with_other(spec), start=1)), *other]
+
+    def cells(self, spec: QuestionSpec, value: Any) -> list[Any]:
+        chosen = set(self.counted(spec, value))
+        ticks = [None if value is None else int(v in chosen) for v, _ in _with_other(spec)]
+        other = [value["other"] if value else None] if spec.other else []
+        return [*ticks, *other]
+
+
+class _AtMost:
+    def __init__(self, most: int | None):
+        self.most = most
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if self.most and len(field.data or []) > self.most:
+            raise ValidationError(f"Select no more than {self.most} answers")
+
+
+class AgreeScale(SingleChoice):
+    kind, label = "agree", "Agree–disagree scale"
+
+    def field(self, spec: QuestionSpec) -> Any:
+        return RadioField(spec.text, choices=_choices(AGREE_SCALE), widget=GovRadioInput(),
+                          validators=_required(spec, f"Select how much you agree that "
+                                                     f"{_lower_first(spec.text)}"),
+                          description=spec.hint)
+
+    def value(self, spec: QuestionSpec, data: Any) -> Any:
+        return data or None
+
+    def categories(self, spec: QuestionSpec) -> list[tuple[str, str]]:
+        return list(AGREE_SCALE)
+
+    def columns(self, spec: QuestionSpec) -> list[Column]:
+        return [Column(spec.key, spec.text, _scale_labels())]
+
+    def cells(self, spec: QuestionSpec, value: Any) -> list[Any]:
+        return [_scale_code(value)]
+
+
+def _scale_labels() -> dict[int, str]:
+    """Codes 1 (strongly agree) to 5, and 9 for Don't know (a missing-value code in SPSS)."""
+    return {(9 if v == DONT_KNOW else n): label
+            for n, (v, label) in enumerate(AGREE_SCALE, start=1)}
+
+
+def _scale_code(value: str | None) -> int | None:
+    codes = {v: (9 if v == DONT_KNOW else n) for n, (v, _) in enumerate(AGREE_SCALE, start=1)}
+    return None if value is None else codes[value]
+
+
+class Matrix(QuestionType):
+    """Statements, each answered on the agree–disagree scale (a fieldset per statement)."""
+
+    kind, label = "matrix", "Statements on an agree–disagree scale"
+
+    def field(self, spec: QuestionSpec) -> Any:
+        rows = {key: RadioField(text, choices=_choices(AGREE_SCALE), widget=GovRadioInput(),
+                                validators=_required(spec, f"Select how much you agree that "
+                                                           f"{_lower_first(text)}"))
+                for key, text in spec.statements}
+        return FormField(type("MatrixForm", (Form,), rows), label=spec.text,
+                         description=spec.hint)
+
+    def value(self, spec: QuestionSpec, data: Any) -> Any:
+        answered = {k: v for k, v in (data or {}).items() if v}
+        return answered or None
+
+    def categories(self, spec: QuestionSpec) -> list[tuple[str, str]]:
+        return list(AGREE_SCALE)
+
+    def counted(self, spec: QuestionSpec, value: Any) -> list[str]:
+        return [] if value is None else [f"{k}:{v}" for k, v in value.items()]
+
+    def columns(self, spec: QuestionSpec) -> list[Column]:
+        return [Column(f"{spec.key}_{n}", f"{spec.text}: {text}", _scale_labels())
+                for n, (_, text) in enumerate(spec.statements, start=1)]
+
+    def cells(self, spec: QuestionSpec, value: Any) -> list[Any]:
+        return [_scale_code((value or {}).get(key)) for key, _ in spec.statements]
+
+
+class Rating(QuestionType):
+    kind, label = "rating", "Rating from 0 to 10"
+
+    def field(self, spec: QuestionSpec) -> Any:
+        scale = [(str(n), str(n)) for n in range(11)]
+        return RadioField(spec.text, choices=_choices(scale), widget=GovRadioInput(),
+                          validators=_required(spec, f"Select a number between 0 and 10 for "
+                                                     f"“{spec.text}”"),
+                          description=spec.hint or "0 is the lowest, 10 the highest.")
+
+    def value(self, spec: QuestionSpec, data: Any) -> Any:
+        return None if data in (None, "") else int(data)
+
+    def categories(self, spec: QuestionSpec) -> list[tuple[str, str]]:
+        return [(str(n), str(n)) for n in range(11)]
+
+    def counted(self, spec: QuestionSpec, value: Any) -> list[str]:
+        return [] if value is None else [str(value)]
+
+
+class Number(QuestionType):
+    kind, label = "number", "Number"
+
+    def field(self, spec: QuestionSpec) -> Any:
+        low, high = spec.minimum, spec.maximum
+        if low is not None and high is not None:
+            message = f"Enter a whole number from {low} to {high}"
+        elif low is not None:
+            message = f"Enter a whole number of {low} or more"
+        elif high is not None:
+            message = f"Enter a whole number of {high} or less"
+        else:
+            message = "Enter a whole number"
+        checks = _required(spec, f"Enter a number for “{spec.text}”")
+        return IntegerField(spec.text, widget=GovTextInput(), description=spec.hint,
+                            validators=[*checks, NumberRange(low, high, message)])
+
+    def value(self, spec: QuestionSpec, data: Any) -> Any:
+        return data
+
+
+class ShortText(QuestionType):
+    kind, label = "short_text", "Short text"
+    limit = SHORT_TEXT
+
+    def field(self, spec: QuestionSpec) -> Any:
+        return StringField(spec.text, widget=GovTextInput(), description=spec.hint,
+                           filters=[_strip],
+                           validators=[*_required(spec, f"Enter an answer to “{spec.text}”"),
+                                       Length(max=self.limit, message=self._too_long())])
+
+    def _too_long(self) -> str:
+        return f"Your answer must be {self.limit:,} characters or fewer"
+
+
+class LongText(ShortText):
+    kind, label = "long_text", "Long text"
+    limit = LONG_TEXT
+
+    def field(self, spec: QuestionSpec) -> Any:
+        return TextAreaField(spec.text, widget=GovTextArea(), description=spec.hint,
+                             filters=[_strip],
+                             validators=[*_required(spec, f"Enter an answer to “{spec.text}”"),
+                                         Length(max=self.limit, message=self._too_long())])
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class Ranking(QuestionType):
+    """Put items in order: a number per item (works without JavaScript); each used once."""
+
+    kind, label = "ranking", "Ranking"
+
+    def field(self, spec: QuestionSpec) -> Any:
+        places = [("", "Not ranked"), *((str(n), str(n)) for n in range(1, len(spec.options) + 1))]
+        rows: dict[str, Any] = {key: SelectField(label, choices=_choices(places), default="",
+                                                 widget=GovSelect())
+                                for key, label in spec.options}
+        rows["validate"] = _distinct_ranks(spec)
+        return FormField(type("RankingForm", (Form,), rows), label=spec.text,
+                         description=spec.hint or "1 is your first choice.")
+
+    def value(self, spec: QuestionSpec, data: Any) -> Any:
+        ranked = {k: int(v) for k, v in (data or {}).items() if v}
+        return [k for k, _ in sorted(ranked.items(), key=lambda kv: kv[1])] or None
+
+    def categories(self, spec: QuestionSpec) -> list[tuple[str, str]]:
+        return list(spec.options)
+
+    def counted(self, spec: QuestionSpec, value: Any) -> list[str]:
+        return [] if not value else [value[0]]  # first choices
+
+    def columns(self, spec: QuestionSpec) -> list[Column]:
+        return [Column(f"{spec.key}_{n}", f"{spec.text}: rank of {label}")
+                for n, (_, label) in enumerate(spec.options, start=1)]
+
+    def cells(self, spec: QuestionSpec, value: Any) -> list[Any]:
+        rank = {k: n for n, k in enumerate(value or [], start=1)}
+        return [rank.get(key) for key, _ in spec.options]
+
+
+def _distinct_ranks(spec: QuestionSpec) -> Any:
+    """The ranking form's own check: each number used once, from 1 up, without gaps."""
+
+    def validate(form: Form, extra_validators: Any = None) -> bool:
+        valid = Form.validate(form, extra_validators)
+        ranks = [int(v) for v in form.data.values() if v]
+        problem = None
+        if spec.required and not ranks:
+            problem = f"Rank at least one item for “{spec.text}”"
+        elif len(ranks) != len(set(ranks)):
+            problem = "Give each item a different number"
+        elif ranks and sorted(ranks) != list(range(1, len(ranks) + 1)):
+            problem = f"Number the items you rank from 1 to {len(ranks)}, without gaps"
+        if problem:
+            form.form_errors.append(problem)
+        return valid and problem is None
+
+    return validate
+
+
+TYPES: dict[str, QuestionType] = {t.kind: t for t in (
+    SingleChoice(), MultipleChoice(), AgreeScale(), Matrix(), Rating(), Number(), ShortText(),
+    LongText(), Ranking())}
+
+
+def form_class(specs: Sequence[QuestionSpec], base: type = Form) -> type:
+    """A form with one field per question (and a "please say" box for each "Other")."""
+    fields: dict[str, Any] = {}
+    for spec in specs:
+        fields[spec.key] = TYPES[spec.kind].field(spec)
+        if spec.other and spec.kind in ("single", "multiple"):
+            fields[f"{spec.key}_other"] = StringField(
+                "Please say", widget=GovTextInput(), filters=[_strip],
+                validators=[Length(max=SHORT_TEXT,
+                                   message=f"Your answer must be {SHORT_TEXT} characters or "
+                                           "fewer")])
+    return type("SurveyPageForm", (base,), fields)
+
+
+def answers_from(form: Form, specs: Sequence[QuestionSpec]) -> dict[str, Any]:
+    """The stored value of each question on a validated page form (None when unanswered)."""
+    answers = {}
+    for spec in specs:
+        data = form[spec.key].data
+        if spec.kind in ("single", "multiple"):
+            data = {"choice": data, "other": form[f"{spec.key}_other"].data if spec.other
+                    else None}
+        answers[spec.key] = TYPES[spec.kind].value(spec, data)
+    return answers
