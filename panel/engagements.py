@@ -1,0 +1,63 @@
+"""Engagements: the unit the public sees ("Future of our libraries"), holding surveys and events.
+
+Each has a topic, a level on the engagement spectrum, dates and the "why" shown to residents;
+its outcome report ("You said, we did") says what residents said and what the council did.
+Surveys, events and outcomes refer to it, so it lives in the host package.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from panel.extensions import db
+from panel.models import User, _enum, utcnow
+
+
+class SpectrumLevel(enum.StrEnum):
+    """The engagement spectrum, from telling residents to handing them the decision."""
+
+    INFORM = "inform"
+    RESEARCH = "research"
+    CONSULT = "consult"
+    INVOLVE = "involve"
+    COLLABORATE = "collaborate"
+    EMPOWER = "empower"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def promise(self) -> str:
+        """What the council promises residents at this level, in plain English."""
+        return {
+            "inform": "We will keep you informed.",
+            "research": "We will use what you tell us to understand the borough better.",
+            "consult": "We will listen to your views and tell you how they affected the "
+                       "decision.",
+            "involve": "We will work with you so that your views shape the options we "
+                       "consider.",
+            "collaborate": "We will work with you to find solutions and include your advice "
+                           "in the decision as far as we can.",
+            "empower": "We will carry out what you decide.",
+        }[self.value]
+
+
+class Engagement(db.Model):
+    __tablename__ = "engagements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(160))
+    topic: Mapped[str] = mapped_column(String(80), default="")
+    level: Mapped[SpectrumLevel] = mapped_column(_enum(SpectrumLevel))
+    why: Mapped[str] = mapped_column(Text, default="")     # shown to residents
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    created_by: Mapped[User | None] = relationship()
