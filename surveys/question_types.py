@@ -311,27 +311,19 @@ class Number(QuestionType):
 
 class ShortText(QuestionType):
     kind, label = "short_text", "Short text"
-    limit = SHORT_TEXT
+    limit, field_class, widget = SHORT_TEXT, StringField, GovTextInput
 
     def field(self, spec: QuestionSpec) -> Any:
-        return StringField(spec.text, widget=GovTextInput(), description=spec.hint,
-                           filters=[_strip],
-                           validators=[*_required(spec, f"Enter an answer to “{spec.text}”"),
-                                       Length(max=self.limit, message=self._too_long())])
-
-    def _too_long(self) -> str:
-        return f"Your answer must be {self.limit:,} characters or fewer"
+        too_long = f"Your answer must be {self.limit:,} characters or fewer"
+        return self.field_class(
+            spec.text, widget=self.widget(), description=spec.hint, filters=[_strip],
+            validators=[*_required(spec, f"Enter an answer to “{spec.text}”"),
+                        Length(max=self.limit, message=too_long)])
 
 
 class LongText(ShortText):
     kind, label = "long_text", "Long text"
-    limit = LONG_TEXT
-
-    def field(self, spec: QuestionSpec) -> Any:
-        return TextAreaField(spec.text, widget=GovTextArea(), description=spec.hint,
-                             filters=[_strip],
-                             validators=[*_required(spec, f"Enter an answer to “{spec.text}”"),
-                                         Length(max=self.limit, message=self._too_long())])
+    limit, field_class, widget = LONG_TEXT, TextAreaField, GovTextArea
 
 
 def _strip(value: Any) -> Any:
