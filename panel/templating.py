@@ -49,6 +49,7 @@ NAVIGATION = (
     NavItem("Your account", "account.overview", frozenset({Role.RESIDENT})),
     NavItem("Members", "members.list_members", frozenset({Role.OFFICER})),
     NavItem("Samples", "quota.list_samples", frozenset({Role.OFFICER, Role.ORGANISER})),
+    NavItem("Surveys", "surveys.list_surveys", frozenset({Role.OFFICER})),
     NavItem("Population targets", "admin.list_targets", frozenset({Role.OFFICER})),
     NavItem("Profile questions", "admin.list_dimensions", frozenset({Role.ADMIN})),
     NavItem("Outbox", "panel.list_messages", frozenset({Role.ADMIN})),

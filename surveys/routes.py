@@ -1,7 +1,210 @@
-"""Routes of the surveys package (its pages arrive with its issue)."""
+"""Survey pages for officers: the list, a new survey, the editor (htmx-enhanced), the preview."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-from surveys import models  # noqa: F401  (the tables, for the app and its migrations)
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from panel.auth import role_required
+from panel.htmx import is_fragment_request, render_page
+from panel.models import Role
+from surveys import services
+from surveys.forms import QuestionForm, SectionForm, SurveyForm
+from surveys.models import Question, Section, Survey
+from surveys.question_types import TYPES, form_class
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
+OFFICERS = (Role.OFFICER,)
+
+
+def _survey(survey_id: int) -> Survey:
+    return services.get_survey(survey_id) or abort(404)
+
+
+def _question(survey: Survey, question_id: int) -> Question:
+    return next((q for q in survey.questions if q.id == question_id), None) or abort(404)
+
+
+def _section(survey: Survey, section_id: int) -> Section:
+    return next((s for s in survey.sections if s.id == section_id), None) or abort(404)
+
+
+@bp.get("")
+@role_required(*OFFICERS)
+def list_surveys() -> Any:
+    return render_page("surveys/list.html", surveys=services.list_surveys())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*OFFICERS)
+def new_survey() -> Any:
+    form = SurveyForm()
+    if form.validate_on_submit():
+        survey = services.create_survey(
+            current_user, engagement_title=form.engagement_title.data, topic=form.topic.data,
+            level=form.level.data, why=form.why.data, title=form.title.data,
+            audience=form.audience.data)
+        flash("Survey created. Add its questions, then preview it.", "success")
+        return redirect(url_for("surveys.edit_survey", survey_id=survey.id), 303)
+    return render_page("surveys/new.html", form=form), 422 if form.errors else 200
+
+
+def _editor(survey: Survey, section_form: SectionForm | None = None, status: int = 200,
+            problem: str | None = None) -> Any:
+    """The editor page, or its question list alone for htmx."""
+    page = render_page("surveys/edit.html", block="survey_questions", survey=survey,
+                       section_form=section_form or SectionForm(formdata=None),
+                       locked=services.answers_exist(survey), problem=problem, types=TYPES)
+    return page, status
+
+
+@bp.get("/<int:survey_id>")
+@role_required(*OFFICERS)
+def edit_survey(survey_id: int) -> Any:
+    return _editor(_survey(survey_id))
+
+
+@bp.post("/<int:survey_id>/sections")
+@role_required(*OFFICERS)
+def add_section(survey_id: int) -> Any:
+    survey = _survey(survey_id)
+    form = SectionForm()
+    if not form.validate_on_submit():
+        return _editor(survey, form, 422)
+    try:
+        services.add_section(current_user, survey, form.section_title.data)
+    except services.SurveyError as error:
+        return _editor(survey, form, 422, str(error))
+    return redirect(url_for("surveys.edit_survey", survey_id=survey.id), 303)
+
+
+def _question_input(form: QuestionForm) -> services.QuestionInput:
+    return services.QuestionInput(
+        kind=form.kind.data, text=form.text.data, hint=form.hint.data or "",
+        required=bool(form.required.data), options=form.option_lines,
+        statements=form.statement_lines, other=bool(form.other.data),
+        max_choices=form.max_choices.data, minimum=form.minimum.data,
+        maximum=form.maximum.data)
+
+
+def _question_page(survey: Survey, form: QuestionForm, *, section: Section | None = None,
+                   question: Question | None = None, problem: str | None = None,
+                   status: int = 200) -> Any:
+    return render_page("surveys/question.html", block="question_form", survey=survey,
+                       form=form, section=section, question=question, problem=problem,
+                       locked=question is not None and services.answers_exist(survey)), status
+
+
+def _saved(survey: Survey) -> Any:
+    if is_fragment_request():
+        return _editor(survey)
+    return redirect(url_for("surveys.edit_survey", survey_id=survey.id) + "#survey-questions",
+                    303)
+
+
+@bp.route("/<int:survey_id>/sections/<int:section_id>/questions/new", methods=["GET", "POST"])
+@role_required(*OFFICERS)
+def new_question(survey_id: int, section_id: int) -> Any:
+    survey = _survey(survey_id)
+    section = _section(survey, section_id)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            services.add_question(current_user, section, _question_input(form))
+        except services.SurveyError as error:
+            return _question_page(survey, form, section=section, problem=str(error), status=422)
+        return _saved(survey)
+    return _question_page(survey, form, section=section, status=422 if form.errors else 200)
+
+
+@bp.route("/<int:survey_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@role_required(*OFFICERS)
+def edit_question(survey_id: int, question_id: int) -> Any:
+    survey = _survey(survey_id)
+    question = _question(survey, question_id)
+    form = QuestionForm(data=None if request.method == "POST" else _form_data(question))
+    if form.validate_on_submit():
+        try:
+            services.update_question(current_user, question, _question_input(form))
+        except services.SurveyError as error:
+            return _question_page(survey, form, question=question, problem=str(error),
+                                  status=422)
+        return _saved(survey)
+    return _question_page(survey, form, question=question, status=422 if form.errors else 200)
+
+
+def _form_data(question: Question) -> dict[str, Any]:
+    return {"kind": question.kind, "text": question.text, "hint": question.hint,
+            "options": "\n".join(label for _, label in question.options),
+            "statements": "\n".join(label for _, label in question.statements),
+            "other": question.other, "required": question.required,
+            "max_choices": question.max_choices, "minimum": question.minimum,
+            "maximum": question.maximum}
+
+
+@bp.post("/<int:survey_id>/questions/<int:question_id>/<any(up, down, duplicate):action>")
+@role_required(*OFFICERS)
+def change_question(survey_id: int, question_id: int, action: str) -> Any:
+    survey = _survey(survey_id)
+    question = _question(survey, question_id)
+    try:
+        if action == "duplicate":
+            services.duplicate_question(current_user, question)
+        else:
+            services.move_question(current_user, question, -1 if action == "up" else 1)
+    except services.SurveyError as error:
+        if is_fragment_request():
+            return _editor(survey, status=422, problem=str(error))
+        flash(str(error), "error")
+    return _saved(survey)
+
+
+@bp.route("/<int:survey_id>/questions/<int:question_id>/delete", methods=["GET", "POST"])
+@role_required(*OFFICERS)
+def delete_question(survey_id: int, question_id: int) -> Any:
+    survey = _survey(survey_id)
+    question = _question(survey, question_id)
+    problem = None
+    if request.method == "POST":
+        try:
+            services.delete_question(current_user, question)
+        except services.SurveyError as error:
+            problem = str(error)
+        else:
+            flash("Question deleted.", "success")
+            return redirect(url_for("surveys.edit_survey", survey_id=survey.id), 303)
+    return render_page("surveys/delete_question.html", survey=survey, question=question,
+                       problem=problem), 422 if problem else 200
+
+
+@bp.get("/<int:survey_id>/preview")
+@role_required(*OFFICERS)
+def preview_survey(survey_id: int) -> Any:
+    """Each section as a resident will see it (nothing is saved)."""
+    survey = _survey(survey_id)
+    if not survey.sections:
+        abort(404)
+    page = request.args.get("page", "1")
+    number = min(max(int(page) if page.isdigit() else 1, 1), len(survey.sections))
+    section = survey.sections[number - 1]
+    specs = [q.spec() for q in section.questions]
+    form = form_class(specs)(formdata=None)
+    return render_page("surveys/preview.html", survey=survey, section=section, number=number,
+                       form=form, specs=specs)
+
+
+@bp.post("/<int:survey_id>/<any(open, close, publish):action>")
+@role_required(*OFFICERS)
+def change_state(survey_id: int, action: str) -> Any:
+    survey = _survey(survey_id)
+    change = {"open": services.open_survey, "close": services.close_survey,
+              "publish": services.publish_results}[action]
+    try:
+        change(current_user, survey)
+    except services.SurveyError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"The survey is now {survey.state.label.lower()}.", "success")
+    return redirect(url_for("surveys.edit_survey", survey_id=survey.id), 303)

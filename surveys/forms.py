@@ -1,0 +1,143 @@
+"""Forms for building surveys: plain-English messages, GOV.UK widgets. No database writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from panel.engagements import SpectrumLevel
+from panel.forms import strip_text
+from surveys.models import Audience
+from surveys.question_types import TYPES
+
+TITLE_LIMIT, TEXT_LIMIT, LONG_LIMIT = 160, 500, 5000
+CHOICE_KINDS = ("single", "multiple", "ranking")
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class SurveyForm(FlaskForm):
+    engagement_title = StringField(
+        "What is the engagement called?", widget=GovTextInput(), filters=[strip_text],
+        description="Residents see this, for example Future of our libraries.",
+        validators=[InputRequired(message="Enter what the engagement is called"),
+                    Length(max=TITLE_LIMIT, message=f"The name must be {TITLE_LIMIT} "
+                                                    "characters or fewer")])
+    topic = StringField("Topic (optional)", widget=GovTextInput(), filters=[strip_text],
+                        description="For example Libraries, Parks or Housing.",
+                        validators=[Length(max=80, message="The topic must be 80 characters "
+                                                           "or fewer")])
+    level = RadioField(
+        "How much will residents' views shape the decision?", widget=GovRadioInput(),
+        choices=[SelectChoice(level.value, f"{level.label}: {level.promise}")
+                 for level in SpectrumLevel if level != SpectrumLevel.INFORM],
+        validators=[InputRequired(message="Select how much residents' views will shape the "
+                                          "decision")])
+    why = TextAreaField(
+        "Why are you asking?", widget=GovTextArea(), filters=[strip_text],
+        description="Shown to residents before they start: what the council is deciding, and "
+                    "when.",
+        validators=[InputRequired(message="Say why you are asking residents"),
+                    Length(max=LONG_LIMIT, message=f"This must be {LONG_LIMIT:,} characters "
+                                                   "or fewer")])
+    title = StringField(
+        "Survey title", widget=GovTextInput(), filters=[strip_text],
+        validators=[InputRequired(message="Enter a title for the survey"),
+                    Length(max=TITLE_LIMIT, message=f"The title must be {TITLE_LIMIT} "
+                                                    "characters or fewer")])
+    audience = RadioField(
+        "Who will you ask?", widget=GovRadioInput(),
+        choices=[SelectChoice(a.value, a.label) for a in Audience],
+        validators=[InputRequired(message="Select who you will ask")])
+    submit = SubmitField("Create the survey", widget=GovSubmitInput())
+
+
+class SectionForm(FlaskForm):
+    section_title = StringField(
+        "Section title", widget=GovTextInput(), filters=[strip_text],
+        description="Each section is a page of the survey.",
+        validators=[InputRequired(message="Enter a title for the section"),
+                    Length(max=TITLE_LIMIT, message=f"The title must be {TITLE_LIMIT} "
+                                                    "characters or fewer")])
+    add_section = SubmitField("Add the section", widget=GovSubmitInput())
+
+
+class QuestionForm(FlaskForm):
+    kind = RadioField("Type of question", widget=GovRadioInput(),
+                      choices=[SelectChoice(kind, t.label) for kind, t in TYPES.items()],
+                      validators=[InputRequired(message="Select the type of question")])
+    text = TextAreaField(
+        "Question", widget=GovTextArea(), filters=[strip_text],
+        validators=[InputRequired(message="Enter the question"),
+                    Length(max=TEXT_LIMIT, message=f"The question must be {TEXT_LIMIT} "
+                                                   "characters or fewer")])
+    hint = TextAreaField("Hint (optional)", widget=GovTextArea(), filters=[strip_text],
+                         validators=[Length(max=TEXT_LIMIT, message=f"The hint must be "
+                                                                    f"{TEXT_LIMIT} characters "
+                                                                    "or fewer")])
+    options = TextAreaField(
+        "Answers to choose from, one per line", widget=GovTextArea(), filters=[strip_text],
+        description="For single choice, multiple choice and ranking questions.")
+    statements = TextAreaField(
+        "Statements, one per line", widget=GovTextArea(), filters=[strip_text],
+        description="For statements on an agree–disagree scale.")
+    other = BooleanField("Offer “Other (please say)”", widget=GovCheckboxInput())
+    required = BooleanField("Residents must answer this question", widget=GovCheckboxInput())
+    max_choices = IntegerField(
+        "Most answers a resident can choose (optional)", widget=GovTextInput(),
+        description="For multiple choice questions.",
+        validators=[Optional(), NumberRange(min=1, message="Enter a whole number, 1 or more")])
+    minimum = IntegerField("Smallest number allowed (optional)", widget=GovTextInput(),
+                           validators=[Optional()])
+    maximum = IntegerField("Largest number allowed (optional)", widget=GovTextInput(),
+                           validators=[Optional()])
+    save = SubmitField("Save the question", widget=GovSubmitInput())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        kind = self.kind.data
+        options, statements = _lines(self.options.data), _lines(self.statements.data)
+        if kind in CHOICE_KINDS and len(options) < 2:
+            self.options.errors.append("Enter at least two answers, one per line")
+            valid = False
+        if len(set(map(str.casefold, options))) < len(options):
+            self.options.errors.append("Each answer must be different")
+            valid = False
+        if kind == "matrix" and not statements:
+            self.statements.errors.append("Enter at least one statement")
+            valid = False
+        if (kind == "multiple" and self.max_choices.data
+                and self.max_choices.data > len(options) + bool(self.other.data)):
+            self.max_choices.errors.append("This is more than the number of answers")
+            valid = False
+        if (kind == "number" and self.minimum.data is not None
+                and self.maximum.data is not None and self.minimum.data > self.maximum.data):
+            self.maximum.errors.append("The largest number must be at least the smallest")
+            valid = False
+        if any(len(line) > TEXT_LIMIT for line in options + statements):
+            (self.options if any(len(o) > TEXT_LIMIT for o in options)
+             else self.statements).errors.append(f"Each line must be {TEXT_LIMIT} characters "
+                                                 "or fewer")
+            valid = False
+        return valid
+
+    @property
+    def option_lines(self) -> list[str]:
+        return _lines(self.options.data)
+
+    @property
+    def statement_lines(self) -> list[str]:
+        return _lines(self.statements.data)

@@ -1,0 +1,264 @@
+"""Use cases for building surveys: each takes the acting officer, commits once, writes the audit.
+
+Questions keep a stable key ("q7", unique in the survey) and their options stable values,
+because exports and stored answers refer to them. Once anyone has answered, only wording can change
+(the question, its hint and the labels of its options or statements, one for one); each such
+fix is in the audit log with the wording before and after.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, func, select
+
+from panel import audit
+from panel.engagements import Engagement, SpectrumLevel
+from panel.extensions import db
+from panel.models import User, utcnow
+from surveys.models import (
+    Answer,
+    Audience,
+    Question,
+    Response,
+    Section,
+    Survey,
+    SurveyStateError,
+)
+from surveys.question_types import OTHER
+
+
+class SurveyError(Exception):
+    """A change that cannot be made; the message says why in plain English."""
+
+
+@dataclass(frozen=True)
+class QuestionInput:
+    kind: str
+    text: str
+    hint: str = ""
+    required: bool = False
+    options: list[str] = field(default_factory=list)       # labels, in order
+    statements: list[str] = field(default_factory=list)
+    other: bool = False
+    max_choices: int | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+def list_surveys() -> list[tuple[Survey, int]]:
+    """Every survey, newest first, with its number of submitted responses."""
+    submitted = (select(Response.survey_id, func.count().label("n"))
+                 .where(Response.submitted_at.is_not(None)).group_by(Response.survey_id)
+                 .subquery())
+    rows = db.session.execute(
+        select(Survey, func.coalesce(submitted.c.n, 0)).outerjoin(
+            submitted, submitted.c.survey_id == Survey.id)
+        .order_by(Survey.created_at.desc(), Survey.id.desc())).all()
+    return [(survey, int(n)) for survey, n in rows]
+
+
+def get_survey(survey_id: int) -> Survey | None:
+    return db.session.get(Survey, survey_id)
+
+
+def answers_exist(survey: Survey) -> bool:
+    return bool(db.session.scalar(select(exists().where(
+        Answer.response_id == Response.id, Response.survey_id == survey.id))))
+
+
+def create_survey(actor: User, *, engagement_title: str, topic: str, level: str, why: str,
+                  title: str, audience: str) -> Survey:
+    engagement = Engagement(title=engagement_title, topic=topic, level=SpectrumLevel(level),
+                            why=why, created_by=actor)
+    survey = Survey(engagement=engagement, title=title, audience=Audience(audience),
+                    created_by=actor, sections=[Section(title="Your views", position=0)])
+    db.session.add(survey)
+    db.session.flush()
+    audit.record(actor, "survey_created", "survey", survey.id)
+    db.session.commit()
+    return survey
+
+
+def add_section(actor: User, survey: Survey, title: str) -> Section:
+    _check_structure(survey)
+    section = Section(survey=survey, title=title, position=len(survey.sections))
+    db.session.add(section)
+    db.session.flush()
+    audit.record(actor, "survey_section_added", "survey", survey.id, section=section.id)
+    db.session.commit()
+    return section
+
+
+def add_question(actor: User, section: Section, data: QuestionInput) -> Question:
+    survey = section.survey
+    _check_structure(survey)
+    question = Question(survey=survey, section=section, key=_next_key(survey),
+                        position=len(section.questions))
+    _apply(question, data)
+    db.session.add(question)
+    db.session.flush()
+    audit.record(actor, "survey_question_added", "survey", survey.id, question=question.key)
+    db.session.commit()
+    return question
+
+
+def update_question(actor: User, question: Question, data: QuestionInput) -> Question:
+    survey = question.survey
+    if not answers_exist(survey):
+        _check_structure(survey)
+        _apply(question, data)
+        audit.record(actor, "survey_question_changed", "survey", survey.id,
+                     question=question.key)
+        db.session.commit()
+        return question
+    _check_wording_only(question, data)
+    before = _wording(question)
+    question.text, question.hint = data.text, data.hint
+    question.options = [[value, label] for (value, _), label in zip(question.options,
+                                                                    data.options, strict=True)]
+    question.statements = [[value, label] for (value, _), label in zip(
+        question.statements, data.statements, strict=True)]
+    audit.record(actor, "survey_wording_fixed", "survey", survey.id, question=question.key,
+                 before=before, after=_wording(question))
+    db.session.commit()
+    return question
+
+
+def move_question(actor: User, question: Question, offset: int) -> None:
+    """Up (-1) or down (+1) one place; past the end of a section into the next one."""
+    survey = question.survey
+    _check_structure(survey)
+    sections, siblings = survey.sections, question.section.questions
+    here, at = sections.index(question.section), siblings.index(question)
+    if 0 <= at + offset < len(siblings):
+        siblings[at], siblings[at + offset] = siblings[at + offset], siblings[at]
+    elif 0 <= here + offset < len(sections):
+        siblings.remove(question)
+        target = sections[here + offset].questions
+        target.insert(0 if offset > 0 else len(target), question)
+    else:
+        return  # already first or last
+    for section in sections:
+        for position, q in enumerate(section.questions):
+            q.position = position
+    audit.record(actor, "survey_question_moved", "survey", survey.id, question=question.key)
+    db.session.commit()
+
+
+def duplicate_question(actor: User, question: Question) -> Question:
+    survey = question.survey
+    _check_structure(survey)
+    siblings = question.section.questions
+    copy = Question(
+        survey=survey, key=_next_key(survey), kind=question.kind,
+        text=f"{question.text} (copy)", hint=question.hint, required=question.required,
+        options=[list(o) for o in question.options],
+        statements=[list(s) for s in question.statements], other=question.other,
+        max_choices=question.max_choices, minimum=question.minimum, maximum=question.maximum)
+    siblings.insert(siblings.index(question) + 1, copy)
+    for position, q in enumerate(siblings):
+        q.position = position
+    db.session.flush()
+    audit.record(actor, "survey_question_added", "survey", survey.id, question=copy.key,
+                 copied_from=question.key)
+    db.session.commit()
+    return copy
+
+
+def delete_question(actor: User, question: Question) -> None:
+    survey = question.survey
+    _check_structure(survey)
+    section = question.section
+    section.questions.remove(question)
+    db.session.delete(question)
+    for position, q in enumerate(section.questions):
+        q.position = position
+    audit.record(actor, "survey_question_deleted", "survey", survey.id, question=question.key)
+    db.session.commit()
+
+
+def open_survey(actor: User, survey: Survey) -> None:
+    _change_state(actor, survey, survey.open, "survey_opened")
+
+
+def close_survey(actor: User, survey: Survey) -> None:
+    _change_state(actor, survey, survey.close, "survey_closed")
+
+
+def publish_results(actor: User, survey: Survey) -> None:
+    _change_state(actor, survey, survey.publish_results, "survey_results_published")
+
+
+def _change_state(actor: User, survey: Survey, change, action: str) -> None:
+    try:
+        change(utcnow())
+    except SurveyStateError as error:
+        raise SurveyError(str(error)) from error
+    audit.record(actor, action, "survey", survey.id)
+    db.session.commit()
+
+
+def _check_structure(survey: Survey) -> None:
+    try:
+        survey.check_structure_editable(answers_exist=answers_exist(survey))
+    except SurveyStateError as error:
+        raise SurveyError(str(error)) from error
+
+
+def _check_wording_only(question: Question, data: QuestionInput) -> None:
+    same = (data.kind == question.kind and data.required == question.required
+            and data.other == question.other and data.max_choices == question.max_choices
+            and data.minimum == question.minimum and data.maximum == question.maximum
+            and len(data.options) == len(question.options)
+            and len(data.statements) == len(question.statements))
+    if not same:
+        raise SurveyError("People have already answered this survey, so only the wording can "
+                          "change: keep the type, the settings and the same number of answers "
+                          "and statements.")
+
+
+def _wording(question: Question) -> dict[str, object]:
+    return {"text": question.text, "hint": question.hint,
+            "options": [label for _, label in question.options],
+            "statements": [label for _, label in question.statements]}
+
+
+def _apply(question: Question, data: QuestionInput) -> None:
+    question.kind, question.text, question.hint = data.kind, data.text, data.hint
+    question.required, question.other = data.required, data.other
+    question.options = _keyed(data.options) if data.kind in ("single", "multiple",
+                                                              "ranking") else []
+    question.statements = _keyed(data.statements) if data.kind == "matrix" else []
+    question.other = data.other and data.kind in ("single", "multiple")
+    question.max_choices = data.max_choices if data.kind == "multiple" else None
+    question.minimum = data.minimum if data.kind == "number" else None
+    question.maximum = data.maximum if data.kind == "number" else None
+
+
+def _keyed(labels: list[str]) -> list[list[str]]:
+    """``[[value, label]]`` with values made from the labels: short, unique, never "other"."""
+    taken: set[str] = {OTHER}
+    keyed = []
+    for label in labels:
+        base = slug(label) or "answer"
+        value, n = base, 2
+        while value in taken:
+            value, n = f"{base}_{n}", n + 1
+        taken.add(value)
+        keyed.append([value, label])
+    return keyed
+
+
+def slug(text: str, limit: int = 30) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")[:limit].rstrip("_")
+
+
+def _next_key(survey: Survey) -> str:
+    used = db.session.scalars(select(Question.key).where(Question.survey_id == survey.id)).all()
+    pending = [q.key for q in survey.questions if q.key]
+    numbers = [int(k[1:]) for k in [*used, *pending] if re.fullmatch(r"q\d+", k or "")]
+    return f"q{max(numbers, default=0) + 1}"
