@@ -12,14 +12,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from panel.engagements import SpectrumLevel
 from panel.forms import strip_text
 from surveys.models import Audience
-from surveys.question_types import TYPES
+from surveys.question_types import TYPES, WholeNumberField
 
 TITLE_LIMIT, TEXT_LIMIT, LONG_LIMIT = 160, 500, 5000
 CHOICE_KINDS = ("single", "multiple", "ranking")
@@ -96,14 +96,14 @@ class QuestionForm(FlaskForm):
         description="For statements on an agree–disagree scale.")
     other = BooleanField("Offer “Other (please say)”", widget=GovCheckboxInput())
     required = BooleanField("Residents must answer this question", widget=GovCheckboxInput())
-    max_choices = IntegerField(
+    max_choices = WholeNumberField(
         "Most answers a resident can choose (optional)", widget=GovTextInput(),
         description="For multiple choice questions.",
         validators=[Optional(), NumberRange(min=1, message="Enter a whole number, 1 or more")])
-    minimum = IntegerField("Smallest number allowed (optional)", widget=GovTextInput(),
-                           validators=[Optional()])
-    maximum = IntegerField("Largest number allowed (optional)", widget=GovTextInput(),
-                           validators=[Optional()])
+    minimum = WholeNumberField("Smallest number allowed (optional)", widget=GovTextInput(),
+                               validators=[Optional()])
+    maximum = WholeNumberField("Largest number allowed (optional)", widget=GovTextInput(),
+                               validators=[Optional()])
     save = SubmitField("Save the question", widget=GovSubmitInput())
 
     def validate(self, extra_validators: Any = None) -> bool:

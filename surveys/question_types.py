@@ -41,7 +41,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 OTHER = "other"
 DONT_KNOW = "dont_know"
@@ -96,8 +103,26 @@ class QuestionType:
         return [value]
 
 
-def _required(spec: QuestionSpec, message: str) -> list[Any]:
-    return [InputRequired(message)] if spec.required else [Optional()]
+def _required(spec: QuestionSpec, message: str, *, text: bool = False) -> list[Any]:
+    """Required, or optional; text is checked after trimming, so spaces alone are no answer."""
+    if not spec.required:
+        return [Optional()]
+    return [DataRequired(message) if text else InputRequired(message)]
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField whose "not a number" message is plain English and the caller's own."""
+
+    def __init__(self, *args: Any, invalid: str = "Enter a whole number, like 12",
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid = invalid
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.invalid) from None
 
 
 def _choices(pairs: Sequence[tuple[str, str]]) -> list[SelectChoice]:
@@ -302,8 +327,9 @@ class Number(QuestionType):
         else:
             message = "Enter a whole number"
         checks = _required(spec, f"Enter a number for “{spec.text}”")
-        return IntegerField(spec.text, widget=GovTextInput(), description=spec.hint,
-                            validators=[*checks, NumberRange(low, high, message)])
+        return WholeNumberField(spec.text, widget=GovTextInput(), description=spec.hint,
+                                invalid=message,
+                                validators=[*checks, NumberRange(low, high, message)])
 
     def value(self, spec: QuestionSpec, data: Any) -> Any:
         return data
@@ -317,7 +343,7 @@ class ShortText(QuestionType):
         too_long = f"Your answer must be {self.limit:,} characters or fewer"
         return self.field_class(
             spec.text, widget=self.widget(), description=spec.hint, filters=[_strip],
-            validators=[*_required(spec, f"Enter an answer to “{spec.text}”"),
+            validators=[*_required(spec, f"Enter an answer to “{spec.text}”", text=True),
                         Length(max=self.limit, message=too_long)])
 
 

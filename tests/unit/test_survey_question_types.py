@@ -152,3 +152,14 @@ def test_the_agree_scale_codes_dont_know_apart():
     codes = TYPES["agree"].columns(HOURS)[0].value_labels
     assert list(codes) == [1, 2, 3, 4, 5, 9]
     assert [codes[k] for k in codes] == [label for _, label in AGREE_SCALE]
+
+
+def test_spaces_alone_do_not_answer_a_required_text_question():
+    required = QuestionSpec("t", "short_text", "Your postcode area", required=True)
+    form, valid = submit([("t", "   ")], specs=[required])
+    assert not valid and form.errors == {"t": ["Enter an answer to “Your postcode area”"]}
+
+
+def test_a_number_that_is_not_a_number_gets_the_plain_english_message():
+    form, valid = submit([("q2", "books"), ("q6", "three")])
+    assert not valid and form.errors["q6"] == ["Enter a whole number from 0 to 100"]
