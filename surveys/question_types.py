@@ -47,6 +47,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 
@@ -123,6 +124,10 @@ class WholeNumberField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(self.invalid) from None
+
+    def pre_validate(self, form: Form) -> None:
+        if self.process_errors:  # said once: not again by the range check
+            raise StopValidation()
 
 
 def _choices(pairs: Sequence[tuple[str, str]]) -> list[SelectChoice]:
@@ -426,6 +431,28 @@ def form_class(specs: Sequence[QuestionSpec], base: type = Form) -> type:
                                    message=f"Your answer must be {SHORT_TEXT} characters or "
                                            "fewer")])
     return type("SurveyPageForm", (base,), fields)
+
+
+def form_data(specs: Sequence[QuestionSpec], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Field data that shows stored ``answers`` again (the inverse of ``answers_from``)."""
+    data: dict[str, Any] = {}
+    for spec in specs:
+        value = answers.get(spec.key)
+        if value is None:
+            continue
+        if spec.kind == "single":
+            other = isinstance(value, dict)
+            data[spec.key] = OTHER if other else value
+            data[f"{spec.key}_other"] = value["other"] if other else ""
+        elif spec.kind == "multiple":
+            data[spec.key], data[f"{spec.key}_other"] = value["choices"], value.get("other", "")
+        elif spec.kind == "rating":
+            data[spec.key] = str(value)
+        elif spec.kind == "ranking":
+            data[spec.key] = {item: str(n) for n, item in enumerate(value, start=1)}
+        else:
+            data[spec.key] = value
+    return data
 
 
 def answers_from(form: Form, specs: Sequence[QuestionSpec]) -> dict[str, Any]:

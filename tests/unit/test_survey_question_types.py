@@ -12,6 +12,7 @@ from surveys.question_types import (
     QuestionSpec,
     answers_from,
     form_class,
+    form_data,
 )
 
 LIBRARY = QuestionSpec("q1", "single", "Which library do you use most?",
@@ -163,3 +164,15 @@ def test_spaces_alone_do_not_answer_a_required_text_question():
 def test_a_number_that_is_not_a_number_gets_the_plain_english_message():
     form, valid = submit([("q2", "books"), ("q6", "three")])
     assert not valid and form.errors["q6"] == ["Enter a whole number from 0 to 100"]
+
+
+def test_stored_answers_fill_the_form_again_unchanged():
+    pairs = [("q1", "other"), ("q1_other", "Briercliffe"), ("q2", "books"), ("q2", "events"),
+             ("q3", "agree"), ("q4-staff", "disagree"), ("q5", "8"), ("q6", "12"),
+             ("q7", "BB11"), ("q8", "Longer hours, please"), ("q9-books", "1"),
+             ("q9-hours", "2")]
+    form, valid = submit(pairs)
+    assert valid, form.errors
+    stored = answers_from(form, ALL)
+    again = form_class(ALL)(formdata=None, data=form_data(ALL, stored))
+    assert answers_from(again, ALL) == stored
