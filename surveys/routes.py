@@ -10,12 +10,13 @@ from flask_login import current_user
 from panel.auth import role_required
 from panel.htmx import is_fragment_request, render_page
 from panel.models import Role
-from surveys import services
+from surveys import respond, services
 from surveys.forms import QuestionForm, SectionForm, SurveyForm
 from surveys.models import Question, Section, Survey
 from surveys.question_types import TYPES, form_class
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
+bp.register_blueprint(respond.bp)  # residents' pages: /surveys/r/<token>/...
 OFFICERS = (Role.OFFICER,)
 
 

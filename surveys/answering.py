@@ -1,0 +1,136 @@
+"""Residents answer a survey from their personal link: page by page, saved as they go, one response.
+
+The link carries the invitation's id, signed and expiring (no password needed). The response
+row is made on the first page saved; the database allows one per invitation, so two tabs or a
+double click reach the same row. Submitting is one atomic UPDATE that only the first request
+wins. Display logic: a page or question with ``show_if = {"question": key, "in": [values]}`` is
+shown only when that earlier answer counts in one of those values (see
+``question_types.counted``); answers on pages that are no longer shown are not kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from panel.extensions import db
+from panel.models import ProfileAnswer, utcnow
+from surveys.models import Answer, Invitation, Question, Response, Section, Survey
+from surveys.question_types import TYPES
+
+LINK_DAYS = 120  # a personal link works this long after it was sent
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="survey-invitation")
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return _serializer().dumps({"invitation": invitation.id})
+
+
+def invitation_from(token: str) -> Invitation | None:
+    """The invitation a personal link is for; None if it is forged, mangled or expired."""
+    try:
+        data = _serializer().loads(token, max_age=LINK_DAYS * 86400)
+    except BadSignature:
+        return None
+    return db.session.get(Invitation, data.get("invitation")) if isinstance(data, dict) else None
+
+
+def response_for(invitation: Invitation) -> Response:
+    """The invitation's response, made on first use (once, even from two tabs at once)."""
+    found = db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
+    if found is not None:
+        return found
+    response = Response(survey_id=invitation.survey_id, invitation_id=invitation.id,
+                        resident_id=invitation.resident_id)
+    db.session.add(response)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the other tab made it first
+        db.session.rollback()
+        return db.session.scalars(select(Response).where(
+            Response.invitation_id == invitation.id)).one()
+    return response
+
+
+def stored_answers(response: Response) -> dict[str, Any]:
+    return {a.question.key: a.value for a in response.answers}
+
+
+def shows(rule: Mapping[str, Any] | None, answers: Mapping[str, Any],
+          questions: Mapping[str, Question]) -> bool:
+    """Whether a ``show_if`` rule lets a page or question show, given the answers so far."""
+    if not rule:
+        return True
+    question = questions.get(rule.get("question", ""))
+    if question is None:
+        return False
+    spec = question.spec()
+    counted = TYPES[spec.kind].counted(spec, answers.get(spec.key))
+    return bool(set(counted) & set(rule.get("in", [])))
+
+
+def visible_sections(survey: Survey, answers: Mapping[str, Any]) -> list[Section]:
+    questions = {q.key: q for q in survey.questions}
+    return [s for s in survey.sections if shows(s.show_if, answers, questions)
+            and visible_questions(s, answers, questions)]
+
+
+def visible_questions(section: Section, answers: Mapping[str, Any],
+                      questions: Mapping[str, Question] | None = None) -> list[Question]:
+    questions = questions or {q.key: q for q in section.survey.questions}
+    return [q for q in section.questions if shows(q.show_if, answers, questions)]
+
+
+def save_page(response: Response, section: Section, values: Mapping[str, Any]) -> None:
+    """Keep this page's answers (an unanswered question keeps nothing); drop answers that
+    the new answers hide."""
+    if response.submitted:
+        return
+    by_question = {a.question_id: a for a in response.answers}
+    for question in section.questions:
+        value = values.get(question.key)
+        answer = by_question.get(question.id)
+        if value is None and answer is not None:
+            response.answers.remove(answer)
+        elif value is not None and answer is None:
+            response.answers.append(Answer(question_id=question.id, value=value))
+        elif value is not None:
+            answer.value = value
+    db.session.flush()
+    db.session.expire(response, ["answers"])
+    answers = stored_answers(response)
+    shown = {q.id for s in visible_sections(response.survey, answers)
+             for q in visible_questions(s, answers)}
+    for answer in list(response.answers):
+        if answer.question_id not in shown:
+            response.answers.remove(answer)
+    response.last_section = section.position
+    db.session.commit()
+
+
+def submit(response: Response) -> bool:
+    """Submit once: True for the request that did, False if it had been submitted already."""
+    profile = _profile(response.resident_id)
+    done = db.session.execute(
+        update(Response).where(Response.id == response.id, Response.submitted_at.is_(None))
+        .values(submitted_at=utcnow(), profile=profile))
+    db.session.commit()
+    db.session.refresh(response)
+    return done.rowcount == 1
+
+
+def _profile(resident_id: int | None) -> dict[str, str]:
+    """The resident's profile now (category keys by dimension), kept with the response."""
+    if resident_id is None:
+        return {}
+    answers = db.session.scalars(select(ProfileAnswer).where(
+        ProfileAnswer.resident_id == resident_id)).all()
+    return {a.dimension.key: a.category.key for a in answers}

@@ -1,0 +1,174 @@
+"""Residents answer from their personal link: pages, display logic, save and resume, check,
+one submit however often it is pressed, and links that do not work (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from panel.engagements import Engagement, SpectrumLevel
+from panel.extensions import db
+from panel.models import utcnow
+from surveys import answering
+from surveys.models import Invitation, Question, Response, Section, Survey
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def invited(app, make_resident):
+    """An open three-page survey; page 2 only for people who use Central library."""
+    engagement = Engagement(title="Future of our libraries", level=SpectrumLevel.CONSULT,
+                            why="We must save £400,000.")
+    survey = Survey(engagement=engagement, title="Libraries survey",
+                    results_due_on=utcnow().date() + timedelta(days=60))
+    survey.sections = [
+        Section(title="Your library", position=0, questions=[Question(
+            survey=survey, key="q1", kind="single", required=True, position=0,
+            text="Which library do you use most?",
+            options=[["central", "Central"], ["padiham", "Padiham"]])]),
+        Section(title="Central library", position=1,
+                show_if={"question": "q1", "in": ["central"]},
+                questions=[Question(survey=survey, key="q2", kind="agree", position=0,
+                                    text="Central is open at times that suit me")]),
+        Section(title="Anything else", position=2, questions=[Question(
+            survey=survey, key="q3", kind="long_text", position=0, text="Anything else?")]),
+    ]
+    db.session.add(survey)
+    db.session.flush()
+    survey.open(utcnow())
+    invitation = Invitation(survey=survey, resident=make_resident())
+    db.session.add(invitation)
+    db.session.commit()
+    return invitation, answering.invitation_token(invitation)
+
+
+def post(client, url: str, **data):
+    token = CSRF.search(client.get(url).get_data(as_text=True)).group(1)
+    return client.post(url, data={**data, "csrf_token": token})
+
+
+def test_a_resident_answers_every_page_checks_and_submits(client, invited):
+    _, token = invited
+    start = client.get(f"/surveys/r/{token}")
+    assert start.status_code == 303 and start.location.endswith(f"/surveys/r/{token}/1")
+    page = client.get(f"/surveys/r/{token}/1").get_data(as_text=True)
+    assert "page 1 of 2" in page and "We must save £400,000." in page  # page 2 waits on q1
+    moved = post(client, f"/surveys/r/{token}/1", q1="central", action="continue")
+    assert moved.location.endswith(f"/surveys/r/{token}/2")
+    assert "Central is open at times" in client.get(moved.location).get_data(as_text=True)
+    post(client, f"/surveys/r/{token}/2", q2="agree", action="continue")
+    done = post(client, f"/surveys/r/{token}/3", q3="Longer hours", action="continue")
+    assert done.location.endswith(f"/surveys/r/{token}/check")
+    check = client.get(done.location).get_data(as_text=True)
+    assert "Central" in check and "Agree" in check and "Longer hours" in check
+    sent = post(client, f"/surveys/r/{token}/check")
+    assert sent.location.endswith("/thank-you")
+    thanks = client.get(sent.location).get_data(as_text=True)
+    assert "Your answers to Libraries survey have been sent" in thanks
+    assert "We will listen to your views" in thanks and "publish the results by" in thanks
+    response = db.session.scalar(select(Response))
+    assert response.submitted and answering.stored_answers(response) == {
+        "q1": "central", "q2": "agree", "q3": "Longer hours"}
+
+
+def test_a_page_the_answers_hide_is_skipped_and_its_answers_dropped(client, invited):
+    _, token = invited
+    post(client, f"/surveys/r/{token}/1", q1="central", action="continue")
+    post(client, f"/surveys/r/{token}/2", q2="disagree", action="continue")
+    changed = post(client, f"/surveys/r/{token}/1", q1="padiham", action="continue")
+    assert changed.location.endswith(f"/surveys/r/{token}/2")  # now "Anything else"
+    page = client.get(changed.location).get_data(as_text=True)
+    assert "page 2 of 2" in page and "Anything else?" in page
+    response = db.session.scalar(select(Response))
+    db.session.refresh(response)
+    assert answering.stored_answers(response) == {"q1": "padiham"}
+
+
+def test_a_missing_answer_is_explained_and_nothing_is_lost(client, invited):
+    _, token = invited
+    refused = post(client, f"/surveys/r/{token}/1", action="continue")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "There is a problem" in html and 'href="#q1"' in html
+    assert "Select an answer to “Which library do you use most?”" in html
+
+
+def test_save_and_come_back_later_resumes_with_the_answers_given(client, invited, app):
+    _, token = invited
+    post(client, f"/surveys/r/{token}/1", q1="central", action="continue")
+    saved = post(client, f"/surveys/r/{token}/2", q2="strongly_agree", action="save")
+    assert "Your answers are saved" in saved.get_data(as_text=True)
+    later = app.test_client()  # another day, another browser: only the link
+    resumed = later.get(f"/surveys/r/{token}")
+    assert resumed.location.endswith(f"/surveys/r/{token}/2")
+    page = later.get(resumed.location).get_data(as_text=True)
+    assert re.search(r'value="strongly_agree"[^>]*checked|checked[^>]*value="strongly_agree"',
+                     page)
+
+
+def test_sending_twice_stores_one_response(client, invited, app):
+    _, token = invited
+    post(client, f"/surveys/r/{token}/1", q1="padiham", action="continue")
+    other_tab = app.test_client()
+    first_token = CSRF.search(client.get(f"/surveys/r/{token}/check").get_data(
+        as_text=True)).group(1)
+    second_token = CSRF.search(other_tab.get(f"/surveys/r/{token}/check").get_data(
+        as_text=True)).group(1)
+    assert client.post(f"/surveys/r/{token}/check",
+                       data={"csrf_token": first_token}).status_code == 303
+    again = other_tab.post(f"/surveys/r/{token}/check", data={"csrf_token": second_token})
+    assert again.status_code == 303 and again.location.endswith("/thank-you")
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+    late = client.get(f"/surveys/r/{token}/1")  # a submitted response is not reopened
+    assert late.status_code == 303 and late.location.endswith("/thank-you")
+    response = db.session.scalar(select(Response))
+    db.session.refresh(response)
+    assert answering.stored_answers(response) == {"q1": "padiham"}
+
+
+@pytest.mark.parametrize("mangle", [lambda t: t[:-3] + "abc", lambda t: "nonsense"])
+def test_a_mangled_link_says_it_does_not_work(client, invited, mangle):
+    _, token = invited
+    page = client.get(f"/surveys/r/{mangle(token)}")
+    assert page.status_code == 404 and "This link does not work" in page.get_data(as_text=True)
+
+
+def test_a_closed_survey_says_so(client, invited):
+    invitation, token = invited
+    invitation.survey.close(utcnow())
+    db.session.commit()
+    page = client.get(f"/surveys/r/{token}/1")
+    assert page.status_code == 410 and "This survey has closed" in page.get_data(as_text=True)
+
+
+def test_twenty_requests_sending_one_invitation_at_once_store_one_response(app, invited):
+    """As if twenty tabs pressed "Send my answers" together: one response, sent once."""
+    invitation, _ = invited
+    invitation_id = invitation.id
+    db.session.commit()
+    start = threading.Barrier(20)
+    outcomes: list[bool | str] = []
+
+    def press() -> None:
+        with app.app_context():
+            try:
+                start.wait()
+                mine = answering.response_for(db.session.get(Invitation, invitation_id))
+                outcomes.append(answering.submit(mine))
+            except Exception as error:  # reported by the assertion below
+                outcomes.append(f"{type(error).__name__}: {error}")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=press) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str) == [False] * 19 + [True], outcomes
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 1
