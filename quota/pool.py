@@ -73,8 +73,9 @@ class PoolDraft:
     left_out: dict[str, int] = field(default_factory=dict)
 
 
-def eligible_residents(spec: SampleSpec, now: datetime | None = None) -> Any:
-    """Select of the ids of residents every pool rule allows (before the answers rule)."""
+def reachable_residents(now: datetime | None = None) -> Any:
+    """Select of the ids of members who may be asked at all: email confirmed, account active,
+    membership active (or its pause over), and their latest membership consent a yes."""
     now = now or utcnow()
     latest_membership = (select(Consent.granted)
                          .where(Consent.resident_id == Resident.id,
@@ -87,6 +88,13 @@ def eligible_residents(spec: SampleSpec, now: datetime | None = None) -> Any:
                         and_(Resident.status == ResidentStatus.PAUSED,
                              Resident.paused_until.is_not(None), Resident.paused_until <= now)),
                     latest_membership.is_(True)))
+    return query
+
+
+def eligible_residents(spec: SampleSpec, now: datetime | None = None) -> Any:
+    """Select of the ids of residents every pool rule allows (before the answers rule)."""
+    now = now or utcnow()
+    query = reachable_residents(now)
     if spec.under_contact_cap:
         query = query.where(Resident.id.not_in(at_cap_subquery(now)))
     if spec.not_in_open_sample:

@@ -8,11 +8,19 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
+    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -62,7 +70,23 @@ class SurveyForm(FlaskForm):
         "Who will you ask?", widget=GovRadioInput(),
         choices=[SelectChoice(a.value, a.label) for a in Audience],
         validators=[InputRequired(message="Select who you will ask")])
+    sample = SelectField("Which sample? (for a quota sample)", widget=GovSelect(), default="",
+                         validate_choice=False,  # checked below, only for a quota sample
+                         description="Draw one first on the Samples page if you need to.")
     submit = SubmitField("Create the survey", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, samples: list[tuple[int, str]] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.sample.choices = [SelectChoice("", "Choose a sample"),
+                               *(SelectChoice(str(i), name) for i, name in samples)]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        offered = {choice.value for choice in self.sample.choices if choice.value}
+        if self.audience.data == Audience.SAMPLE.value and self.sample.data not in offered:
+            self.sample.errors.append("Choose the sample to invite")
+            valid = False
+        return valid
 
 
 class SectionForm(FlaskForm):

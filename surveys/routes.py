@@ -10,7 +10,7 @@ from flask_login import current_user
 from panel.auth import role_required
 from panel.htmx import is_fragment_request, render_page
 from panel.models import Role
-from surveys import respond, services
+from surveys import invitations, respond, services
 from surveys.forms import QuestionForm, SectionForm, SurveyForm
 from surveys.models import Question, Section, Survey
 from surveys.question_types import TYPES, form_class
@@ -41,12 +41,13 @@ def list_surveys() -> Any:
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(*OFFICERS)
 def new_survey() -> Any:
-    form = SurveyForm()
+    form = SurveyForm(samples=services.open_samples())
     if form.validate_on_submit():
         survey = services.create_survey(
             current_user, engagement_title=form.engagement_title.data, topic=form.topic.data,
             level=form.level.data, why=form.why.data, title=form.title.data,
-            audience=form.audience.data)
+            audience=form.audience.data,
+            sample_id=int(form.sample.data) if form.audience.data == "sample" else None)
         flash("Survey created. Add its questions, then preview it.", "success")
         return redirect(url_for("surveys.edit_survey", survey_id=survey.id), 303)
     return render_page("surveys/new.html", form=form), 422 if form.errors else 200
@@ -208,4 +209,19 @@ def change_state(survey_id: int, action: str) -> Any:
         flash(str(error), "error")
     else:
         flash(f"The survey is now {survey.state.label.lower()}.", "success")
+    return redirect(url_for("surveys.edit_survey", survey_id=survey.id), 303)
+
+
+@bp.post("/<int:survey_id>/invite")
+@role_required(*OFFICERS)
+def send_invitations(survey_id: int) -> Any:
+    survey = _survey(survey_id)
+    try:
+        report = invitations.send_invitations(current_user, survey)
+    except invitations.InvitationError as error:
+        flash(str(error), "error")
+    else:
+        left_out = "; ".join(report.sentences())
+        flash(f"{report.invited:,} invitation{'' if report.invited == 1 else 's'} sent."
+              + (f" Not invited: {left_out}." if left_out else ""), "success")
     return redirect(url_for("surveys.edit_survey", survey_id=survey.id), 303)

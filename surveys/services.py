@@ -18,6 +18,7 @@ from panel import audit
 from panel.engagements import Engagement, SpectrumLevel
 from panel.extensions import db
 from panel.models import User, utcnow
+from quota.models import Sample, SampleStatus
 from surveys.models import (
     Answer,
     Audience,
@@ -69,12 +70,21 @@ def answers_exist(survey: Survey) -> bool:
         Answer.response_id == Response.id, Response.survey_id == survey.id))))
 
 
+def open_samples() -> list[tuple[int, str]]:
+    """(id, label) of the open quota samples a survey can invite."""
+    rows = db.session.execute(select(Sample.id, Sample.name, Sample.size)
+                              .where(Sample.status == SampleStatus.OPEN)
+                              .order_by(Sample.created_at.desc())).all()
+    return [(i, f"{name} ({size:,} people)") for i, name, size in rows]
+
+
 def create_survey(actor: User, *, engagement_title: str, topic: str, level: str, why: str,
-                  title: str, audience: str) -> Survey:
+                  title: str, audience: str, sample_id: int | None = None) -> Survey:
     engagement = Engagement(title=engagement_title, topic=topic, level=SpectrumLevel(level),
                             why=why, created_by=actor)
     survey = Survey(engagement=engagement, title=title, audience=Audience(audience),
-                    created_by=actor, sections=[Section(title="Your views", position=0)])
+                    sample_id=sample_id, created_by=actor,
+                    sections=[Section(title="Your views", position=0)])
     db.session.add(survey)
     db.session.flush()
     audit.record(actor, "survey_created", "survey", survey.id)

@@ -1,0 +1,107 @@
+"""Inviting residents to an open survey, through the outbox, within the contact limit.
+
+Who is invited: for the whole panel, every member who may be asked at all
+(``quota.pool.reachable_residents``), wants email, and is under the over-consultation limit;
+for a quota sample, its selected members (the draw already applied its rules), still only those
+who may be asked and want email. Nobody is invited twice. Each invitation is one email with the
+personal link, one entry in the contact log (which the limit counts) and, for a sample, the
+member's ``invited_at``. Whoever is left out is counted, with the reason.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from panel import audit, contact_policy, mail
+from panel.extensions import db
+from panel.models import Contact, Resident, User, utcnow
+from quota.models import MemberRole, SampleMember
+from quota.pool import reachable_residents
+from surveys.answering import invitation_token
+from surveys.models import Audience, Invitation, Survey, SurveyState
+
+PURPOSE = "survey_invitation"
+LEFT_OUT = {
+    "already_invited": "already invited",
+    "cannot_be_asked": "not an active, consenting member with a confirmed email",
+    "no_email": "asked not to be contacted by email",
+    "at_contact_limit": "at the contact limit",
+}
+
+
+class InvitationError(Exception):
+    """Invitations cannot be sent; the message says why in plain English."""
+
+
+@dataclass(frozen=True)
+class InvitationReport:
+    invited: int
+    left_out: dict[str, int] = field(default_factory=dict)  # reason -> people
+
+    def sentences(self) -> list[str]:
+        return [f"{n:,} {'person' if n == 1 else 'people'} {LEFT_OUT[why]}"
+                for why, n in self.left_out.items() if n]
+
+
+def send_invitations(actor: User, survey: Survey) -> InvitationReport:
+    if survey.state != SurveyState.OPEN:
+        raise InvitationError("Open the survey before sending invitations.")
+    if survey.audience == Audience.PUBLIC:
+        raise InvitationError("This survey is for anyone with the link: there is nobody to "
+                              "invite by email.")
+    now = utcnow()
+    members = _audience(survey)
+    reachable = set(db.session.scalars(reachable_residents(now)
+                                       .where(Resident.id.in_(members))).all())
+    at_limit = set(db.session.scalars(contact_policy.at_cap_subquery(now)).all()) \
+        if survey.audience == Audience.PANEL else set()
+    invited = set(db.session.scalars(select(Invitation.resident_id).where(
+        Invitation.survey_id == survey.id)).all())
+    sample_members = _sample_members(survey)
+    left_out: Counter[str] = Counter()
+    sent, account = 0, mail.absolute_url("account.overview")
+    for resident in db.session.scalars(select(Resident).where(Resident.id.in_(members))
+                                       .order_by(Resident.id)):
+        reason = ("already_invited" if resident.id in invited else
+                  "cannot_be_asked" if resident.id not in reachable else
+                  "no_email" if not resident.contact_by_email else
+                  "at_contact_limit" if resident.id in at_limit else None)
+        if reason:
+            left_out[reason] += 1
+            continue
+        member = sample_members.get(resident.id)
+        invitation = Invitation(survey=survey, resident=resident, sample_member=member,
+                                invited_at=now, last_sent_at=now)
+        db.session.add(invitation)
+        db.session.flush()
+        db.session.add(Contact(resident_id=resident.id, at=now, channel="email",
+                               purpose=PURPOSE, reference=f"survey:{survey.id}"))
+        if member is not None:
+            member.invited_at = now
+        mail.queue_templated(resident.user.email, "survey_invitation", resident=resident,
+                             survey=survey, account_link=account, link=mail.absolute_url(
+                                 "surveys.respond.start", token=invitation_token(invitation)))
+        sent += 1
+    report = InvitationReport(sent, {why: left_out[why] for why in LEFT_OUT})
+    audit.record(actor, "survey_invitations_sent", "survey", survey.id, invited=sent,
+                 left_out=report.left_out)
+    db.session.commit()
+    return report
+
+
+def _audience(survey: Survey) -> list[int]:
+    if survey.audience == Audience.SAMPLE:
+        return list(_sample_members(survey))
+    return list(db.session.scalars(select(Resident.id)).all())
+
+
+def _sample_members(survey: Survey) -> dict[int, SampleMember]:
+    if survey.sample_id is None:
+        return {}
+    members = db.session.scalars(select(SampleMember).where(
+        SampleMember.sample_id == survey.sample_id, SampleMember.role == MemberRole.SELECTED,
+        SampleMember.resident_id.is_not(None))).all()
+    return {m.resident_id: m for m in members if m.resident_id is not None}

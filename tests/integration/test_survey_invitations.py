@@ -1,0 +1,140 @@
+"""Invitations go through the outbox over real SMTP, count against the contact limit, skip whoever
+may not be asked, never go twice, and their link opens the survey (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from panel import mail
+from panel.engagements import Engagement, SpectrumLevel
+from panel.extensions import db
+from panel.membership import CONSENT_WORDING
+from panel.models import AuditEvent, Consent, ConsentKind, Contact, Message, Role, utcnow
+from quota.models import MemberRole, Sample, SampleMember, SampleMode
+from surveys import invitations
+from surveys.models import Audience, Invitation, Question, Section, Survey
+from tests.conftest import csrf_token_from
+from tests.smtp import SMTPServer
+
+
+@pytest.fixture
+def member(make_resident):
+    """A resident who may be asked: email confirmed and membership consent given."""
+    def make(email: str, **fields):
+        resident = make_resident(email=email, **fields)
+        resident.user.verified_at = utcnow() - timedelta(days=10)
+        resident.consents.append(Consent(kind=ConsentKind.MEMBERSHIP, granted=True,
+                                         privacy_notice_version="test",
+                                         wording=CONSENT_WORDING[ConsentKind.MEMBERSHIP]))
+        db.session.commit()
+        return resident
+    return make
+
+
+def open_survey(audience=Audience.PANEL, sample=None) -> Survey:
+    engagement = Engagement(title="Future of our libraries", level=SpectrumLevel.CONSULT,
+                            why="We must save £400,000 and want to hear how you use them.")
+    survey = Survey(engagement=engagement, title="Libraries survey", audience=audience,
+                    sample=sample)
+    survey.sections = [Section(title="Your library", questions=[Question(
+        survey=survey, key="q1", kind="rating", text="How good is your library?")])]
+    db.session.add(survey)
+    db.session.flush()
+    survey.open(utcnow())
+    db.session.commit()
+    return survey
+
+
+def test_the_panel_is_invited_except_those_who_may_not_be_asked(app, member, make_resident,
+                                                                make_user):
+    ada = member("ada@example.org")
+    member("no.email@example.org", contact_by_email=False)
+    make_resident(email="unconfirmed@example.org")  # never confirmed, never consented
+    busy = member("busy@example.org")
+    for days in (1, 2, 3):  # the default limit: 3 contacts in 90 days
+        db.session.add(Contact(resident_id=busy.id, at=utcnow() - timedelta(days=days),
+                               purpose="survey_invitation", reference="survey:0"))
+    db.session.commit()
+    survey = open_survey()
+    report = invitations.send_invitations(make_user(Role.OFFICER), survey)
+    assert report.invited == 1
+    assert report.left_out == {"already_invited": 0, "cannot_be_asked": 1, "no_email": 1,
+                               "at_contact_limit": 1}
+    invitation = db.session.scalar(select(Invitation))
+    assert invitation.resident_id == ada.id
+    contact = db.session.scalar(select(Contact).where(Contact.resident_id == ada.id))
+    assert (contact.purpose, contact.reference) == ("survey_invitation", f"survey:{survey.id}")
+    message = db.session.scalar(select(Message))
+    assert message.to_address == "ada@example.org"
+    assert "Libraries survey" in message.subject and "/surveys/r/" in message.body_text
+    assert "We must save £400,000" in message.body_text
+    again = invitations.send_invitations(make_user(Role.OFFICER), survey)
+    assert again.invited == 0 and again.left_out["already_invited"] == 1
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 1
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "survey_invitations_sent")) == 2
+
+
+def test_a_quota_sample_invites_its_selected_members_and_marks_them(app, member, make_user):
+    chosen, reserve = member("chosen@example.org"), member("reserve@example.org")
+    sample = Sample(name="Libraries sample", mode=SampleMode.SURVEY, size=1, seed=1,
+                    algorithm="test", software_version="test", pool_size=2, spec={},
+                    inputs={}, report={}, members=[
+                        SampleMember(resident_id=chosen.id, role=MemberRole.SELECTED),
+                        SampleMember(resident_id=reserve.id, role=MemberRole.RESERVE, rank=1)])
+    db.session.add(sample)
+    db.session.commit()
+    survey = open_survey(Audience.SAMPLE, sample)
+    report = invitations.send_invitations(make_user(Role.OFFICER), survey)
+    assert report.invited == 1
+    invitation = db.session.scalar(select(Invitation))
+    assert invitation.resident_id == chosen.id
+    selected = next(m for m in sample.members if m.role == MemberRole.SELECTED)
+    assert invitation.sample_member_id == selected.id and selected.invited_at is not None
+
+
+def test_invitations_wait_for_an_open_survey(app, member, make_user):
+    member("ada@example.org")
+    survey = open_survey()
+    survey.close(utcnow())
+    db.session.commit()
+    with pytest.raises(invitations.InvitationError, match="Open the survey"):
+        invitations.send_invitations(make_user(Role.OFFICER), survey)
+
+
+def test_the_link_in_the_delivered_email_opens_the_survey(app, member, make_user, client):
+    server = SMTPServer()
+    server.start()
+    try:
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port, SMTP_TIMEOUT=5,
+                          PUBLIC_BASE_URL="http://localhost")
+        member("ada@example.org")
+        invitations.send_invitations(make_user(Role.OFFICER), open_survey())
+        assert mail.send_pending().sent
+        received = server.inbox.messages[0]
+        assert received["To"] == "ada@example.org"
+        body = received.get_body(("plain",)).get_content()
+    finally:
+        server.stop()
+    link = re.search(r"http://localhost(/surveys/r/\S+)", body).group(1)
+    start = client.get(link)
+    assert start.status_code == 303
+    page = client.get(start.location).get_data(as_text=True)
+    assert "How good is your library?" in page
+
+
+def test_an_officer_sends_invitations_from_the_editor(app, member, make_resident, login):
+    member("ada@example.org")
+    make_resident(email="unconfirmed@example.org")
+    survey = open_survey()
+    officer = login(Role.OFFICER)
+    token = csrf_token_from(officer, f"/surveys/{survey.id}")
+    page = officer.post(f"/surveys/{survey.id}/invite", data={"csrf_token": token},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "1 invitation sent." in page
+    assert ("Not invited: 1 person not an active, consenting member with a confirmed email."
+            in page)
