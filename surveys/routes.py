@@ -10,7 +10,7 @@ from flask_login import current_user
 from panel.auth import role_required
 from panel.htmx import is_fragment_request, render_page
 from panel.models import Role
-from surveys import invitations, respond, services
+from surveys import invitations, respond, results, services
 from surveys.forms import QuestionForm, SectionForm, SurveyForm
 from surveys.models import Question, Section, Survey
 from surveys.question_types import TYPES, form_class
@@ -225,3 +225,18 @@ def send_invitations(survey_id: int) -> Any:
         flash(f"{report.invited:,} invitation{'' if report.invited == 1 else 's'} sent."
               + (f" Not invited: {left_out}." if left_out else ""), "success")
     return redirect(url_for("surveys.edit_survey", survey_id=survey.id), 303)
+
+
+@bp.get("/<int:survey_id>/results")
+@role_required(*OFFICERS)
+def show_results(survey_id: int) -> Any:
+    survey = _survey(survey_id)
+    sets, dimensions = services.weighting_choices()
+    chosen_set = request.args.get("target_set", "")
+    target_set = next((t for t in sets if str(t.id) == chosen_set), None)
+    chosen = [d for d in request.args.getlist("dimensions") if d in dict(dimensions)]
+    search = request.args.get("q", "").strip()[:100]
+    view = results.results(survey, target_set=target_set, dimensions=chosen, search=search)
+    return render_page("surveys/results.html", survey=survey, view=view, target_sets=sets,
+                       dimensions=dimensions, chosen_set=chosen_set, chosen=chosen,
+                       search=search)

@@ -17,7 +17,7 @@ from sqlalchemy import exists, func, select
 from panel import audit
 from panel.engagements import Engagement, SpectrumLevel
 from panel.extensions import db
-from panel.models import User, utcnow
+from panel.models import Dimension, TargetSet, User, utcnow
 from quota.models import Sample, SampleStatus
 from surveys.models import (
     Answer,
@@ -272,3 +272,12 @@ def _next_key(survey: Survey) -> str:
     pending = [q.key for q in survey.questions if q.key]
     numbers = [int(k[1:]) for k in [*used, *pending] if re.fullmatch(r"q\d+", k or "")]
     return f"q{max(numbers, default=0) + 1}"
+
+
+def weighting_choices() -> tuple[list[TargetSet], list[tuple[str, str]]]:
+    """The target sets results can be weighted to, and the profile questions (key, label)."""
+    sets = list(db.session.scalars(select(TargetSet).order_by(TargetSet.is_default.desc(),
+                                                              TargetSet.name)))
+    dimensions = [(d.key, d.label) for d in db.session.scalars(
+        select(Dimension).where(Dimension.retired_at.is_(None)).order_by(Dimension.position))]
+    return sets, dimensions

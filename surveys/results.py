@@ -1,0 +1,225 @@
+"""A survey's results: submitted responses as a frame, optional raking weights, per question.
+
+The maths is in ``surveys.analysis`` and ``surveys.weighting`` (pure); this module reads the
+database and turns what officers chose into their inputs. Weighting rakes to a target set on
+the chosen profile questions, using each response's profile snapshot. Respondents who gave no
+answer (or "Prefer not to say") to a weighting question form a "Not known" group whose target
+is their own share of respondents, so they are neither weighted up nor down on it, and the
+page says how many there were. Cells under the survey's threshold are suppressed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+
+from panel.extensions import db
+from panel.models import Category, Dimension, Target, TargetSet
+from surveys.analysis import (
+    FrequencyTable,
+    WeightingError,
+    design_effect,
+    effective_sample_size,
+    frequency_table,
+    rake,
+    suppress_small_cells,
+)
+from surveys.models import Answer, Question, Response, Survey
+from surveys.question_types import TYPES
+
+NOT_KNOWN = "not_known"
+COUNTED = ("single", "multiple", "agree", "matrix", "rating", "ranking")
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    count: int | None        # None: suppressed
+    percent: float | None
+    weighted_percent: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question: Question
+    heading: str
+    rows: list[Row]
+    base: int
+    not_answered: int
+    suppressed: int
+    texts: list[str] = field(default_factory=list)   # free text, or numbers as text
+    summary: str = ""                                  # e.g. numbers: median and range
+
+
+@dataclass(frozen=True)
+class Weighting:
+    target_set: TargetSet | None
+    dimensions: list[str]
+    design_effect: float
+    effective_n: float
+    not_known: dict[str, int]
+    problems: list[str]
+
+
+@dataclass(frozen=True)
+class Results:
+    responses: int
+    weighting: Weighting | None
+    questions: list[QuestionResult]
+
+
+def frame(survey: Survey) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(answers, profiles): one row per submitted response, indexed by response id."""
+    responses = db.session.execute(select(Response.id, Response.profile).where(
+        Response.survey_id == survey.id, Response.submitted_at.is_not(None))
+        .order_by(Response.id)).all()
+    ids = [r.id for r in responses]
+    profiles = pd.DataFrame([r.profile or {} for r in responses], index=pd.Index(ids))
+    values = db.session.execute(select(Answer.response_id, Question.key, Answer.value)
+                                .join(Answer.question).where(Answer.response_id.in_(ids))).all()
+    answers = pd.DataFrame(index=pd.Index(ids), dtype=object)
+    for response_id, key, value in values:
+        if key not in answers:
+            answers[key] = pd.Series([None] * len(ids), index=answers.index, dtype=object)
+        answers.at[response_id, key] = value
+    return answers, profiles
+
+
+def weights(profiles: pd.DataFrame, target_set: TargetSet,
+            dimensions: Sequence[str]) -> tuple[pd.Series, Weighting]:
+    targets: dict[str, dict[str, float]] = {}
+    not_known: dict[str, int] = {}
+    frame_ = pd.DataFrame(index=profiles.index)
+    prefer_not = _prefer_not_to_say()
+    for dimension in dimensions:
+        shares = _target_shares(target_set, dimension)
+        column = profiles.get(dimension, pd.Series(index=profiles.index, dtype=object))
+        known = column.where(column.isin(shares.keys()) & ~column.isin(prefer_not))
+        missing = int(known.isna().sum())
+        frame_[dimension] = known.fillna(NOT_KNOWN)
+        if missing:
+            rest = 1 - missing / len(profiles)
+            shares = {c: s * rest for c, s in shares.items()}
+            shares[NOT_KNOWN] = missing / len(profiles)
+            not_known[dimension] = missing
+        targets[dimension] = _only_answered(shares, frame_[dimension])
+    try:
+        weight = rake(frame_, targets)
+    except WeightingError as error:
+        ones = pd.Series(1.0, index=profiles.index)
+        return ones, Weighting(target_set, list(dimensions), 1.0, float(len(profiles)),
+                               not_known, [p.message for p in error.problems])
+    return weight, Weighting(target_set, list(dimensions), design_effect(weight),
+                             effective_sample_size(weight), not_known, [])
+
+
+def _only_answered(shares: dict[str, float], column: pd.Series) -> dict[str, float]:
+    """Targets for categories nobody in the sample has cannot be met: leave them out and say
+    so (``rake`` would refuse them); the rest are rescaled by ``rake`` itself."""
+    present = set(column.unique())
+    return {c: s for c, s in shares.items() if c in present} or shares
+
+
+def _target_shares(target_set: TargetSet, dimension: str) -> dict[str, float]:
+    rows = db.session.execute(select(Category.key, Target.share).join(Target.category)
+                              .join(Target.dimension).where(Target.target_set_id == target_set.id,
+                                                            Dimension.key == dimension)).all()
+    total = sum(share for _, share in rows) or 1.0
+    return {key: share / total for key, share in rows}
+
+
+def _prefer_not_to_say() -> set[str]:
+    return set(db.session.scalars(select(Category.key).where(
+        Category.prefer_not_to_say.is_(True))).all())
+
+
+def results(survey: Survey, *, target_set: TargetSet | None = None,
+            dimensions: Sequence[str] = (), search: str = "") -> Results:
+    answers, profiles = frame(survey)
+    weighting = None
+    weight = pd.Series(1.0, index=answers.index)
+    if target_set is not None and dimensions and len(answers):
+        weight, weighting = weights(profiles, target_set, dimensions)
+    questions = [result for q in survey.questions for result in _question_results(
+        q, answers.get(q.key), weight, survey.suppress_below, search)]
+    return Results(len(answers), weighting, questions)
+
+
+def _question_results(question: Question, column: pd.Series | None, weight: pd.Series,
+                      threshold: int, search: str) -> list[QuestionResult]:
+    """One result per question; a matrix has one per statement. Percentages are of the
+    respondents who answered (for multiple choice, of them, the share who chose each)."""
+    spec = question.spec()
+    kind = TYPES[spec.kind]
+    if column is None:
+        column = pd.Series([None] * len(weight), index=weight.index, dtype=object)
+    answered = column.notna()
+    base, missing = int(answered.sum()), int((~answered).sum())
+    if spec.kind == "matrix":
+        labels = dict(kind.categories(spec))
+        out = []
+        for key, text in spec.statements:
+            ratings = column.map(lambda v, k=key: (v or {}).get(k) if isinstance(v, dict)
+                                 else None)
+            table = frequency_table(ratings, weight, categories=list(labels))
+            out.append(_counted(question, f"{question.text}: {text}", table, labels,
+                                threshold, table.base, table.not_answered))
+        return out
+    if spec.kind == "multiple":
+        labels = dict(kind.categories(spec))
+        rows, hidden = [], 0
+        counts = pd.Series({c: sum(c in kind.counted(spec, v) for v in column[answered])
+                            for c in labels})
+        # each option is its own total (people choose several): only small counts are hidden
+        secret = (counts > 0) & (counts < threshold)
+        for category, label in labels.items():
+            chose = column[answered].map(lambda v, c=category: "yes" if c in
+                                         kind.counted(spec, v) else "no")
+            yes = frequency_table(chose, weight.reindex(chose.index),
+                                  categories=["yes", "no"]).table.loc["yes"]
+            hidden += bool(secret[category])
+            rows.append(_row(label, yes, bool(secret[category])))
+        return [QuestionResult(question, question.text, rows, base, missing, hidden)]
+    if spec.kind in COUNTED:
+        labels = dict(kind.categories(spec))
+        first = column[answered].map(lambda v: kind.counted(spec, v)[0])
+        table = frequency_table(first.astype(object), weight.reindex(first.index),
+                                categories=list(labels))
+        heading = f"{question.text} (first choices)" if spec.kind == "ranking" else \
+            question.text
+        return [_counted(question, heading, table, labels, threshold, base, missing)]
+    values = [str(v) for v in column[answered]]
+    summary = ""
+    if spec.kind == "number" and values:
+        numbers = pd.Series([float(v) for v in values])
+        summary = (f"Median {numbers.median():g}, from {numbers.min():g} to {numbers.max():g} "
+                   f"(mean {numbers.mean():.1f})")
+        values = []
+    if search:
+        values = [v for v in values if search.casefold() in v.casefold()]
+    return [QuestionResult(question, question.text, [], base, missing, 0, values, summary)]
+
+
+def _row(label: str, row: pd.Series, secret: bool) -> Row:
+    if secret:
+        return Row(label, None, None, None, None, None)
+    return Row(label, int(row["count"]), _num(row["percent"]), _num(row["weighted_percent"]),
+               _num(row["ci_low"]), _num(row["ci_high"]))
+
+
+def _counted(question: Question, heading: str, table: FrequencyTable, labels: dict[str, str],
+             threshold: int, base: int, not_answered: int) -> QuestionResult:
+    hidden = suppress_small_cells(table.table["count"], threshold).hidden
+    rows = [_row(labels.get(category, str(category)), row, bool(hidden[category]))
+            for category, row in table.table.iterrows()]
+    return QuestionResult(question, heading, rows, base, not_answered, int(hidden.sum()))
+
+
+def _num(value: Any) -> float | None:
+    return None if pd.isna(value) else float(value)

@@ -1,0 +1,123 @@
+"""Results officers can defend: counts, weighted per cents raked to targets, the design effect,
+small groups hidden, written answers searchable (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from panel.demo import install_dimensions
+from panel.engagements import Engagement, SpectrumLevel
+from panel.extensions import db
+from panel.models import Dimension, Role, Target, TargetSet, utcnow
+from panel.reference_data import load_default_dimensions
+from surveys import results
+from surveys.models import Answer, Question, Response, Section, Survey
+
+
+@pytest.fixture
+def answered(app):
+    """30 responses: 20 women who all use Central, 10 men who all use Padiham; 3 use the PCs."""
+    install_dimensions(load_default_dimensions())
+    sex = db.session.scalar(select(Dimension).where(Dimension.key == "sex"))
+    category = {c.key: c for c in sex.categories}
+    halves = TargetSet(name="Half and half", targets=[
+        Target(dimension=sex, category=category["female"], share=0.5),
+        Target(dimension=sex, category=category["male"], share=0.5)])
+    engagement = Engagement(title="Libraries", level=SpectrumLevel.CONSULT)
+    survey = Survey(engagement=engagement, title="Libraries survey")
+    questions = [
+        Question(survey=survey, key="q1", kind="single", text="Which library do you use?",
+                 options=[["central", "Central"], ["padiham", "Padiham"]], position=0),
+        Question(survey=survey, key="q2", kind="multiple", text="What do you use it for?",
+                 options=[["books", "Books"], ["pcs", "Computers"]], position=1),
+        Question(survey=survey, key="q3", kind="long_text", text="Anything else?", position=2),
+        Question(survey=survey, key="q4", kind="number", text="Visits last month", position=3),
+    ]
+    survey.sections = [Section(title="Your library", questions=questions)]
+    db.session.add_all([halves, survey])
+    db.session.flush()
+    for n in range(30):
+        woman = n < 20
+        values = {"q1": "central" if woman else "padiham",
+                  "q2": {"choices": ["books", "pcs"] if n < 3 else ["books"], "other": ""},
+                  "q4": n % 5}
+        if n in (4, 25):
+            values["q3"] = "Please open on Sundays" if n == 4 else "More large-print books"
+        db.session.add(Response(
+            survey_id=survey.id, submitted_at=utcnow(),
+            profile={"sex": "female" if woman else "male"},
+            answers=[Answer(question_id=q.id, value=values[q.key]) for q in questions
+                     if q.key in values]))
+    db.session.add(Response(survey_id=survey.id, profile={"sex": "male"}))  # not sent
+    db.session.commit()
+    return survey, halves
+
+
+def rows(view, heading):
+    result = next(r for r in view.questions if r.heading == heading)
+    return {row.label: row for row in result.rows}, result
+
+
+def test_unweighted_counts_and_per_cents(answered):
+    survey, _ = answered
+    view = results.results(survey)
+    assert view.responses == 30 and view.weighting is None
+    library, result = rows(view, "Which library do you use?")
+    assert (library["Central"].count, round(library["Central"].percent, 1)) == (20, 66.7)
+    assert library["Padiham"].count == 10 and result.base == 30
+    assert 48 < library["Central"].ci_low < 67 < library["Central"].ci_high < 82
+
+
+def test_raking_to_targets_weights_the_per_cents_and_reports_the_design_effect(answered):
+    survey, halves = answered
+    view = results.results(survey, target_set=halves, dimensions=["sex"])
+    library, _ = rows(view, "Which library do you use?")
+    assert library["Central"].weighted_percent == pytest.approx(50.0)
+    assert library["Padiham"].weighted_percent == pytest.approx(50.0)
+    # weights 0.75 (women) and 1.5 (men): deff = 30 * 33.75 / 30^2 = 1.125
+    assert view.weighting.design_effect == pytest.approx(1.125)
+    assert view.weighting.effective_n == pytest.approx(900 / 33.75)
+    assert view.weighting.problems == [] and view.weighting.not_known == {}
+
+
+def test_people_without_an_answer_keep_their_own_share_of_the_weight(answered):
+    survey, halves = answered
+    response = db.session.scalars(select(Response).where(Response.submitted_at.is_not(None))
+                                  .order_by(Response.id)).first()
+    response.profile = {"sex": "prefer_not_to_say"}
+    db.session.commit()
+    view = results.results(survey, target_set=halves, dimensions=["sex"])
+    assert view.weighting.not_known == {"sex": 1} and view.weighting.problems == []
+    library, _ = rows(view, "Which library do you use?")
+    # the one not known (a Central user) keeps 1/30 of the weight; the rest split half and half
+    assert library["Central"].weighted_percent == pytest.approx(100 * (1 / 30 + 29 / 60))
+
+
+def test_small_groups_are_hidden(answered):
+    survey, _ = answered
+    uses, result = rows(results.results(survey), "What do you use it for?")
+    assert uses["Books"].count == 30 and uses["Books"].percent == pytest.approx(100)
+    assert uses["Computers"].count is None and result.suppressed == 1
+    survey.suppress_below = 25  # now Padiham's 10 is small, and Central must go with it
+    library, result = rows(results.results(survey), "Which library do you use?")
+    assert library["Padiham"].count is None and library["Central"].count is None
+
+
+def test_written_answers_are_listed_and_searchable_and_numbers_summarised(answered):
+    survey, _ = answered
+    _, text = rows(results.results(survey), "Anything else?")
+    assert sorted(text.texts) == ["More large-print books", "Please open on Sundays"]
+    _, found = rows(results.results(survey, search="sunday"), "Anything else?")
+    assert found.texts == ["Please open on Sundays"]
+    _, visits = rows(results.results(survey), "Visits last month")
+    assert visits.summary == "Median 2, from 0 to 4 (mean 2.0)"
+
+
+def test_the_results_page_shows_the_weighted_table(answered, login):
+    survey, halves = answered
+    page = login(Role.OFFICER).get(f"/surveys/{survey.id}/results?target_set={halves.id}"
+                                   "&dimensions=sex").get_data(as_text=True)
+    assert "30 responses sent" in page and "Weighted per cent" in page
+    assert "Design effect 1.12" in page or "Design effect 1.13" in page
+    assert "Not shown (small group)" in page
