@@ -3,6 +3,7 @@ withdrawing, exporting and erasing. Each function commits once; none touches the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -195,9 +196,17 @@ def expire_unverified(older_than: timedelta, now: datetime | None = None) -> int
 
 # --- erasure -------------------------------------------------------------------------------
 
+# Feature packages append ``(resident) -> None`` functions that delete what they hold about the
+# resident beyond what the database's own cascades remove (e.g. the words of survey answers).
+# They run first, in the erasure's transaction.
+ERASERS: list[Callable[[Resident], None]] = []
+
+
 def _erase(resident: Resident) -> int:
     resident_id = resident.id
     user = resident.user
+    for eraser in ERASERS:
+        eraser(resident)
     db.session.execute(delete(Message).where(Message.to_address == user.email))
     db.session.delete(resident)
     db.session.delete(user)

@@ -7,16 +7,22 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from panel import data_export, membership
 from panel.auth import role_required
 from panel.htmx import is_fragment_request, render_page
 from panel.models import Role
 from surveys import invitations, respond, results, services
+from surveys.data_rights import erase_survey_words, responses_section
 from surveys.forms import QuestionForm, SectionForm, SurveyForm
 from surveys.models import Question, Section, Survey
 from surveys.question_types import TYPES, form_class
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 bp.register_blueprint(respond.bp)  # residents' pages: /surveys/r/<token>/...
+if responses_section not in data_export.SECTIONS:  # a resident's download and erasure
+    data_export.SECTIONS.append(responses_section)
+if erase_survey_words not in membership.ERASERS:
+    membership.ERASERS.append(erase_survey_words)
 OFFICERS = (Role.OFFICER,)
 
 
