@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from panel import data_export, membership
+from panel import audit, data_export, membership
 from panel.auth import role_required
+from panel.extensions import db
 from panel.htmx import is_fragment_request, render_page
 from panel.models import Role
-from surveys import invitations, respond, results, services
+from surveys import exports, invitations, respond, results, services
 from surveys.data_rights import erase_survey_words, responses_section
 from surveys.forms import QuestionForm, SectionForm, SurveyForm
 from surveys.models import Question, Section, Survey
@@ -246,3 +247,21 @@ def show_results(survey_id: int) -> Any:
     return render_page("surveys/results.html", survey=survey, view=view, target_sets=sets,
                        dimensions=dimensions, chosen_set=chosen_set, chosen=chosen,
                        search=search)
+
+
+EXPORTS = {"csv": (exports.csv_bytes, "text/csv; charset=utf-8"),
+           "xlsx": (exports.xlsx_bytes,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+           "sav": (exports.sav_bytes, "application/x-spss-sav")}
+
+
+@bp.get("/<int:survey_id>/responses.<any(csv, xlsx, sav):fmt>")
+@role_required(*OFFICERS)
+def export_responses(survey_id: int, fmt: str) -> Any:
+    survey = _survey(survey_id)
+    make, mimetype = EXPORTS[fmt]
+    content = make(survey)
+    audit.record(current_user, "survey_exported", "survey", survey.id, format=fmt)
+    db.session.commit()
+    return Response(content, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="survey-{survey.id}-responses.{fmt}"'})

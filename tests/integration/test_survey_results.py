@@ -3,13 +3,17 @@ small groups hidden, written answers searchable (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import io
+
+import pandas as pd
+import pyreadstat
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from panel.demo import install_dimensions
 from panel.engagements import Engagement, SpectrumLevel
 from panel.extensions import db
-from panel.models import Dimension, Role, Target, TargetSet, utcnow
+from panel.models import AuditEvent, Dimension, Role, Target, TargetSet, utcnow
 from panel.reference_data import load_default_dimensions
 from surveys import results
 from surveys.models import Answer, Question, Response, Section, Survey
@@ -121,3 +125,41 @@ def test_the_results_page_shows_the_weighted_table(answered, login):
     assert "30 responses sent" in page and "Weighted per cent" in page
     assert "Design effect 1.12" in page or "Design effect 1.13" in page
     assert "Not shown (small group)" in page
+
+
+def test_the_three_exports_have_one_labelled_row_per_response(answered, login, tmp_path):
+    survey, _ = answered
+    officer = login(Role.OFFICER)
+    csv_file = officer.get(f"/surveys/{survey.id}/responses.csv")
+    assert csv_file.status_code == 200 and "attachment" in csv_file.headers["Content-Disposition"]
+    table = pd.read_csv(io.BytesIO(csv_file.data), encoding="utf-8-sig")
+    assert len(table) == 30
+    assert list(table.columns[:4]) == ["Response number", "Sent (UTC)", "How answered",
+                                       "Profile: Sex"]
+    assert table["Which library do you use?"].value_counts().to_dict() == {"Central": 20,
+                                                                           "Padiham": 10}
+    assert table["What do you use it for?: Computers"].value_counts().to_dict() == {
+        "Not selected": 27, "Selected": 3}
+    workbook = pd.read_excel(io.BytesIO(officer.get(
+        f"/surveys/{survey.id}/responses.xlsx").data), sheet_name=None)
+    assert len(workbook["Responses"]) == 30
+    assert "30 responses were sent" in " ".join(workbook["Methods"]["Methods"])
+    path = tmp_path / "responses.sav"
+    path.write_bytes(officer.get(f"/surveys/{survey.id}/responses.sav").data)
+    frame, meta = pyreadstat.read_sav(str(path))
+    assert len(frame) == 30 and meta.column_names_to_labels["q1"] == "Which library do you use?"
+    assert meta.variable_value_labels["q1"] == {1.0: "Central", 2.0: "Padiham"}
+    assert frame["q1"].value_counts().to_dict() == {1.0: 20, 2.0: 10}
+    assert meta.variable_value_labels["profile_sex"][frame["profile_sex"].iloc[0]] == "Female"
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "survey_exported")) == 3
+
+
+def test_text_a_spreadsheet_would_run_is_quoted(answered, login):
+    survey, _ = answered
+    answer = db.session.scalar(select(Answer).join(Answer.question).where(
+        Question.key == "q3").limit(1))
+    answer.value = "=HYPERLINK(\"http://evil.example\")"
+    db.session.commit()
+    text = login(Role.OFFICER).get(f"/surveys/{survey.id}/responses.csv").data.decode()
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text

@@ -1,0 +1,148 @@
+"""A survey's responses for analysis elsewhere: CSV and XLSX (labelled), SPSS .sav (codes with
+value labels), each with the methods note. One row per sent response; no names or contact
+details (the profile columns are the snapshot kept with each response).
+
+Columns: ``response``, ``sent_at``, ``mode``, each profile question, then each question's
+columns as its type defines them (``question_types.Column``). CSV and XLSX show the labels;
+.sav keeps the codes and carries the labels as SPSS value labels, so "Don't know" (9) can be
+declared missing there. Text that a spreadsheet would run as a formula is quoted.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import textwrap
+from dataclasses import dataclass
+
+import pandas as pd
+import pyreadstat
+from sqlalchemy import func, select
+
+from panel.extensions import db
+from panel.imports import safe_cell
+from panel.models import Dimension
+from surveys.models import Invitation, Response, Survey
+from surveys.question_types import TYPES
+
+
+@dataclass(frozen=True)
+class Export:
+    codes: pd.DataFrame                      # one row per response, values as stored codes
+    labels: dict[str, str]                   # column -> its label
+    value_labels: dict[str, dict]            # column -> {code: label}
+
+    def labelled(self) -> pd.DataFrame:
+        out = self.codes.copy()
+        for column, mapping in self.value_labels.items():
+            out[column] = out[column].map(lambda v, m=mapping: m.get(v, v))
+        return out
+
+
+def export(survey: Survey) -> Export:
+    responses = db.session.scalars(select(Response).where(
+        Response.survey_id == survey.id, Response.submitted_at.is_not(None))
+        .order_by(Response.submitted_at, Response.id)).all()
+    dimensions = _profile_labels()
+    used = sorted({key for r in responses for key in (r.profile or {})},
+                  key=lambda k: dimensions.get(k, (k, 0, {}))[1])
+    labels = {"response": "Response number", "sent_at": "Sent (UTC)", "mode": "How answered"}
+    value_labels: dict[str, dict] = {}
+    for key in used:
+        label, _, categories = dimensions.get(key, (key, 0, {}))
+        labels[f"profile_{key}"] = f"Profile: {label}"
+        value_labels[f"profile_{key}"] = categories
+    specs = [q.spec() for q in survey.questions]
+    for spec in specs:
+        for column in TYPES[spec.kind].columns(spec):
+            labels[column.name] = column.label
+            if column.value_labels:
+                value_labels[column.name] = dict(column.value_labels)
+    rows = []
+    for number, response in enumerate(responses, start=1):
+        answers = {a.question.key: a.value for a in response.answers}
+        row = {"response": number, "sent_at": response.submitted_at.isoformat(timespec="seconds"),
+               "mode": response.mode.label}
+        row.update({f"profile_{k}": (response.profile or {}).get(k) for k in used})
+        for spec in specs:
+            kind = TYPES[spec.kind]
+            row.update(zip((c.name for c in kind.columns(spec)),
+                           kind.cells(spec, answers.get(spec.key)), strict=True))
+        rows.append(row)
+    return Export(pd.DataFrame(rows, columns=list(labels)), labels, value_labels)
+
+
+def _profile_labels() -> dict[str, tuple[str, int, dict[str, str]]]:
+    out: dict[str, tuple[str, int, dict[str, str]]] = {}
+    for dimension in db.session.scalars(select(Dimension)):
+        out[dimension.key] = (dimension.label, dimension.position,
+                              {c.key: c.label for c in dimension.categories})
+    return out
+
+
+def methods_note(survey: Survey) -> list[str]:
+    sent = db.session.scalar(select(func.count()).select_from(Response).where(
+        Response.survey_id == survey.id, Response.submitted_at.is_not(None))) or 0
+    invited = db.session.scalar(select(func.count()).select_from(Invitation).where(
+        Invitation.survey_id == survey.id)) or 0
+    dates = " to ".join(f"{d:%-d %B %Y}" for d in (survey.opened_at, survey.closed_at) if d)
+    rate = (f"; {sent:,} of {invited:,} invited members answered ({sent / invited:.0%})"
+            if invited else "")
+    return [
+        f"{survey.title} ({survey.engagement.title}), run by the council's resident e-panel"
+        + (f", open {dates}" if dates else "") + ".",
+        f"Who was asked: {survey.audience.label.lower()}"
+        + (f" (quota sample “{survey.sample.name}”)" if survey.sample else "")
+        + f"{rate}. {sent:,} responses were sent.",
+        "One row per response. Profile columns are each respondent's answers to the panel's "
+        "profile questions when they sent the survey. The figures are unweighted; the results "
+        "page can weight them to population targets by raking. Small groups are not hidden "
+        f"in this file: do not publish cells of fewer than {survey.suppress_below} people.",
+    ]
+
+
+def csv_bytes(survey: Survey) -> bytes:
+    data = export(survey)
+    frame = data.labelled().rename(columns=data.labels).map(
+        lambda v: safe_cell(v) if isinstance(v, str) else v)
+    out = io.StringIO()
+    frame.to_csv(out, index=False)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # a BOM: Excel opens it as UTF-8
+
+
+def xlsx_bytes(survey: Survey) -> bytes:
+    data = export(survey)
+    frame = data.labelled().rename(columns=data.labels).map(
+        lambda v: safe_cell(v) if isinstance(v, str) else v)
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name="Responses", index=False)
+        pd.DataFrame({"Methods": methods_note(survey)}).to_excel(writer, sheet_name="Methods",
+                                                                index=False)
+    return out.getvalue()
+
+
+def sav_bytes(survey: Survey) -> bytes:
+    """SPSS .sav: codes with value labels; the methods note as the file label and notes."""
+    data = export(survey)
+    codes = data.codes.copy()
+    value_labels = {}
+    for column, mapping in data.value_labels.items():
+        if all(isinstance(k, str) for k in mapping):  # text categories become 1, 2, 3...
+            numbered = {key: n for n, key in enumerate(mapping, start=1)}
+            codes[column] = codes[column].map(numbered)
+            mapping = {numbered[k]: label for k, label in mapping.items()}
+        value_labels[column] = {float(k): v for k, v in mapping.items()}
+    handle, path = tempfile.mkstemp(suffix=".sav")
+    os.close(handle)
+    try:
+        pyreadstat.write_sav(codes, path, column_labels=data.labels,
+                             variable_value_labels=value_labels,
+                             file_label=survey.title[:64],
+                             note=[line for paragraph in methods_note(survey)  # SPSS: 80 a line
+                                   for line in textwrap.wrap(paragraph, 80)])
+        with open(path, "rb") as saved:
+            return saved.read()
+    finally:
+        os.unlink(path)
