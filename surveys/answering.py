@@ -134,3 +134,9 @@ def _profile(resident_id: int | None) -> dict[str, str]:
     answers = db.session.scalars(select(ProfileAnswer).where(
         ProfileAnswer.resident_id == resident_id)).all()
     return {a.dimension.key: a.category.key for a in answers}
+
+
+def stop_reminders(invitation: Invitation) -> None:
+    if invitation.opted_out_at is None:
+        invitation.opted_out_at = utcnow()
+        db.session.commit()

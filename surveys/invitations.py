@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -21,9 +22,11 @@ from panel.models import Contact, Resident, User, utcnow
 from quota.models import MemberRole, SampleMember
 from quota.pool import reachable_residents
 from surveys.answering import invitation_token
-from surveys.models import Audience, Invitation, Survey, SurveyState
+from surveys.models import Audience, Invitation, Response, Survey, SurveyState
 
 PURPOSE = "survey_invitation"
+REMINDER = "survey_reminder"
+MAX_REMINDERS = 2
 LEFT_OUT = {
     "already_invited": "already invited",
     "cannot_be_asked": "not an active, consenting member with a confirmed email",
@@ -105,3 +108,49 @@ def _sample_members(survey: Survey) -> dict[int, SampleMember]:
         SampleMember.sample_id == survey.sample_id, SampleMember.role == MemberRole.SELECTED,
         SampleMember.resident_id.is_not(None))).all()
     return {m.resident_id: m for m in members if m.resident_id is not None}
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Remind invited members who have not sent their answers, on each open survey's schedule.
+
+    At most two reminders (``Survey.reminder_days``: days after the invitation, e.g. 7 and
+    14); never to someone who has sent, stopped reminders, left or paused the panel, or no
+    longer wants email. Each reminder is a contact in the log. Returns how many were queued.
+    """
+    now = now or utcnow()
+    reachable = set(db.session.scalars(reachable_residents(now)).all())
+    sent = 0
+    account = mail.absolute_url("account.overview")
+    rows = db.session.execute(
+        select(Invitation, Survey).join(Invitation.survey)
+        .where(Survey.state == SurveyState.OPEN, Invitation.opted_out_at.is_(None),
+               Invitation.reminders_sent < MAX_REMINDERS)
+        .order_by(Invitation.id)).all()
+    for invitation, survey in rows:
+        schedule = sorted(survey.reminder_days or [])[:MAX_REMINDERS]
+        if invitation.reminders_sent >= len(schedule):
+            continue
+        due = invitation.invited_at + timedelta(days=schedule[invitation.reminders_sent])
+        resident = invitation.resident
+        if (now < due or (survey.closes_at is not None and now >= survey.closes_at)
+                or resident.id not in reachable or not resident.contact_by_email
+                or _has_sent(invitation)):
+            continue
+        token = invitation_token(invitation)
+        mail.queue_templated(
+            resident.user.email, "survey_reminder", resident=resident, survey=survey,
+            account_link=account, link=mail.absolute_url("surveys.respond.start", token=token),
+            stop_link=mail.absolute_url("surveys.respond.stop_reminders", token=token),
+            last=invitation.reminders_sent + 1 == len(schedule))
+        db.session.add(Contact(resident_id=resident.id, at=now, channel="email",
+                               purpose=REMINDER, reference=f"survey:{survey.id}"))
+        invitation.reminders_sent += 1
+        invitation.last_sent_at = now
+        sent += 1
+    db.session.commit()
+    return sent
+
+
+def _has_sent(invitation: Invitation) -> bool:
+    return db.session.scalar(select(Response.id).where(
+        Response.invitation_id == invitation.id, Response.submitted_at.is_not(None))) is not None

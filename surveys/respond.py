@@ -104,3 +104,15 @@ def thank_you(token: str) -> Any:
     if invitation is None:
         return render_page("surveys/respond/unavailable.html", reason="link"), 404
     return render_page("surveys/respond/done.html", survey=invitation.survey)
+
+
+@bp.route("/<token>/stop", methods=["GET", "POST"])
+def stop_reminders(token: str) -> Any:
+    """'Stop reminders for this survey', from the link in a reminder (the link is enough)."""
+    invitation = answering.invitation_from(token)
+    if invitation is None:
+        return render_page("surveys/respond/unavailable.html", reason="link"), 404
+    if request.method == "POST":
+        answering.stop_reminders(invitation)
+    return render_page("surveys/respond/stop.html", survey=invitation.survey, token=token,
+                       stopped=invitation.opted_out_at is not None)

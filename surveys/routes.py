@@ -13,6 +13,7 @@ from panel.extensions import db
 from panel.htmx import is_fragment_request, render_page
 from panel.models import Role
 from surveys import exports, invitations, respond, results, services
+from surveys.cli import send_reminders_command
 from surveys.data_rights import erase_survey_words, responses_section
 from surveys.forms import QuestionForm, SectionForm, SurveyForm
 from surveys.models import Question, Section, Survey
@@ -20,6 +21,7 @@ from surveys.question_types import TYPES, form_class
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 bp.register_blueprint(respond.bp)  # residents' pages: /surveys/r/<token>/...
+bp.cli.add_command(send_reminders_command)
 if responses_section not in data_export.SECTIONS:  # a resident's download and erasure
     data_export.SECTIONS.append(responses_section)
 if erase_survey_words not in membership.ERASERS:
