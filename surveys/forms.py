@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovCheckboxInput,
     GovRadioInput,
     GovSelect,
@@ -17,6 +18,7 @@ from wtforms import (
     BooleanField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -26,7 +28,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from panel.engagements import SpectrumLevel
 from panel.forms import strip_text
-from surveys.models import Audience
+from surveys.models import Audience, Question
 from surveys.question_types import TYPES, WholeNumberField
 
 TITLE_LIMIT, TEXT_LIMIT, LONG_LIMIT = 160, 500, 5000
@@ -165,3 +167,48 @@ class QuestionForm(FlaskForm):
     @property
     def statement_lines(self) -> list[str]:
         return _lines(self.statements.data)
+
+
+CONDITION_KINDS = ("single", "multiple", "agree", "rating", "ranking")
+
+
+def section_form(earlier: list[Question], show_if: dict | None) -> Any:
+    """The page's title and its display logic: tick answers to one earlier question to show
+    the page only to people who gave one of them (no ticks: always shown)."""
+    conditions = [q for q in earlier if q.kind in CONDITION_KINDS]
+    fields: dict[str, Any] = {
+        "section_title": SectionForm.section_title,
+        "intro": TextAreaField("Introduction (optional)", widget=GovTextArea(),
+                               filters=[strip_text],
+                               validators=[Length(max=LONG_LIMIT, message="The introduction "
+                                                  f"must be {LONG_LIMIT:,} characters or fewer")]),
+        "save": SubmitField("Save the page", widget=GovSubmitInput()),
+    }
+    for question in conditions:
+        spec = question.spec()
+        fields[f"when_{question.key}"] = SelectMultipleField(
+            f"Show this page only if “{question.text}” is answered", widget=GovCheckboxesInput(),
+            choices=[SelectChoice(v, label) for v, label in TYPES[spec.kind].categories(spec)])
+
+    def validate(form: Any, extra_validators: Any = None) -> bool:
+        valid = FlaskForm.validate(form, extra_validators)
+        ticked = [q for q in conditions if form[f"when_{q.key}"].data]
+        if len(ticked) > 1:
+            form[f"when_{ticked[1].key}"].errors.append(
+                "Choose answers to one question only: a page can depend on one question")
+            valid = False
+        return valid
+
+    def condition(form: Any) -> dict | None:
+        ticked = [q for q in conditions if form[f"when_{q.key}"].data]
+        return ({"question": ticked[0].key, "in": list(form[f"when_{ticked[0].key}"].data)}
+                if ticked else None)
+
+    fields["validate"] = validate
+    fields["condition"] = condition
+    fields["conditions"] = conditions
+    cls = type("SectionSettingsForm", (FlaskForm,), fields)
+    data = {}
+    if show_if:
+        data[f"when_{show_if['question']}"] = show_if.get("in", [])
+    return cls(data=data)  # a POST's own data take precedence

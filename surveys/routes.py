@@ -15,7 +15,7 @@ from panel.models import Role
 from surveys import exports, invitations, respond, results, services
 from surveys.cli import send_reminders_command
 from surveys.data_rights import erase_survey_words, responses_section
-from surveys.forms import QuestionForm, SectionForm, SurveyForm
+from surveys.forms import QuestionForm, SectionForm, SurveyForm, section_form
 from surveys.models import Question, Section, Survey
 from surveys.question_types import TYPES, form_class
 
@@ -89,6 +89,28 @@ def add_section(survey_id: int) -> Any:
     except services.SurveyError as error:
         return _editor(survey, form, 422, str(error))
     return redirect(url_for("surveys.edit_survey", survey_id=survey.id), 303)
+
+
+@bp.route("/<int:survey_id>/sections/<int:section_id>/edit", methods=["GET", "POST"])
+@role_required(*OFFICERS)
+def edit_section(survey_id: int, section_id: int) -> Any:
+    survey = _survey(survey_id)
+    section = _section(survey, section_id)
+    earlier = [q for s in survey.sections if s.position < section.position for q in s.questions]
+    form = section_form(earlier, section.show_if)
+    if request.method == "GET":
+        form.section_title.data, form.intro.data = section.title, section.intro
+    problem = None
+    if form.validate_on_submit():
+        try:
+            services.update_section(current_user, section, title=form.section_title.data,
+                                    intro=form.intro.data or "", show_if=form.condition())
+        except services.SurveyError as error:
+            problem = str(error)
+        else:
+            return redirect(url_for("surveys.edit_survey", survey_id=survey.id), 303)
+    return render_page("surveys/section.html", survey=survey, section=section, form=form,
+                       problem=problem), 422 if form.errors or problem else 200
 
 
 def _question_input(form: QuestionForm) -> services.QuestionInput:

@@ -102,6 +102,19 @@ def add_section(actor: User, survey: Survey, title: str) -> Section:
     return section
 
 
+def update_section(actor: User, section: Section, *, title: str, intro: str,
+                   show_if: dict | None) -> None:
+    """A page's title, introduction and display logic (which changes what answers are kept:
+    so, like questions, only before anyone has answered)."""
+    survey = section.survey
+    if show_if != section.show_if:
+        _check_structure(survey)
+    section.title, section.intro, section.show_if = title, intro, show_if
+    audit.record(actor, "survey_section_changed", "survey", survey.id, section=section.id,
+                 show_if=show_if)
+    db.session.commit()
+
+
 def add_question(actor: User, section: Section, data: QuestionInput) -> Question:
     survey = section.survey
     _check_structure(survey)

@@ -225,3 +225,43 @@ def test_the_preview_shows_each_page_as_a_resident_sees_it(officer):
     second = officer.get(f"/surveys/{survey.id}/preview?page=2").get_data(as_text=True)
     assert "The library is open at times that suit me" in second and "Strongly agree" in second
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_a_page_can_be_shown_only_to_people_who_gave_an_answer(officer):
+    survey = create(officer)
+    add(officer, survey, LIBRARY)
+    officer.post(f"/surveys/{survey.id}/sections",
+                 data={"section_title": "Central library",
+                       "csrf_token": csrf_token_from(officer, f"/surveys/{survey.id}")})
+    db.session.expire_all()
+    second = db.session.get(Survey, survey.id).sections[1]
+    url = f"/surveys/{survey.id}/sections/{second.id}/edit"
+    page = officer.get(url).get_data(as_text=True)
+    assert "Show this page only if “Which library do you use most?” is answered" in page
+    saved = officer.post(url, data={"section_title": "Central library", "when_q1": "central",
+                                    "csrf_token": csrf_token_from(officer, url)})
+    assert saved.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Section, second.id).show_if == {"question": "q1", "in": ["central"]}
+    editor = officer.get(f"/surveys/{survey.id}").get_data(as_text=True)
+    assert "Shown only if “Which library do you use most?” is answered “Central”" in editor
+    first = db.session.get(Survey, survey.id).sections[0]
+    plain = officer.get(f"/surveys/{survey.id}/sections/{first.id}/edit").get_data(as_text=True)
+    assert "This page is always shown" in plain  # nothing earlier to depend on
+
+
+def test_a_page_depends_on_one_question_only(officer):
+    survey = create(officer)
+    add(officer, survey, LIBRARY)
+    add(officer, survey, HOURS)
+    officer.post(f"/surveys/{survey.id}/sections",
+                 data={"section_title": "More",
+                       "csrf_token": csrf_token_from(officer, f"/surveys/{survey.id}")})
+    db.session.expire_all()
+    second = db.session.get(Survey, survey.id).sections[1]
+    url = f"/surveys/{survey.id}/sections/{second.id}/edit"
+    refused = officer.post(url, data={"section_title": "More", "when_q1": "central",
+                                      "when_q2": "agree",
+                                      "csrf_token": csrf_token_from(officer, url)})
+    assert refused.status_code == 422
+    assert "Choose answers to one question only" in refused.get_data(as_text=True)
