@@ -111,6 +111,18 @@ def _required(spec: QuestionSpec, message: str, *, text: bool = False) -> list[A
     return [DataRequired(message) if text else InputRequired(message)]
 
 
+class _Answered:
+    """Required, judged on the value (so 0 counts as an answer and spaces do not)."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if field.data is None:
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
 class WholeNumberField(IntegerField):
     """An IntegerField whose "not a number" message is plain English and the caller's own."""
 
@@ -120,6 +132,9 @@ class WholeNumberField(IntegerField):
         self.invalid = invalid
 
     def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and not str(valuelist[0]).strip():  # left empty: for the validators
+            self.data = None
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError:
@@ -331,7 +346,8 @@ class Number(QuestionType):
             message = f"Enter a whole number of {high} or less"
         else:
             message = "Enter a whole number"
-        checks = _required(spec, f"Enter a number for “{spec.text}”")
+        checks = ([_Answered(f"Enter a number for “{spec.text}”")] if spec.required
+                  else [Optional()])
         return WholeNumberField(spec.text, widget=GovTextInput(), description=spec.hint,
                                 invalid=message,
                                 validators=[*checks, NumberRange(low, high, message)])

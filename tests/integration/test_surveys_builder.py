@@ -15,7 +15,8 @@ NEW = {"engagement_title": "Future of our libraries", "topic": "Libraries", "lev
        "why": "We must save £400,000 and want to hear how you use the libraries.",
        "title": "Libraries survey", "audience": "panel"}
 LIBRARY = {"kind": "single", "text": "Which library do you use most?",
-           "options": "Central\nPadiham\nBriercliffe", "other": "y", "required": "y"}
+           "options": "Central\nPadiham\nBriercliffe", "other": "y", "required": "y",
+           "max_choices": "", "minimum": "", "maximum": ""}  # as a browser sends empty boxes
 HOURS = {"kind": "agree", "text": "The library is open at times that suit me"}
 
 

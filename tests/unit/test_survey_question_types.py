@@ -176,3 +176,11 @@ def test_stored_answers_fill_the_form_again_unchanged():
     stored = answers_from(form, ALL)
     again = form_class(ALL)(formdata=None, data=form_data(ALL, stored))
     assert answers_from(again, ALL) == stored
+
+
+def test_an_empty_number_box_is_no_answer_not_a_bad_number():
+    form, valid = submit([("q2", "books"), ("q6", "")])
+    assert valid, form.errors
+    required = QuestionSpec("n", "number", "How many?", required=True)
+    form, valid = submit([("n", "  ")], specs=[required])
+    assert not valid and form.errors == {"n": ["Enter a number for “How many?”"]}
