@@ -18,17 +18,19 @@ import pandas as pd
 from sqlalchemy import select
 
 from panel.extensions import db
-from panel.models import Category, Dimension, Target, TargetSet
+from panel.models import Category, Dimension, ProfileAnswer, Target, TargetSet
 from surveys.analysis import (
     FrequencyTable,
     WeightingError,
+    crosstab,
     design_effect,
     effective_sample_size,
     frequency_table,
     rake,
+    response_rates,
     suppress_small_cells,
 )
-from surveys.models import Answer, Question, Response, Survey
+from surveys.models import Answer, Invitation, Question, Response, Survey
 from surveys.question_types import TYPES
 
 NOT_KNOWN = "not_known"
@@ -68,10 +70,33 @@ class Weighting:
 
 
 @dataclass(frozen=True)
+class CrossTable:
+    """One question by one profile question: column per cents (None: hidden), bases."""
+
+    columns: list[str]
+    rows: list[tuple[str, list[float | None]]]
+    bases: list[int]
+    weighted: bool
+
+
+@dataclass(frozen=True)
+class RateRow:
+    label: str
+    invited: int
+    responded: int
+    rate: float | None
+    share_of_invited: float | None
+    share_of_respondents: float | None
+
+
+@dataclass(frozen=True)
 class Results:
     responses: int
     weighting: Weighting | None
     questions: list[QuestionResult]
+    by: str = ""
+    crosstabs: dict[str, CrossTable] = field(default_factory=dict)  # heading -> table
+    rates: list[RateRow] = field(default_factory=list)
 
 
 def frame(survey: Survey) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -140,7 +165,7 @@ def _prefer_not_to_say() -> set[str]:
 
 
 def results(survey: Survey, *, target_set: TargetSet | None = None,
-            dimensions: Sequence[str] = (), search: str = "") -> Results:
+            dimensions: Sequence[str] = (), search: str = "", by: str = "") -> Results:
     answers, profiles = frame(survey)
     weighting = None
     weight = pd.Series(1.0, index=answers.index)
@@ -148,7 +173,67 @@ def results(survey: Survey, *, target_set: TargetSet | None = None,
         weight, weighting = weights(profiles, target_set, dimensions)
     questions = [result for q in survey.questions for result in _question_results(
         q, answers.get(q.key), weight, survey.suppress_below, search)]
-    return Results(len(answers), weighting, questions)
+    if not by:
+        return Results(len(answers), weighting, questions)
+    weighted = weighting is not None and not weighting.problems
+    tables = {}
+    for question in survey.questions:
+        if question.kind in ("single", "agree", "rating") and question.key in answers:
+            tables[question.text] = _crosstab(question, answers[question.key], profiles, by,
+                                              weight if weighted else None,
+                                              survey.suppress_below)
+    return Results(len(answers), weighting, questions, by, tables, _rates(survey, by))
+
+
+def _category_labels(dimension: str) -> dict[str, str]:
+    return dict(db.session.execute(select(Category.key, Category.label).join(Category.dimension)
+                                   .where(Dimension.key == dimension)
+                                   .order_by(Category.position)).all())
+
+
+def _crosstab(question: Question, column: pd.Series, profiles: pd.DataFrame, by: str,
+              weight: pd.Series | None, threshold: int) -> CrossTable:
+    spec = question.spec()
+    labels = dict(TYPES[spec.kind].categories(spec))
+    groups = _category_labels(by)
+    first = column.map(lambda v: (TYPES[spec.kind].counted(spec, v) or [None])[0]
+                       if v is not None else None)
+    profile = profiles.get(by, pd.Series(index=profiles.index, dtype=object))
+    table = crosstab(first, profile.reindex(first.index), weight, threshold=threshold,
+                     categories=list(labels), by_categories=list(groups), not_known="not_known")
+    percent = table.weighted_column_percent if weight is not None else table.column_percent
+    present = table.bases["base"] > 0  # a group nobody is in gets no column
+    percent = percent.loc[:, present.to_numpy()]
+    columns = [groups.get(c, "Not known" if c == "not_known" else str(c))
+               for c in percent.columns]
+    rows = [(labels.get(r, str(r)), [None if pd.isna(v) else float(v) for v in values])
+            for r, values in zip(percent.index, percent.to_numpy(), strict=True)]
+    return CrossTable(columns, rows, [int(b) for b in table.bases["base"][present]],
+                      weight is not None)
+
+
+def _rates(survey: Survey, by: str) -> list[RateRow]:
+    """Invited and answered per category of ``by`` (the members' profiles now)."""
+    invited = db.session.execute(select(Invitation.id, Invitation.resident_id).where(
+        Invitation.survey_id == survey.id)).all()
+    if not invited:
+        return []
+    category = dict(db.session.execute(
+        select(ProfileAnswer.resident_id, Category.key).join(ProfileAnswer.category)
+        .join(ProfileAnswer.dimension).where(Dimension.key == by,
+                                             ProfileAnswer.resident_id.in_(
+                                                 [r for _, r in invited]))).all())
+    answered = set(db.session.scalars(select(Response.invitation_id).where(
+        Response.survey_id == survey.id, Response.submitted_at.is_not(None))).all())
+    index = pd.Index([i for i, _ in invited])
+    groups = _category_labels(by)
+    table = response_rates(pd.Series([category.get(r) for _, r in invited], index=index),
+                           pd.Series([i in answered for i, _ in invited], index=index),
+                           categories=list(groups), not_known="not_known")
+    return [RateRow(groups.get(c, "Not known" if c == "not_known" else str(c)),
+                    int(row["invited"]), int(row["responded"]), _num(row["response_rate"]),
+                    _num(row["share_of_invited"]), _num(row["share_of_respondents"]))
+            for c, row in table.iterrows()]
 
 
 def _question_results(question: Question, column: pd.Series | None, weight: pd.Series,

@@ -267,10 +267,13 @@ def show_results(survey_id: int) -> Any:
     target_set = next((t for t in sets if str(t.id) == chosen_set), None)
     chosen = [d for d in request.args.getlist("dimensions") if d in dict(dimensions)]
     search = request.args.get("q", "").strip()[:100]
-    view = results.results(survey, target_set=target_set, dimensions=chosen, search=search)
+    by = request.args.get("by", "")
+    by = by if by in dict(dimensions) else ""
+    view = results.results(survey, target_set=target_set, dimensions=chosen, search=search,
+                           by=by)
     return render_page("surveys/results.html", survey=survey, view=view, target_sets=sets,
                        dimensions=dimensions, chosen_set=chosen_set, chosen=chosen,
-                       search=search)
+                       search=search, by=by)
 
 
 EXPORTS = {"csv": (exports.csv_bytes, "text/csv; charset=utf-8"),

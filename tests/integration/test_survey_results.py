@@ -13,10 +13,18 @@ from sqlalchemy import func, select
 from panel.demo import install_dimensions
 from panel.engagements import Engagement, SpectrumLevel
 from panel.extensions import db
-from panel.models import AuditEvent, Dimension, Role, Target, TargetSet, utcnow
+from panel.models import (
+    AuditEvent,
+    Dimension,
+    ProfileAnswer,
+    Role,
+    Target,
+    TargetSet,
+    utcnow,
+)
 from panel.reference_data import load_default_dimensions
 from surveys import results
-from surveys.models import Answer, Question, Response, Section, Survey
+from surveys.models import Answer, Invitation, Question, Response, Section, Survey
 
 
 @pytest.fixture
@@ -121,8 +129,9 @@ def test_written_answers_are_listed_and_searchable_and_numbers_summarised(answer
 def test_the_results_page_shows_the_weighted_table(answered, login):
     survey, halves = answered
     page = login(Role.OFFICER).get(f"/surveys/{survey.id}/results?target_set={halves.id}"
-                                   "&dimensions=sex").get_data(as_text=True)
+                                   "&dimensions=sex&by=sex").get_data(as_text=True)
     assert "30 responses sent" in page and "Weighted per cent" in page
+    assert "Weighted per cent of each group, by sex" in page
     assert "Design effect 1.12" in page or "Design effect 1.13" in page
     assert "Not shown (small group)" in page
 
@@ -163,3 +172,36 @@ def test_text_a_spreadsheet_would_run_is_quoted(answered, login):
     db.session.commit()
     text = login(Role.OFFICER).get(f"/surveys/{survey.id}/responses.csv").data.decode()
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+
+
+def test_a_question_broken_down_by_a_profile_question(answered):
+    survey, halves = answered
+    view = results.results(survey, by="sex")
+    table = view.crosstabs["Which library do you use?"]
+    assert table.columns == ["Female", "Male"] and table.bases == [20, 10]
+    assert table.rows == [("Central", [100.0, 0.0]), ("Padiham", [0.0, 100.0])]
+    assert not table.weighted
+    survey.suppress_below = 15  # the 10 men are now too few: their column and a partner go
+    hidden = results.results(survey, by="sex").crosstabs["Which library do you use?"]
+    assert hidden.rows[1][1][1] is None
+
+
+def test_who_answered_compared_with_who_was_invited(answered, make_resident):
+    survey, _ = answered
+    sex = db.session.scalar(select(Dimension).where(Dimension.key == "sex"))
+    category = {c.key: c for c in sex.categories}
+    for n, (key, sent) in enumerate([("female", True), ("female", False), ("male", False)]):
+        resident = make_resident(email=f"invited{n}@example.org")
+        resident.answers.append(ProfileAnswer(dimension_id=sex.id,
+                                              category_id=category[key].id))
+        invitation = Invitation(survey=survey, resident=resident)
+        db.session.add(invitation)
+        db.session.flush()
+        if sent:
+            db.session.add(Response(survey_id=survey.id, invitation_id=invitation.id,
+                                    submitted_at=utcnow()))
+    db.session.commit()
+    rates = {row.label: row for row in results.results(survey, by="sex").rates}
+    assert (rates["Female"].invited, rates["Female"].responded) == (2, 1)
+    assert rates["Female"].rate == pytest.approx(50) and rates["Male"].rate == 0
+    assert rates["Female"].share_of_respondents == pytest.approx(100)
