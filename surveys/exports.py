@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from panel.extensions import db
 from panel.imports import safe_cell
 from panel.models import Dimension
+from surveys import results
 from surveys.models import Invitation, Response, Survey
 from surveys.question_types import TYPES
 
@@ -41,9 +42,11 @@ class Export:
 
 
 def export(survey: Survey) -> Export:
-    responses = db.session.scalars(select(Response).where(
-        Response.survey_id == survey.id, Response.submitted_at.is_not(None))
+    responses = db.session.execute(
+        select(Response.id, Response.submitted_at, Response.mode, Response.profile)
+        .where(Response.survey_id == survey.id, Response.submitted_at.is_not(None))
         .order_by(Response.submitted_at, Response.id)).all()
+    answers, _ = results.frame(survey)
     dimensions = _profile_labels()
     used = sorted({key for r in responses for key in (r.profile or {})},
                   key=lambda k: dimensions.get(k, (k, 0, {}))[1])
@@ -54,23 +57,26 @@ def export(survey: Survey) -> Export:
         labels[f"profile_{key}"] = f"Profile: {label}"
         value_labels[f"profile_{key}"] = categories
     specs = [q.spec() for q in survey.questions]
+    columns = {spec.key: TYPES[spec.kind].columns(spec) for spec in specs}
     for spec in specs:
-        for column in TYPES[spec.kind].columns(spec):
+        for column in columns[spec.key]:
             labels[column.name] = column.label
             if column.value_labels:
                 value_labels[column.name] = dict(column.value_labels)
-    rows = []
-    for number, response in enumerate(responses, start=1):
-        answers = {a.question.key: a.value for a in response.answers}
-        row = {"response": number, "sent_at": response.submitted_at.isoformat(timespec="seconds"),
-               "mode": response.mode.label}
-        row.update({f"profile_{k}": (response.profile or {}).get(k) for k in used})
-        for spec in specs:
-            kind = TYPES[spec.kind]
-            row.update(zip((c.name for c in kind.columns(spec)),
-                           kind.cells(spec, answers.get(spec.key)), strict=True))
-        rows.append(row)
-    return Export(pd.DataFrame(rows, columns=list(labels)), labels, value_labels)
+    parts = [pd.DataFrame({
+        "response": range(1, len(responses) + 1),
+        "sent_at": [r.submitted_at.isoformat(timespec="seconds") for r in responses],
+        "mode": [r.mode.label for r in responses],
+        **{f"profile_{k}": [(r.profile or {}).get(k) for r in responses] for k in used}})]
+    order = [r.id for r in responses]
+    for spec in specs:
+        kind, names = TYPES[spec.kind], [c.name for c in columns[spec.key]]
+        values = (answers[spec.key].reindex(order) if spec.key in answers
+                  else pd.Series([None] * len(order), index=order, dtype=object))
+        cells = [kind.cells(spec, v) for v in values]
+        parts.append(pd.DataFrame(cells, columns=names) if cells else
+                     pd.DataFrame(columns=names))
+    return Export(pd.concat(parts, axis=1)[list(labels)], labels, value_labels)
 
 
 def _profile_labels() -> dict[str, tuple[str, int, dict[str, str]]]:

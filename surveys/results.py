@@ -106,13 +106,17 @@ def frame(survey: Survey) -> tuple[pd.DataFrame, pd.DataFrame]:
         .order_by(Response.id)).all()
     ids = [r.id for r in responses]
     profiles = pd.DataFrame([r.profile or {} for r in responses], index=pd.Index(ids))
-    values = db.session.execute(select(Answer.response_id, Question.key, Answer.value)
-                                .join(Answer.question).where(Answer.response_id.in_(ids))).all()
-    answers = pd.DataFrame(index=pd.Index(ids), dtype=object)
-    for response_id, key, value in values:
-        if key not in answers:
-            answers[key] = pd.Series([None] * len(ids), index=answers.index, dtype=object)
-        answers.at[response_id, key] = value
+    values = db.session.execute(
+        select(Answer.response_id, Question.key, Answer.value).join(Answer.question)
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.survey_id == survey.id, Response.submitted_at.is_not(None))).all()
+    long = pd.DataFrame(values, columns=["response", "key", "value"])
+    long["value"] = long["value"].astype(object)  # keep 7 as 7, not 7.0, beside the gaps
+    answers = (long.pivot(index="response", columns="key", values="value")
+               .reindex(pd.Index(ids)).astype(object) if len(long)
+               else pd.DataFrame(index=pd.Index(ids), dtype=object))
+    answers = answers.where(answers.notna(), None)
+    answers.columns.name = None
     return answers, profiles
 
 

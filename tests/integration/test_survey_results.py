@@ -205,3 +205,19 @@ def test_who_answered_compared_with_who_was_invited(answered, make_resident):
     assert (rates["Female"].invited, rates["Female"].responded) == (2, 1)
     assert rates["Female"].rate == pytest.approx(50) and rates["Male"].rate == 0
     assert rates["Female"].share_of_respondents == pytest.approx(100)
+
+
+def test_a_survey_of_ratings_alone_counts_whole_numbers(app):
+    survey = Survey(engagement=Engagement(title="Parks", level=SpectrumLevel.RESEARCH),
+                    title="Parks survey")
+    rating = Question(survey=survey, key="q1", kind="rating", text="How good are the parks?")
+    survey.sections = [Section(title="Parks", questions=[rating])]
+    db.session.add(survey)
+    db.session.flush()
+    for n in range(12):
+        db.session.add(Response(survey_id=survey.id, submitted_at=utcnow(), answers=(
+            [Answer(question_id=rating.id, value=7)] if n < 11 else [])))
+    db.session.commit()
+    table, result = rows(results.results(survey), "How good are the parks?")
+    assert table["7"].count == 11 and result.not_answered == 1
+    assert results.frame(survey)[0]["q1"].dropna().map(type).unique().tolist() == [int]
