@@ -28,7 +28,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from panel.engagements import SpectrumLevel
 from panel.forms import strip_text
-from surveys.models import Audience, Question
+from surveys.models import Audience, Question, ResponseMode
 from surveys.question_types import TYPES, WholeNumberField
 
 TITLE_LIMIT, TEXT_LIMIT, LONG_LIMIT = 160, 500, 5000
@@ -212,3 +212,12 @@ def section_form(earlier: list[Question], show_if: dict | None) -> Any:
     if show_if:
         data[f"when_{show_if['question']}"] = show_if.get("in", [])
     return cls(data=data)  # a POST's own data take precedence
+
+
+class EnteredResponseForm(FlaskForm):
+    """The base of the form for keying in a response: how it was given (then the questions)."""
+
+    mode = RadioField("How was this response given?", widget=GovRadioInput(),
+                      choices=[SelectChoice(m.value, m.label) for m in ResponseMode
+                               if m != ResponseMode.ONLINE],
+                      validators=[InputRequired(message="Select how the response was given")])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
@@ -15,9 +16,9 @@ from panel.models import Role
 from surveys import exports, invitations, respond, results, services
 from surveys.cli import send_reminders_command
 from surveys.data_rights import erase_survey_words, responses_section
-from surveys.forms import QuestionForm, SectionForm, SurveyForm, section_form
-from surveys.models import Question, Section, Survey
-from surveys.question_types import TYPES, form_class
+from surveys.forms import EnteredResponseForm, QuestionForm, SectionForm, SurveyForm, section_form
+from surveys.models import Question, ResponseMode, Section, Survey
+from surveys.question_types import TYPES, answers_from, form_class
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 bp.register_blueprint(respond.bp)  # residents' pages: /surveys/r/<token>/...
@@ -292,3 +293,24 @@ def export_responses(survey_id: int, fmt: str) -> Any:
     db.session.commit()
     return Response(content, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="survey-{survey.id}-responses.{fmt}"'})
+
+
+@bp.route("/<int:survey_id>/responses/new", methods=["GET", "POST"])
+@role_required(*OFFICERS)
+def enter_response(survey_id: int) -> Any:
+    """Key in a paper or telephone response: every question, all optional (as on paper)."""
+    survey = _survey(survey_id)
+    specs = [replace(q.spec(), required=False) for q in survey.questions]
+    form = form_class(specs, base=EnteredResponseForm)()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            services.enter_response(current_user, survey, form.mode.data,
+                                    answers_from(form, specs))
+        except services.SurveyError as error:
+            problem = str(error)
+        else:
+            flash(f"{ResponseMode(form.mode.data).label} response saved.", "success")
+            return redirect(url_for("surveys.enter_response", survey_id=survey.id), 303)
+    return render_page("surveys/enter.html", survey=survey, form=form, specs=specs,
+                       problem=problem), 422 if form.errors or problem else 200

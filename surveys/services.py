@@ -24,8 +24,10 @@ from surveys.models import (
     Audience,
     Question,
     Response,
+    ResponseMode,
     Section,
     Survey,
+    SurveyState,
     SurveyStateError,
 )
 from surveys.question_types import OTHER
@@ -294,3 +296,22 @@ def weighting_choices() -> tuple[list[TargetSet], list[tuple[str, str]]]:
     dimensions = [(d.key, d.label) for d in db.session.scalars(
         select(Dimension).where(Dimension.retired_at.is_(None)).order_by(Dimension.position))]
     return sets, dimensions
+
+
+def enter_response(actor: User, survey: Survey, mode: str, answers: dict[str, object]) -> Response:
+    """A paper or telephone response keyed in by an officer: marked with its mode and who
+    entered it, and audited. Allowed while the survey is open or closed (not once published)."""
+    if survey.state not in (SurveyState.OPEN, SurveyState.CLOSED):
+        raise SurveyError("Responses can be entered only while the survey is open or closed "
+                          "(before its results are published).")
+    questions = {q.key: q for q in survey.questions}
+    response = Response(survey_id=survey.id, mode=ResponseMode(mode), entered_by=actor,
+                        submitted_at=utcnow(),
+                        answers=[Answer(question_id=questions[key].id, value=value)
+                                 for key, value in answers.items() if value is not None])
+    db.session.add(response)
+    db.session.flush()
+    audit.record(actor, "survey_response_entered", "survey", survey.id, response=response.id,
+                 mode=mode)
+    db.session.commit()
+    return response

@@ -266,3 +266,24 @@ def test_a_page_depends_on_one_question_only(officer):
                                       "csrf_token": csrf_token_from(officer, url)})
     assert refused.status_code == 422
     assert "Choose answers to one question only" in refused.get_data(as_text=True)
+
+
+def test_an_officer_keys_in_a_paper_response_marked_and_audited(officer):
+    survey = create(officer)
+    add(officer, survey, LIBRARY)
+    add(officer, survey, HOURS)
+    url = f"/surveys/{survey.id}/responses/new"
+    token = csrf_token_from(officer, f"/surveys/{survey.id}")
+    officer.post(f"/surveys/{survey.id}/open", data={"csrf_token": token})
+    missing = officer.post(url, data={"q1": "central", "csrf_token": csrf_token_from(officer,
+                                                                                     url)})
+    assert missing.status_code == 422
+    assert "Select how the response was given" in missing.get_data(as_text=True)
+    saved = officer.post(url, data={"mode": "paper", "q2": "agree",  # q1 left blank on paper
+                                    "csrf_token": csrf_token_from(officer, url)})
+    assert saved.status_code == 303
+    response = db.session.scalar(select(Response))
+    assert response.mode.value == "paper" and response.entered_by_id is not None
+    assert response.submitted and [a.value for a in response.answers] == ["agree"]
+    assert actions("survey_response_entered") == 1
+    assert "Paper form response saved." in officer.get(saved.location).get_data(as_text=True)
