@@ -195,6 +195,14 @@ def test_once_answered_only_wording_changes_and_each_fix_is_logged(officer):
     assert event.detail["after"]["options"][0] == "Central Library"
     editor = officer.get(f"/surveys/{survey.id}").get_data(as_text=True)
     assert "can no longer be added, moved or removed" in editor and "Move up" not in editor
+    gone = officer.post(f"/surveys/{survey.id}/questions/{question.id}/delete",
+                        data={"csrf_token": token})
+    assert gone.status_code == 422 and "There is a problem" in gone.get_data(as_text=True)
+    moved = officer.post(f"/surveys/{survey.id}/questions/{question.id}/duplicate",
+                         data={"csrf_token": token}, headers={"HX-Request": "true"})
+    assert moved.status_code == 422
+    assert "People have already answered" in moved.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Question)) == 1
 
 
 def test_a_survey_opens_only_with_a_question_then_closes_and_publishes(officer):
