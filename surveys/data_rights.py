@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from panel.extensions import db
 from panel.models import Resident
-from surveys.models import Response
-from surveys.question_types import AGREE_SCALE
+from surveys.models import Question, Response
+from surveys.question_types import AGREE_SCALE, OTHER
 
 WRITTEN = ("short_text", "long_text")
 SCALE = dict(AGREE_SCALE)
@@ -30,22 +30,26 @@ def responses_section(resident: Resident) -> tuple[str, list[dict[str, Any]]]:
                                                               a.question.position)):
             rows.append({"survey": response.survey.title, "sent_at": response.submitted_at,
                          "question": answer.question.text,
-                         "answer": in_words(answer.question.kind, answer.question.options,
-                                            answer.value)})
+                         "answer": in_words(answer.question, answer.value)})
     return "survey_answers", rows
 
 
-def in_words(kind: str, options: list[list[str]], value: Any) -> str:
-    labels = {key: label for key, label in options}
+def in_words(question: Question, value: Any) -> str:
+    """An answer as the resident would say it (for their download and "check your answers")."""
+    if value is None:
+        return "Not answered"
+    labels = {key: label for key, label in question.options}
+    kind = question.kind
     if kind == "single":
         return f"Other: {value['other']}" if isinstance(value, dict) else labels.get(value, value)
     if kind == "multiple":
-        return ", ".join(f"Other: {value['other']}" if c == "other" else labels.get(c, c)
+        return ", ".join(f"Other: {value['other']}" if c == OTHER else labels.get(c, c)
                          for c in value["choices"])
     if kind == "agree":
         return SCALE.get(value, value)
     if kind == "matrix":
-        return "; ".join(f"{k}: {SCALE.get(v, v)}" for k, v in value.items())
+        return "; ".join(f"{text}: {SCALE.get(value[key], value[key])}"
+                         for key, text in question.statements if key in value)
     if kind == "ranking":
         return ", ".join(f"{n}. {labels.get(item, item)}" for n, item in enumerate(value, 1))
     return str(value)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -56,7 +57,7 @@ def send_invitations(actor: User, survey: Survey) -> InvitationReport:
         raise InvitationError("This survey is for anyone with the link: there is nobody to "
                               "invite by email.")
     now = utcnow()
-    members = _audience(survey)
+    members = _audience(survey)  # a SELECT: a whole panel is too many ids for an IN list
     reachable = set(db.session.scalars(reachable_residents(now)
                                        .where(Resident.id.in_(members))).all())
     at_limit = set(db.session.scalars(contact_policy.at_cap_subquery(now)).all()) \
@@ -95,10 +96,14 @@ def send_invitations(actor: User, survey: Survey) -> InvitationReport:
     return report
 
 
-def _audience(survey: Survey) -> list[int]:
+def _audience(survey: Survey) -> Any:
+    """SELECT of the ids of the residents the survey is for."""
     if survey.audience == Audience.SAMPLE:
-        return list(_sample_members(survey))
-    return list(db.session.scalars(select(Resident.id)).all())
+        return (select(SampleMember.resident_id)
+                .where(SampleMember.sample_id == survey.sample_id,
+                       SampleMember.role == MemberRole.SELECTED,
+                       SampleMember.resident_id.is_not(None)))
+    return select(Resident.id)
 
 
 def _sample_members(survey: Survey) -> dict[int, SampleMember]:

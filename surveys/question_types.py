@@ -18,6 +18,7 @@ Display logic and sections live on the survey; nothing here touches the database
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,12 +82,13 @@ class Column:
     value_labels: Mapping[Any, str] = field(default_factory=dict)
 
 
-class QuestionType:
+class QuestionType(ABC):
     kind = ""
     label = ""
 
+    @abstractmethod
     def field(self, spec: QuestionSpec) -> Any:
-        raise NotImplementedError
+        """The unbound WTForms field that asks the question."""
 
     def value(self, spec: QuestionSpec, data: Any) -> Any:
         return data if data not in (None, "", [], {}) else None

@@ -14,8 +14,9 @@ from flask import Blueprint, redirect, request, url_for
 from panel.htmx import render_page
 from panel.models import utcnow
 from surveys import answering
+from surveys.data_rights import in_words
 from surveys.models import Invitation, Response
-from surveys.question_types import AGREE_SCALE, answers_from, form_class, form_data
+from surveys.question_types import answers_from, form_class, form_data
 
 bp = Blueprint("respond", __name__, url_prefix="/r")
 
@@ -95,7 +96,7 @@ def check_answers(token: str) -> Any:
                           for q in answering.visible_questions(section, answers)])
             for n, section in enumerate(pages, start=1)]
     return render_page("surveys/respond/check.html", survey=invitation.survey, rows=rows,
-                       token=token, scale=dict(AGREE_SCALE))
+                       token=token, in_words=in_words)
 
 
 @bp.get("/<token>/thank-you")

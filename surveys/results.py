@@ -188,13 +188,14 @@ def results(survey: Survey, *, target_set: TargetSet | None = None,
     if not by:
         return Results(len(answers), weighting, questions)
     weighted = weighting is not None and not weighting.problems
+    groups = _category_labels(by)
     tables = {}
     for question in survey.questions:
         if question.kind in ("single", "agree", "rating") and question.key in answers:
             tables[question.text] = _crosstab(question, answers[question.key], profiles, by,
-                                              weight if weighted else None,
+                                              groups, weight if weighted else None,
                                               survey.suppress_below)
-    return Results(len(answers), weighting, questions, by, tables, _rates(survey, by))
+    return Results(len(answers), weighting, questions, by, tables, _rates(survey, by, groups))
 
 
 def _category_labels(dimension: str) -> dict[str, str]:
@@ -204,10 +205,9 @@ def _category_labels(dimension: str) -> dict[str, str]:
 
 
 def _crosstab(question: Question, column: pd.Series, profiles: pd.DataFrame, by: str,
-              weight: pd.Series | None, threshold: int) -> CrossTable:
+              groups: dict[str, str], weight: pd.Series | None, threshold: int) -> CrossTable:
     spec = question.spec()
     labels = dict(TYPES[spec.kind].categories(spec))
-    groups = _category_labels(by)
     first = column.map(lambda v: (TYPES[spec.kind].counted(spec, v) or [None])[0]
                        if v is not None else None)
     profile = profiles.get(by, pd.Series(index=profiles.index, dtype=object))
@@ -224,7 +224,7 @@ def _crosstab(question: Question, column: pd.Series, profiles: pd.DataFrame, by:
                       weight is not None)
 
 
-def _rates(survey: Survey, by: str) -> list[RateRow]:
+def _rates(survey: Survey, by: str, groups: dict[str, str]) -> list[RateRow]:
     """Invited and answered per category of ``by`` (the members' profiles now)."""
     invited = db.session.execute(select(Invitation.id, Invitation.resident_id).where(
         Invitation.survey_id == survey.id)).all()
@@ -234,11 +234,12 @@ def _rates(survey: Survey, by: str) -> list[RateRow]:
         select(ProfileAnswer.resident_id, Category.key).join(ProfileAnswer.category)
         .join(ProfileAnswer.dimension).where(Dimension.key == by,
                                              ProfileAnswer.resident_id.in_(
-                                                 [r for _, r in invited]))).all())
+                                                 select(Invitation.resident_id).where(
+                                                     Invitation.survey_id == survey.id))))
+        .all())
     answered = set(db.session.scalars(select(Response.invitation_id).where(
         Response.survey_id == survey.id, Response.submitted_at.is_not(None))).all())
     index = pd.Index([i for i, _ in invited])
-    groups = _category_labels(by)
     table = response_rates(pd.Series([category.get(r) for _, r in invited], index=index),
                            pd.Series([i in answered for i, _ in invited], index=index),
                            categories=list(groups), not_known="not_known")

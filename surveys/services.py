@@ -9,12 +9,12 @@ fix is in the audit log with the wording before and after.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from sqlalchemy import exists, func, select
 
 from panel import audit
+from panel.dimensions import make_key
 from panel.engagements import Engagement, SpectrumLevel
 from panel.extensions import db
 from panel.models import Dimension, TargetSet, User, utcnow
@@ -268,18 +268,10 @@ def _keyed(labels: list[str]) -> list[list[str]]:
     taken: set[str] = {OTHER}
     keyed = []
     for label in labels:
-        base = slug(label) or "answer"
-        value, n = base, 2
-        while value in taken:
-            value, n = f"{base}_{n}", n + 1
+        value = make_key(label, taken, limit=33)
         taken.add(value)
         keyed.append([value, label])
     return keyed
-
-
-def slug(text: str, limit: int = 30) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")[:limit].rstrip("_")
 
 
 def _next_key(survey: Survey) -> str:
