@@ -15,17 +15,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from panel import audit, contact_policy, mail
+from panel import audit, contact_policy, jobs, mail
 from panel.extensions import db
-from panel.models import Contact, Resident, User, utcnow
+from panel.models import Contact, Job, JobStatus, Resident, User, utcnow
 from quota.models import MemberRole, SampleMember
 from quota.pool import reachable_residents
 from surveys.answering import invitation_token
 from surveys.models import Audience, Invitation, Response, Survey, SurveyState
 
 PURPOSE = "survey_invitation"
+JOB_KIND = "survey_invitations"
+PROGRESS_EVERY = 250  # residents between progress updates
 REMINDER = "survey_reminder"
 MAX_REMINDERS = 2
 LEFT_OUT = {
@@ -51,11 +53,62 @@ class InvitationReport:
 
 
 def send_invitations(actor: User, survey: Survey) -> InvitationReport:
+    """Invite now, in this request (the job below does the same for a whole panel)."""
+    report = invite(actor, survey)
+    db.session.commit()
+    return report
+
+
+def start_invitations(actor: User, survey: Survey) -> Job:
+    """Queue the invitations as a job whose progress a page can show. Refused (with the
+    reason) when they cannot be sent, or a job for this survey is already under way."""
+    check_can_invite(survey)
+    if running_job(survey) is not None:
+        raise InvitationError("Invitations for this survey are already being sent.")
+    job = jobs.enqueue(JOB_KIND, actor, {"survey_id": survey.id},
+                       message="Waiting to start sending invitations")
+    db.session.commit()
+    return job
+
+
+def running_job(survey: Survey) -> Job | None:
+    return db.session.scalar(select(Job).where(
+        Job.kind == JOB_KIND, Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
+        Job.params["survey_id"].as_integer() == survey.id).order_by(Job.id.desc()).limit(1))
+
+
+def invitation_job(job_id: int) -> Job | None:
+    job = db.session.get(Job, job_id)
+    return job if job is not None and job.kind == JOB_KIND else None
+
+
+@jobs.handler(JOB_KIND)
+def _run_invitation_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
+    survey = db.session.get(Survey, job.params["survey_id"])
+    actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
+    if survey is None or actor is None:
+        raise jobs.JobFailed("The survey or the officer who started this has been removed.")
+    try:
+        report = invite(actor, survey, progress)
+    except InvitationError as error:
+        raise jobs.JobFailed(str(error)) from error
+    return {"invited": report.invited, "left_out": report.left_out}
+
+
+def check_can_invite(survey: Survey) -> None:
     if survey.state != SurveyState.OPEN:
         raise InvitationError("Open the survey before sending invitations.")
     if survey.audience == Audience.PUBLIC:
         raise InvitationError("This survey is for anyone with the link: there is nobody to "
                               "invite by email.")
+
+
+def invite(actor: User, survey: Survey,
+           progress: jobs.Progress | None = None) -> InvitationReport:
+    """Queue each invitation in the outbox, in the caller's transaction (not committed).
+    Progress is reported as it goes where the database lets another connection write
+    meanwhile (PostgreSQL; on SQLite the page shows the start and the end)."""
+    check_can_invite(survey)
     now = utcnow()
     members = _audience(survey)  # a SELECT: a whole panel is too many ids for an IN list
     reachable = set(db.session.scalars(reachable_residents(now)
@@ -67,8 +120,14 @@ def send_invitations(actor: User, survey: Survey) -> InvitationReport:
     sample_members = _sample_members(survey)
     left_out: Counter[str] = Counter()
     sent, account = 0, mail.absolute_url("account.overview")
-    for resident in db.session.scalars(select(Resident).where(Resident.id.in_(members))
-                                       .order_by(Resident.id)):
+    total = db.session.scalar(select(func.count()).select_from(members.subquery())) or 0
+    if progress is not None:
+        progress(0, total=total, message=f"Inviting {total:,} people")
+    for seen, resident in enumerate(db.session.scalars(
+            select(Resident).where(Resident.id.in_(members)).order_by(Resident.id)), start=1):
+        if progress is not None and progress.visible_while_writing and \
+                seen % PROGRESS_EVERY == 0:
+            progress(seen, message=f"Checked {seen:,} of {total:,} people; {sent:,} invited")
         reason = ("already_invited" if resident.id in invited else
                   "cannot_be_asked" if resident.id not in reachable else
                   "no_email" if not resident.contact_by_email else
@@ -92,7 +151,6 @@ def send_invitations(actor: User, survey: Survey) -> InvitationReport:
     report = InvitationReport(sent, {why: left_out[why] for why in LEFT_OUT})
     audit.record(actor, "survey_invitations_sent", "survey", survey.id, invited=sent,
                  left_out=report.left_out)
-    db.session.commit()
     return report
 
 

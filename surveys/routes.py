@@ -12,7 +12,7 @@ from panel import audit, data_export, membership
 from panel.auth import role_required
 from panel.extensions import db
 from panel.htmx import is_fragment_request, render_page
-from panel.models import Role
+from panel.models import JobStatus, Role
 from surveys import exports, invitations, respond, results, services
 from surveys.cli import send_reminders_command
 from surveys.data_rights import erase_survey_words, responses_section
@@ -247,16 +247,30 @@ def change_state(survey_id: int, action: str) -> Any:
 @bp.post("/<int:survey_id>/invite")
 @role_required(*OFFICERS)
 def send_invitations(survey_id: int) -> Any:
+    """Invitations go out as a job (a whole panel is thousands of emails); its page shows
+    the progress and then who was invited and who was left out, and why."""
     survey = _survey(survey_id)
     try:
-        report = invitations.send_invitations(current_user, survey)
+        job = invitations.start_invitations(current_user, survey)
     except invitations.InvitationError as error:
         flash(str(error), "error")
-    else:
-        left_out = "; ".join(report.sentences())
-        flash(f"{report.invited:,} invitation{'' if report.invited == 1 else 's'} sent."
-              + (f" Not invited: {left_out}." if left_out else ""), "success")
-    return redirect(url_for("surveys.edit_survey", survey_id=survey.id), 303)
+        return redirect(url_for("surveys.edit_survey", survey_id=survey.id), 303)
+    return redirect(url_for("surveys.invitation_job", survey_id=survey.id, job_id=job.id), 303)
+
+
+@bp.get("/<int:survey_id>/invite/<int:job_id>")
+@role_required(*OFFICERS)
+def invitation_job(survey_id: int, job_id: int) -> Any:
+    survey = _survey(survey_id)
+    job = invitations.invitation_job(job_id)
+    if job is None or job.params.get("survey_id") != survey.id:
+        abort(404)
+    report = (invitations.InvitationReport(job.result.get("invited", 0),
+                                           job.result.get("left_out", {}))
+              if job.status == JobStatus.DONE else None)
+    return render_page("surveys/invitations_job.html", block="job_progress", survey=survey,
+                       job=job, report=report,
+                       running=job.status in (JobStatus.QUEUED, JobStatus.RUNNING))
 
 
 @bp.get("/<int:survey_id>/results")

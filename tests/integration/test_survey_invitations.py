@@ -9,11 +9,21 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from panel import mail
+from panel import jobs, mail
 from panel.engagements import Engagement, SpectrumLevel
 from panel.extensions import db
 from panel.membership import CONSENT_WORDING
-from panel.models import AuditEvent, Consent, ConsentKind, Contact, Message, Role, utcnow
+from panel.models import (
+    AuditEvent,
+    Consent,
+    ConsentKind,
+    Contact,
+    Job,
+    JobStatus,
+    Message,
+    Role,
+    utcnow,
+)
 from quota.models import MemberRole, Sample, SampleMember, SampleMode
 from surveys import invitations
 from surveys.models import Audience, Invitation, Question, Section, Survey
@@ -127,14 +137,78 @@ def test_the_link_in_the_delivered_email_opens_the_survey(app, member, make_user
     assert "How good is your library?" in page
 
 
-def test_an_officer_sends_invitations_from_the_editor(app, member, make_resident, login):
+def test_an_officer_sends_invitations_from_the_editor_as_a_job(app, member, make_resident,
+                                                               login):
     member("ada@example.org")
     make_resident(email="unconfirmed@example.org")
     survey = open_survey()
     officer = login(Role.OFFICER)
     token = csrf_token_from(officer, f"/surveys/{survey.id}")
-    page = officer.post(f"/surveys/{survey.id}/invite", data={"csrf_token": token},
-                        follow_redirects=True).get_data(as_text=True)
-    assert "1 invitation sent." in page
-    assert ("Not invited: 1 person not an active, consenting member with a confirmed email."
-            in page)
+    started = officer.post(f"/surveys/{survey.id}/invite", data={"csrf_token": token})
+    assert started.status_code == 303
+    waiting = officer.get(started.location).get_data(as_text=True)
+    assert "Waiting to start sending invitations" in waiting and 'hx-trigger="load delay:1s"' \
+        in waiting
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
+    again = officer.post(f"/surveys/{survey.id}/invite", data={"csrf_token": token},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "Invitations for this survey are already being sent." in again
+    assert len(jobs.run_pending_jobs()) == 1
+    done = officer.get(started.location, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "1 invitation sent" in done and "hx-trigger" not in done
+    assert "1 person not an active, consenting member with a confirmed email" in done
+    assert "<html" not in done  # htmx gets the progress fragment alone
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 1
+    assert db.session.scalar(select(Job.status)) == JobStatus.DONE
+
+
+def test_an_invitation_job_that_cannot_send_says_why_and_saves_nothing(app, member, login):
+    member("ada@example.org")
+    survey = open_survey()
+    officer = login(Role.OFFICER)
+    token = csrf_token_from(officer, f"/surveys/{survey.id}")
+    started = officer.post(f"/surveys/{survey.id}/invite", data={"csrf_token": token})
+    survey.close(utcnow())  # closed before the job runner got to it
+    db.session.commit()
+    jobs.run_pending_jobs()
+    page = officer.get(started.location).get_data(as_text=True)
+    assert "Open the survey before sending invitations." in page
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 0
+
+
+def test_an_invitation_job_page_is_for_officers_and_its_own_survey(app, member, login):
+    survey, other = open_survey(), open_survey()
+    officer = login(Role.OFFICER)
+    token = csrf_token_from(officer, f"/surveys/{survey.id}")
+    location = officer.post(f"/surveys/{survey.id}/invite", data={"csrf_token": token}).location
+    assert officer.get(location.replace(f"/surveys/{survey.id}/",
+                                        f"/surveys/{other.id}/")).status_code == 404
+    officer.post("/sign-out", data={"csrf_token": csrf_token_from(officer, "/")})
+    assert officer.get(location).status_code in (302, 401)  # signed out: to the sign-in page
+
+
+def test_invitation_progress_is_reported_as_the_job_goes(app, member, make_user):
+    for n in range(5):
+        member(f"resident{n}@example.org")
+    survey = open_survey()
+    job = invitations.start_invitations(make_user(Role.OFFICER), survey)
+    seen = []
+
+    class Recorder(jobs.Progress):
+        def __call__(self, done, *, total=None, message=None):
+            seen.append((done, total))
+            super().__call__(done, total=total, message=message)
+
+    original = invitations.PROGRESS_EVERY
+    invitations.PROGRESS_EVERY = 2
+    try:
+        report = invitations.invite(make_user(Role.OFFICER), survey, Recorder(job.id))
+    finally:
+        invitations.PROGRESS_EVERY = original
+    assert report.invited == 5
+    # PostgreSQL shows progress as it goes; SQLite (one writer) only the start, then the end
+    steps = [(2, None), (4, None)] if db.engine.dialect.name == "postgresql" else []
+    assert seen == [(0, 5), *steps]
+    db.session.commit()
+    assert db.session.get(Job, job.id).total == 5
