@@ -1,11 +1,13 @@
 """Residents answer a survey from their personal link: page by page, saved as they go, one response.
 
-The link carries the invitation's id, signed and expiring (no password needed). The response
-row is made on the first page saved; the database allows one per invitation, so two tabs or a
-double click reach the same row. Submitting is one atomic UPDATE that only the first request
-wins. Display logic: a page or question with ``show_if = {"question": key, "in": [values]}`` is
-shown only when that earlier answer counts in one of those values (see
-``question_types.counted``); answers on pages that are no longer shown are not kept.
+The link carries the invitation's id, signed and expiring (no password needed); on a survey
+anyone may answer (a public link), the link carries the id of an anonymous response instead,
+made when they start. A personal link's response row is made on first use; the database
+allows one per invitation, so two tabs or a double click reach the same row. Submitting is
+one atomic UPDATE that only the first request wins. Display logic: a page or question with
+``show_if = {"question": key, "in": [values]}`` is shown only when that earlier answer counts
+in one of those values (see ``question_types.counted``); answers on pages that are no longer
+shown are not kept.
 """
 
 from __future__ import annotations
@@ -41,6 +43,35 @@ def invitation_from(token: str) -> Invitation | None:
     except BadSignature:
         return None
     return db.session.get(Invitation, data.get("invitation")) if isinstance(data, dict) else None
+
+
+def response_token(response: Response) -> str:
+    """The link to an anonymous response to a public survey (shown to whoever started it)."""
+    return _serializer().dumps({"response": response.id})
+
+
+def response_from(token: str) -> Response | None:
+    """The response a link is for: a personal link's (made on first use), or an anonymous
+    one's; None if the link is forged, mangled or expired."""
+    try:
+        data = _serializer().loads(token, max_age=LINK_DAYS * 86400)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    if "response" in data:
+        response = db.session.get(Response, data["response"])
+        return response if response is not None and response.invitation_id is None else None
+    invitation = db.session.get(Invitation, data.get("invitation"))
+    return response_for(invitation) if invitation is not None else None
+
+
+def start_public_response(survey: Survey) -> Response:
+    """An anonymous response to a survey anyone may answer (no invitation, no resident)."""
+    response = Response(survey_id=survey.id)
+    db.session.add(response)
+    db.session.commit()
+    return response
 
 
 def response_for(invitation: Invitation) -> Response:
@@ -116,9 +147,19 @@ def save_page(response: Response, section: Section, values: Mapping[str, Any]) -
     db.session.commit()
 
 
+def save_about_you(response: Response, profile: Mapping[str, str]) -> None:
+    """An anonymous respondent's optional answers about themselves, kept with the response
+    (as a member's profile is when they submit) so results can be weighted."""
+    if not response.submitted and response.resident_id is None:
+        response.profile = dict(profile)
+        db.session.commit()
+
+
 def submit(response: Response) -> bool:
-    """Submit once: True for the request that did, False if it had been submitted already."""
-    profile = _profile(response.resident_id)
+    """Submit once: True for the request that did, False if it had been submitted already.
+    A member's profile is copied now; an anonymous respondent's stays as they gave it."""
+    profile = (_profile(response.resident_id) if response.resident_id is not None
+               else dict(response.profile or {}))
     done = db.session.execute(
         update(Response).where(Response.id == response.id, Response.submitted_at.is_(None))
         .values(submitted_at=utcnow(), profile=profile))
