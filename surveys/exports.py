@@ -129,6 +129,20 @@ def xlsx_bytes(survey: Survey) -> bytes:
     return out.getvalue()
 
 
+def note_lines(paragraphs: list[str], limit: int = 80) -> list[str]:
+    """Paragraphs wrapped for an SPSS file's notes: at most 80 bytes a line, and in UTF-8
+    “quotes” and £ take more than one byte each."""
+    lines = []
+    for paragraph in paragraphs:
+        width = limit
+        wrapped = textwrap.wrap(paragraph, width)
+        while any(len(line.encode("utf-8")) > limit for line in wrapped):
+            width -= 4
+            wrapped = textwrap.wrap(paragraph, width)
+        lines.extend(wrapped)
+    return lines
+
+
 def sav_bytes(survey: Survey) -> bytes:
     """SPSS .sav: codes with value labels; the methods note as the file label and notes."""
     data = export(survey)
@@ -146,8 +160,7 @@ def sav_bytes(survey: Survey) -> bytes:
         pyreadstat.write_sav(codes, path, column_labels=data.labels,
                              variable_value_labels=value_labels,
                              file_label=survey.title[:64],
-                             note=[line for paragraph in methods_note(survey)  # SPSS: 80 a line
-                                   for line in textwrap.wrap(paragraph, 80)])
+                             note=note_lines(methods_note(survey)))
         with open(path, "rb") as saved:
             return saved.read()
     finally:
