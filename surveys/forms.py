@@ -28,6 +28,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from panel.engagements import SpectrumLevel
 from panel.forms import strip_text
+from surveys.display_logic import CONDITION_KINDS, labels, name_of
 from surveys.models import Audience, Question, ResponseMode
 from surveys.question_types import TYPES, WholeNumberField
 
@@ -169,7 +170,7 @@ class QuestionForm(FlaskForm):
         return _lines(self.statements.data)
 
 
-CONDITION_KINDS = ("single", "multiple", "agree", "rating", "ranking")
+EVERYONE = ""
 
 
 def section_form(earlier: list[Question], show_if: dict | None) -> Any:
@@ -212,6 +213,59 @@ def section_form(earlier: list[Question], show_if: dict | None) -> Any:
     if show_if:
         data[f"when_{show_if['question']}"] = show_if.get("in", [])
     return cls(data=data)  # a POST's own data take precedence
+
+
+class _QuestionWithLogic(QuestionForm):
+    """A question form with "Who sees this question?": everyone, or the people who gave one
+    of the ticked answers to one earlier question (its answers revealed under its radio)."""
+
+    conditions: list[Question] = []
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        chosen = self.show_if_question.data or EVERYONE
+        if chosen not in {EVERYONE, *(q.key for q in self.conditions)}:
+            self.show_if_question.errors.append("Select who sees this question")
+            return False
+        if chosen != EVERYONE and not self[f"when_{chosen}"].data:
+            source = next(q for q in self.conditions if q.key == chosen)
+            self[f"when_{chosen}"].errors.append(
+                f"Select at least one answer to {name_of(source)} that shows this question")
+            valid = False
+        return valid
+
+    def condition(self) -> dict | None:
+        chosen = self.show_if_question.data or EVERYONE
+        if chosen == EVERYONE:
+            return None
+        return {"question": chosen, "in": list(self[f"when_{chosen}"].data)}
+
+
+def question_form(earlier: list[Question], show_if: dict | None = None, *,
+                  data: dict[str, Any] | None = None, prefix: str = "") -> QuestionForm:
+    """The question form, with display logic on ``earlier`` choice questions (earlier pages).
+
+    ``data`` fills a GET (the question as stored); a POST's own data take precedence."""
+    conditions = [q for q in earlier if q.kind in CONDITION_KINDS]
+    fields: dict[str, Any] = {"conditions": conditions, "show_if_question": RadioField(
+        "Who sees this question?", widget=GovRadioInput(), default=EVERYONE,
+        validate_choice=False,  # checked in validate(), with a plain-English message
+        description="To show it only to some people, choose an earlier question and tick "
+                    "the answers that lead to it.",
+        choices=[SelectChoice(EVERYONE, "Everyone"),
+                 *(SelectChoice(q.key, f"Only people who gave certain answers to {name_of(q)}")
+                   for q in conditions)])}
+    for question in conditions:
+        fields[f"when_{question.key}"] = SelectMultipleField(
+            f"Answers to {name_of(question)} that show this question",
+            widget=GovCheckboxesInput(),
+            choices=[SelectChoice(v, label) for v, label in labels(question).items()])
+    cls = type("QuestionSettingsForm", (_QuestionWithLogic,), fields)
+    data = dict(data or {})
+    if show_if:
+        data["show_if_question"] = show_if["question"]
+        data[f"when_{show_if['question']}"] = show_if.get("in", [])
+    return cls(data=data or None, prefix=prefix)
 
 
 class EnteredResponseForm(FlaskForm):

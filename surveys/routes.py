@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from panel import audit, data_export, membership
@@ -13,15 +14,32 @@ from panel.auth import role_required
 from panel.extensions import db
 from panel.htmx import is_fragment_request, render_page
 from panel.models import JobStatus, Role
-from surveys import exports, invitations, respond, results, services
+from surveys import (
+    display_logic,
+    exports,
+    invitations,
+    preview,
+    public,
+    respond,
+    results,
+    services,
+)
 from surveys.cli import send_reminders_command
 from surveys.data_rights import erase_survey_words, responses_section
-from surveys.forms import EnteredResponseForm, QuestionForm, SectionForm, SurveyForm, section_form
+from surveys.forms import (
+    EnteredResponseForm,
+    QuestionForm,
+    SectionForm,
+    SurveyForm,
+    question_form,
+    section_form,
+)
 from surveys.models import Question, ResponseMode, Section, Survey
 from surveys.question_types import TYPES, answers_from, form_class
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 bp.register_blueprint(respond.bp)  # residents' pages: /surveys/r/<token>/...
+bp.register_blueprint(public.bp)  # a survey anyone may answer: /surveys/p/<slug>
 bp.cli.add_command(send_reminders_command)
 if responses_section not in data_export.SECTIONS:  # a resident's download and erasure
     data_export.SECTIONS.append(responses_section)
@@ -64,11 +82,13 @@ def new_survey() -> Any:
 
 
 def _editor(survey: Survey, section_form: SectionForm | None = None, status: int = 200,
-            problem: str | None = None) -> Any:
-    """The editor page, or its question list alone for htmx."""
+            problem: str | None = None, focus: int | None = None) -> Any:
+    """The editor page, or its question list alone for htmx (``focus``: a question's id, whose
+    heading the script focuses once swapped in)."""
     page = render_page("surveys/edit.html", block="survey_questions", survey=survey,
                        section_form=section_form or SectionForm(formdata=None),
-                       locked=services.answers_exist(survey), problem=problem, types=TYPES)
+                       locked=services.answers_exist(survey), problem=problem, types=TYPES,
+                       describe=display_logic.describe, focus=focus)
     return page, status
 
 
@@ -120,22 +140,34 @@ def _question_input(form: QuestionForm) -> services.QuestionInput:
         required=bool(form.required.data), options=form.option_lines,
         statements=form.statement_lines, other=bool(form.other.data),
         max_choices=form.max_choices.data, minimum=form.minimum.data,
-        maximum=form.maximum.data)
+        maximum=form.maximum.data, show_if=form.condition())
 
 
 def _question_page(survey: Survey, form: QuestionForm, *, section: Section | None = None,
                    question: Question | None = None, problem: str | None = None,
                    status: int = 200) -> Any:
-    return render_page("surveys/question.html", block="question_form", survey=survey,
-                       form=form, section=section, question=question, problem=problem,
-                       locked=question is not None and services.answers_exist(survey)), status
+    """The add or edit page; for htmx, a question's edit form in place of its list item."""
+    context = {"survey": survey, "form": form, "section": section, "question": question,
+               "problem": problem, "describe": display_logic.describe,
+               "locked": question is not None and services.answers_exist(survey)}
+    if question is not None and is_fragment_request():
+        return render_template("surveys/_question_inline.html", **context), status
+    return render_page("surveys/question.html", block="question_form", **context), status
 
 
-def _saved(survey: Survey) -> Any:
+def _saved(survey: Survey, question: Question | None = None) -> Any:
+    """Back to the editor; for htmx, the whole question list (other questions' display logic
+    may name this one), with ``question``'s heading to focus."""
     if is_fragment_request():
-        return _editor(survey)
-    return redirect(url_for("surveys.edit_survey", survey_id=survey.id) + "#survey-questions",
-                    303)
+        page, status = _editor(survey, focus=question.id if question else None)
+        return page, status, {"HX-Retarget": "#survey-questions", "HX-Reswap": "outerHTML"}
+    anchor = f"#question-{question.id}" if question else "#survey-questions"
+    return redirect(url_for("surveys.edit_survey", survey_id=survey.id) + anchor, 303)
+
+
+def _inline_prefix(question: Question) -> str:
+    """Field names of a form edited in place: unique on the page (several can be open)."""
+    return f"edit-q{question.id}" if is_fragment_request() else ""
 
 
 @bp.route("/<int:survey_id>/sections/<int:section_id>/questions/new", methods=["GET", "POST"])
@@ -143,7 +175,7 @@ def _saved(survey: Survey) -> Any:
 def new_question(survey_id: int, section_id: int) -> Any:
     survey = _survey(survey_id)
     section = _section(survey, section_id)
-    form = QuestionForm()
+    form = question_form(display_logic.candidates(survey, section))
     if form.validate_on_submit():
         try:
             services.add_question(current_user, section, _question_input(form))
@@ -158,15 +190,33 @@ def new_question(survey_id: int, section_id: int) -> Any:
 def edit_question(survey_id: int, question_id: int) -> Any:
     survey = _survey(survey_id)
     question = _question(survey, question_id)
-    form = QuestionForm(data=None if request.method == "POST" else _form_data(question))
+    stored = request.method != "POST"
+    form = question_form(display_logic.candidates(survey, question.section),
+                         question.show_if if stored else None,
+                         data=_form_data(question) if stored else None,
+                         prefix=_inline_prefix(question))
     if form.validate_on_submit():
         try:
             services.update_question(current_user, question, _question_input(form))
         except services.SurveyError as error:
             return _question_page(survey, form, question=question, problem=str(error),
                                   status=422)
-        return _saved(survey)
+        return _saved(survey, question)
     return _question_page(survey, form, question=question, status=422 if form.errors else 200)
+
+
+@bp.get("/<int:survey_id>/questions/<int:question_id>")
+@role_required(*OFFICERS)
+def show_question(survey_id: int, question_id: int) -> Any:
+    """One question's list item (htmx: "Cancel" on a form edited in place); else the editor."""
+    survey = _survey(survey_id)
+    question = _question(survey, question_id)
+    if not is_fragment_request():
+        return redirect(url_for("surveys.edit_survey", survey_id=survey.id)
+                        + f"#question-{question.id}", 303)
+    return render_template("surveys/_question_item.html", survey=survey, question=question,
+                           locked=services.answers_exist(survey), types=TYPES,
+                           describe=display_logic.describe, focus=question.id)
 
 
 def _form_data(question: Question) -> dict[str, Any]:
@@ -192,7 +242,7 @@ def change_question(survey_id: int, question_id: int, action: str) -> Any:
         if is_fragment_request():
             return _editor(survey, status=422, problem=str(error))
         flash(str(error), "error")
-    return _saved(survey)
+    return _saved(survey, question)
 
 
 @bp.route("/<int:survey_id>/questions/<int:question_id>/delete", methods=["GET", "POST"])
@@ -221,12 +271,21 @@ def preview_survey(survey_id: int) -> Any:
     if not survey.sections:
         abort(404)
     page = request.args.get("page", "1")
-    number = min(max(int(page) if page.isdigit() else 1, 1), len(survey.sections))
-    section = survey.sections[number - 1]
-    specs = [q.spec() for q in section.questions]
+    number = max(int(page) if page.isdigit() else 1, 1)
+    if number > 1:  # Continue: skip the pages these answers hide, as residents do
+        shown = preview.next_number(survey, number, preview.answers_chosen(survey, request.args))
+        if shown is None:
+            return render_page("surveys/preview.html", survey=survey, finished=True)
+        if shown != number:
+            args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+            return redirect(url_for("surveys.preview_survey", survey_id=survey.id)
+                            + "?" + urlencode([*args, ("page", shown)]), 303)
+    view = preview.page(survey, number, request.args)
+    specs = [q.spec() for q in view.questions]
     form = form_class(specs)(formdata=None)
-    return render_page("surveys/preview.html", survey=survey, section=section, number=number,
-                       form=form, specs=specs)
+    return render_page("surveys/preview.html", survey=survey, section=view.section,
+                       number=number, form=form, specs=specs, view=view,
+                       describe=display_logic.describe)
 
 
 @bp.post("/<int:survey_id>/<any(open, close, publish):action>")

@@ -9,6 +9,7 @@ fix is in the audit log with the wording before and after.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 
 from sqlalchemy import exists, func, select
@@ -19,6 +20,7 @@ from panel.engagements import Engagement, SpectrumLevel
 from panel.extensions import db
 from panel.models import Dimension, TargetSet, User, utcnow
 from quota.models import Sample, SampleStatus
+from surveys import display_logic
 from surveys.models import (
     Answer,
     Audience,
@@ -30,7 +32,7 @@ from surveys.models import (
     SurveyState,
     SurveyStateError,
 )
-from surveys.question_types import OTHER
+from surveys.question_types import OTHER, QuestionSpec
 
 
 class SurveyError(Exception):
@@ -49,6 +51,7 @@ class QuestionInput:
     max_choices: int | None = None
     minimum: int | None = None
     maximum: int | None = None
+    show_if: dict | None = None   # display logic: {"question": key, "in": [values]}
 
 
 def list_surveys() -> list[tuple[Survey, int]]:
@@ -80,6 +83,12 @@ def open_samples() -> list[tuple[int, str]]:
     return [(i, f"{name} ({size:,} people)") for i, name, size in rows]
 
 
+def public_slug(title: str) -> str:
+    """The address of a survey anyone may answer: readable, and unguessable before it is
+    published (``/surveys/p/libraries-survey-3f9a1c``)."""
+    return f"{make_key(title, set(), limit=30).replace('_', '-')}-{secrets.token_hex(3)}"
+
+
 def create_survey(actor: User, *, engagement_title: str, topic: str, level: str, why: str,
                   title: str, audience: str, sample_id: int | None = None) -> Survey:
     engagement = Engagement(title=engagement_title, topic=topic, level=SpectrumLevel(level),
@@ -87,6 +96,8 @@ def create_survey(actor: User, *, engagement_title: str, topic: str, level: str,
     survey = Survey(engagement=engagement, title=title, audience=Audience(audience),
                     sample_id=sample_id, created_by=actor,
                     sections=[Section(title="Your views", position=0)])
+    if survey.audience == Audience.PUBLIC:
+        survey.public_slug = public_slug(title)
     db.session.add(survey)
     db.session.flush()
     audit.record(actor, "survey_created", "survey", survey.id)
@@ -120,6 +131,7 @@ def update_section(actor: User, section: Section, *, title: str, intro: str,
 def add_question(actor: User, section: Section, data: QuestionInput) -> Question:
     survey = section.survey
     _check_structure(survey)
+    _refuse(display_logic.rule_problem(data.show_if, survey, section))
     question = Question(survey=survey, section=section, key=_next_key(survey),
                         position=len(section.questions))
     _apply(question, data)
@@ -134,6 +146,8 @@ def update_question(actor: User, question: Question, data: QuestionInput) -> Que
     survey = question.survey
     if not answers_exist(survey):
         _check_structure(survey)
+        _refuse(display_logic.rule_problem(data.show_if, survey, question.section))
+        _refuse(display_logic.change_problem(question, _spec(question.key, data)))
         _apply(question, data)
         audit.record(actor, "survey_question_changed", "survey", survey.id,
                      question=question.key)
@@ -159,8 +173,10 @@ def move_question(actor: User, question: Question, offset: int) -> None:
     sections, siblings = survey.sections, question.section.questions
     here, at = sections.index(question.section), siblings.index(question)
     if 0 <= at + offset < len(siblings):
-        siblings[at], siblings[at + offset] = siblings[at + offset], siblings[at]
+        siblings.insert(at + offset, siblings.pop(at))  # not a swap: a list holding one
+        # question twice, even for a moment, orphans (deletes) the other
     elif 0 <= here + offset < len(sections):
+        _refuse(display_logic.move_problem(question, sections[here + offset]))
         siblings.remove(question)
         target = sections[here + offset].questions
         target.insert(0 if offset > 0 else len(target), question)
@@ -182,7 +198,8 @@ def duplicate_question(actor: User, question: Question) -> Question:
         text=f"{question.text} (copy)", hint=question.hint, required=question.required,
         options=[list(o) for o in question.options],
         statements=[list(s) for s in question.statements], other=question.other,
-        max_choices=question.max_choices, minimum=question.minimum, maximum=question.maximum)
+        max_choices=question.max_choices, minimum=question.minimum, maximum=question.maximum,
+        show_if=dict(question.show_if) if question.show_if else None)
     siblings.insert(siblings.index(question) + 1, copy)
     for position, q in enumerate(siblings):
         q.position = position
@@ -196,6 +213,7 @@ def duplicate_question(actor: User, question: Question) -> Question:
 def delete_question(actor: User, question: Question) -> None:
     survey = question.survey
     _check_structure(survey)
+    _refuse(display_logic.delete_problem(question))
     section = question.section
     section.questions.remove(question)
     db.session.delete(question)
@@ -237,12 +255,25 @@ def _check_wording_only(question: Question, data: QuestionInput) -> None:
     same = (data.kind == question.kind and data.required == question.required
             and data.other == question.other and data.max_choices == question.max_choices
             and data.minimum == question.minimum and data.maximum == question.maximum
+            and data.show_if == question.show_if
             and len(data.options) == len(question.options)
             and len(data.statements) == len(question.statements))
     if not same:
         raise SurveyError("People have already answered this survey, so only the wording can "
-                          "change: keep the type, the settings and the same number of answers "
-                          "and statements.")
+                          "change: keep the type, the settings, who sees the question and the "
+                          "same number of answers and statements.")
+
+
+def _refuse(problem: str | None) -> None:
+    if problem:
+        raise SurveyError(problem)
+
+
+def _spec(key: str, data: QuestionInput) -> QuestionSpec:
+    """What the question would become (its option values made as ``_apply`` makes them)."""
+    return QuestionSpec(key=key, kind=data.kind, text=data.text,
+                        options=tuple(map(tuple, _keyed(data.options))),
+                        other=data.other and data.kind in ("single", "multiple"))
 
 
 def _wording(question: Question) -> dict[str, object]:
@@ -261,6 +292,7 @@ def _apply(question: Question, data: QuestionInput) -> None:
     question.max_choices = data.max_choices if data.kind == "multiple" else None
     question.minimum = data.minimum if data.kind == "number" else None
     question.maximum = data.maximum if data.kind == "number" else None
+    question.show_if = data.show_if
 
 
 def _keyed(labels: list[str]) -> list[list[str]]:

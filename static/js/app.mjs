@@ -24,3 +24,18 @@ document.addEventListener("htmx:afterSettle", (event) => {
     summary.focus();
   }
 });
+
+// After htmx swaps in a question's form, or the list after a save, focus the heading it marks
+// (data-cp-focus) so keyboard and screen reader users carry on from there. A form with errors
+// has its error summary focused instead (above).
+document.addEventListener("htmx:afterSettle", (event) => {
+  const scope = event.target;
+  if (!scope || !scope.querySelector || scope.querySelector(".govuk-error-summary")) {
+    return;
+  }
+  const marked = scope.matches("[data-cp-focus]") ? scope : scope.querySelector("[data-cp-focus]");
+  if (marked) {
+    marked.removeAttribute("data-cp-focus");
+    marked.focus();
+  }
+});

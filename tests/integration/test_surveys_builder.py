@@ -253,7 +253,7 @@ def test_a_page_can_be_shown_only_to_people_who_gave_an_answer(officer):
     db.session.expire_all()
     assert db.session.get(Section, second.id).show_if == {"question": "q1", "in": ["central"]}
     editor = officer.get(f"/surveys/{survey.id}").get_data(as_text=True)
-    assert "Shown only if “Which library do you use most?” is answered “Central”" in editor
+    assert "Shown only if Q1 “Which library do you use most?” is answered “Central”." in editor
     first = db.session.get(Survey, survey.id).sections[0]
     plain = officer.get(f"/surveys/{survey.id}/sections/{first.id}/edit").get_data(as_text=True)
     assert "This page is always shown" in plain  # nothing earlier to depend on
