@@ -50,16 +50,18 @@ def describe(rule: dict[str, Any] | None, survey: Survey) -> str:
     return f"Shown only if {name_of(source)} is answered {answers}."
 
 
-def rule_problem(rule: dict[str, Any] | None, survey: Survey, section: Section) -> str | None:
-    """Why a question on ``section`` cannot have this rule (None: it can)."""
+def rule_problem(rule: dict[str, Any] | None, survey: Survey, section: Section,
+                 subject: str = "question") -> str | None:
+    """Why a question on ``section`` (or, ``subject="page"``, the page) cannot have this
+    rule (None: it can)."""
     if not rule:
         return None
     source = next((q for q in candidates(survey, section) if q.key == rule.get("question")), None)
     if source is None:
-        return ("A question can depend only on a choice question on an earlier page. Choose "
-                "an earlier question, or move this question to a later page.")
+        return (f"A {subject} can depend only on a choice question on an earlier page. Choose "
+                f"an earlier question, or move this {subject} later in the survey.")
     if not rule.get("in") or not set(rule["in"]) <= set(labels(source)):
-        return f"Choose at least one answer to {name_of(source)} that shows this question."
+        return f"Choose at least one answer to {name_of(source)} that shows this {subject}."
     return None
 
 

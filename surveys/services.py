@@ -122,6 +122,7 @@ def update_section(actor: User, section: Section, *, title: str, intro: str,
     survey = section.survey
     if show_if != section.show_if:
         _check_structure(survey)
+        _refuse(display_logic.rule_problem(show_if, survey, section, "page"))
     section.title, section.intro, section.show_if = title, intro, show_if
     audit.record(actor, "survey_section_changed", "survey", survey.id, section=section.id,
                  show_if=show_if)

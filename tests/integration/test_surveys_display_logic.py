@@ -204,3 +204,20 @@ def test_the_preview_skips_a_page_the_answers_hide(officer):
     page = shown.get_data(as_text=True)
     assert "Only some residents see this page. Shown only if Q1" in page
     assert "Central is open at times that suit me" in page
+
+
+def test_a_page_cannot_depend_on_a_question_on_itself_or_a_later_page(officer, make_user):
+    survey = two_pages(officer)
+    first, second = survey.sections
+    with pytest.raises(services.SurveyError, match="earlier page"):
+        services.update_section(make_user(Role.OFFICER), first, title=first.title, intro="",
+                                show_if={"question": "q1", "in": ["central"]})
+    with pytest.raises(services.SurveyError, match="at least one answer"):
+        services.update_section(make_user(Role.OFFICER), second, title=second.title,
+                                intro="", show_if={"question": "q1", "in": ["nowhere"]})
+    db.session.rollback()
+    assert db.session.get(Survey, survey.id).sections[0].show_if is None
+    services.update_section(make_user(Role.OFFICER), second, title=second.title, intro="",
+                            show_if={"question": "q1", "in": ["padiham"]})
+    assert db.session.get(Survey, survey.id).sections[1].show_if == {
+        "question": "q1", "in": ["padiham"]}
