@@ -13,7 +13,7 @@ from panel import audit, data_export, membership
 from panel.auth import role_required
 from panel.extensions import db
 from panel.htmx import is_fragment_request, render_page
-from panel.models import JobStatus, Role
+from panel.models import JobStatus, Role, utcnow
 from surveys import (
     display_logic,
     exports,
@@ -23,6 +23,7 @@ from surveys import (
     respond,
     results,
     services,
+    settings,
 )
 from surveys.cli import send_reminders_command
 from surveys.data_rights import erase_survey_words, responses_section
@@ -36,6 +37,7 @@ from surveys.forms import (
 )
 from surveys.models import Question, ResponseMode, Section, Survey
 from surveys.question_types import TYPES, answers_from, form_class
+from surveys.settings_form import SurveySettingsForm
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 bp.register_blueprint(respond.bp)  # residents' pages: /surveys/r/<token>/...
@@ -286,6 +288,27 @@ def preview_survey(survey_id: int) -> Any:
     return render_page("surveys/preview.html", survey=survey, section=view.section,
                        number=number, form=form, specs=specs, view=view,
                        describe=display_logic.describe)
+
+
+@bp.route("/<int:survey_id>/settings", methods=["GET", "POST"])
+@role_required(*OFFICERS)
+def survey_settings(survey_id: int) -> Any:
+    survey = _survey(survey_id)
+    now = settings.settings_of(survey)
+    reminders = [*now.reminder_days, None, None]
+    form = SurveySettingsForm(today=utcnow().date(), data={
+        "title": now.title, "why": now.why, "closes_on": now.closes_on,
+        "results_due_on": now.results_due_on, "first_reminder": reminders[0],
+        "second_reminder": reminders[1], "suppress_below": now.suppress_below})
+    if form.validate_on_submit():
+        changed = settings.update_settings(current_user, survey, settings.SurveySettings(
+            title=form.title.data, why=form.why.data or "", closes_on=form.closes_on.data,
+            results_due_on=form.results_due_on.data, reminder_days=form.reminder_days,
+            suppress_below=form.suppress_below.data))
+        flash("The settings are saved." if changed else "Nothing was changed.", "success")
+        return redirect(url_for("surveys.edit_survey", survey_id=survey.id), 303)
+    return render_page("surveys/settings.html", survey=survey, form=form), \
+        422 if form.errors else 200
 
 
 @bp.post("/<int:survey_id>/<any(open, close, publish):action>")

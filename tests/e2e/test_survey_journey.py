@@ -49,6 +49,7 @@ MEMBERS = 60
 SAMPLE = "Libraries journey sample"
 SURVEY = "Libraries journey survey"
 OFFICER = "journey.officer@burnley.example"
+RESULTS_DUE = utcnow().date() + timedelta(days=90)
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +124,17 @@ def build_survey(page: Page) -> None:
     sample.select_option(sample.locator("option", has_text=SAMPLE).get_attribute("value"))
     page.get_by_role("button", name="Create the survey").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(SURVEY)
+    page.get_by_role("link", name="Change results due").click()
+    due = page.get_by_role("group", name="Results published by (optional)")
+    due.get_by_label("Day").fill(str(RESULTS_DUE.day))
+    due.get_by_label("Month").fill(str(RESULTS_DUE.month))
+    due.get_by_label("Year").fill("20")  # a mistake first
+    page.get_by_role("button", name="Save the settings").click()
+    expect(page.get_by_role("alert")).to_contain_text("must be a real date")
+    assert_accessible(page)
+    due.get_by_label("Year").fill(str(RESULTS_DUE.year))
+    page.get_by_role("button", name="Save the settings").click()
+    expect(page.get_by_text("The settings are saved.")).to_be_visible()
 
     add_question(page, "Your views", "Single choice", "Which library do you use most?",
                  "Central\nPadiham")
@@ -209,6 +221,8 @@ def answer_by_keyboard(page: Page, link: str) -> None:
     tab_to(page, "Send my answers")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+    expect(page.get_by_text(f"We will publish the results by {RESULTS_DUE:%-d %B %Y}")
+           ).to_be_visible()
     assert_accessible(page)
 
 
