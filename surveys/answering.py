@@ -92,7 +92,8 @@ def response_for(invitation: Invitation) -> Response:
 
 
 def stored_answers(response: Response) -> dict[str, Any]:
-    return {a.question.key: a.value for a in response.answers}
+    keys = {q.id: q.key for q in response.survey.questions}  # loaded with the survey
+    return {keys[a.question_id]: a.value for a in response.answers if a.question_id in keys}
 
 
 def shows(rule: Mapping[str, Any] | None, answers: Mapping[str, Any],

@@ -85,9 +85,10 @@ class Survey(db.Model):
     engagement: Mapped[Engagement] = relationship()
     sample: Mapped[Sample | None] = relationship()
     created_by: Mapped[User | None] = relationship()
+    # a survey is nearly always used whole (pages, their questions): two queries, not N + 1
     sections: Mapped[list[Section]] = relationship(
         back_populates="survey", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="Section.position")
+        order_by="Section.position", lazy="selectin")
 
     def __init__(self, **fields: Any) -> None:
         fields.setdefault("state", SurveyState.DRAFT)  # before the first flush, too
@@ -149,7 +150,7 @@ class Section(db.Model):
     survey: Mapped[Survey] = relationship(back_populates="sections")
     questions: Mapped[list[Question]] = relationship(
         back_populates="section", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="Question.position")
+        order_by="Question.position", lazy="selectin")
 
 
 class Question(db.Model):
