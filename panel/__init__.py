@@ -120,6 +120,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(member_views.bp)
     app.register_blueprint(representation_views.bp)
+    from panel import unsubscribe
+    app.register_blueprint(unsubscribe.bp)
     for name in FEATURE_BLUEPRINTS:
         app.register_blueprint(importlib.import_module(f"{name}.routes").bp)
 

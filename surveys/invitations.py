@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from panel import audit, contact_policy, jobs, mail
 from panel.extensions import db
 from panel.models import Contact, Job, JobStatus, Resident, User, utcnow
+from panel.unsubscribe import unsubscribe_link
 from quota.models import MemberRole, SampleMember
 from quota.pool import reachable_residents
 from surveys.answering import invitation_token
@@ -145,8 +146,10 @@ def invite(actor: User, survey: Survey,
         if member is not None:
             member.invited_at = now
         mail.queue_templated(resident.user.email, "survey_invitation", resident=resident,
-                             survey=survey, account_link=account, link=mail.absolute_url(
-                                 "surveys.respond.start", token=invitation_token(invitation)))
+                             survey=survey, account_link=account,
+                             unsubscribe_link=unsubscribe_link(resident),
+                             link=mail.absolute_url("surveys.respond.start",
+                                                    token=invitation_token(invitation)))
         sent += 1
     report = InvitationReport(sent, {why: left_out[why] for why in LEFT_OUT})
     audit.record(actor, "survey_invitations_sent", "survey", survey.id, invited=sent,
@@ -204,6 +207,7 @@ def send_reminders(now: datetime | None = None) -> int:
             resident.user.email, "survey_reminder", resident=resident, survey=survey,
             account_link=account, link=mail.absolute_url("surveys.respond.start", token=token),
             stop_link=mail.absolute_url("surveys.respond.stop_reminders", token=token),
+            unsubscribe_link=unsubscribe_link(resident),
             last=invitation.reminders_sent + 1 == len(schedule))
         db.session.add(Contact(resident_id=resident.id, at=now, channel="email",
                                purpose=REMINDER, reference=f"survey:{survey.id}"))

@@ -151,6 +151,26 @@ def make_resident(make_user: Callable[..., User]) -> Callable[..., Resident]:
 
 
 @pytest.fixture
+def member(make_resident: Callable[..., Resident]) -> Callable[..., Resident]:
+    """A resident who may be asked: email confirmed and membership consent given."""
+    from datetime import timedelta
+
+    from panel.membership import CONSENT_WORDING
+    from panel.models import Consent, ConsentKind, utcnow
+
+    def make(email: str, **fields: object) -> Resident:
+        resident = make_resident(email=email, **fields)
+        resident.user.verified_at = utcnow() - timedelta(days=10)
+        resident.consents.append(Consent(kind=ConsentKind.MEMBERSHIP, granted=True,
+                                         privacy_notice_version="test",
+                                         wording=CONSENT_WORDING[ConsentKind.MEMBERSHIP]))
+        db.session.commit()
+        return resident
+
+    return make
+
+
+@pytest.fixture
 def sign_in(client: FlaskClient) -> Callable[[User], FlaskClient]:
     """Sign ``user`` in through the real sign-in form (CSRF token included)."""
 

@@ -153,7 +153,7 @@ def build_survey(page: Page) -> None:
     assert_accessible(page)
 
 
-def invite(page: Page, live_server) -> str:
+def invite(page: Page, live_server) -> tuple[str, str]:
     """Open the survey, send the invitations as a job; the email to one selected member."""
     page.get_by_role("button", name="Open the survey").click()
     expect(page.get_by_text("The survey is now open.")).to_be_visible()
@@ -173,7 +173,9 @@ def invite(page: Page, live_server) -> str:
     message = live_server.smtp.wait_for(email)
     assert SURVEY in message["Subject"]
     body = message.get_body(("plain",)).get_content()
-    return re.search(r"http://127\.0\.0\.1:\d+(/surveys/r/\S+)", body).group(1)
+    link = re.search(r"http://127\.0\.0\.1:\d+(/surveys/r/\S+)", body).group(1)
+    unsubscribe = re.search(r"http://127\.0\.0\.1:\d+(/unsubscribe/\S+)", body).group(1)
+    return link, unsubscribe
 
 
 def tab_to_field(page: Page, label: str, limit: int = 40) -> None:
@@ -260,11 +262,19 @@ def test_the_whole_survey_journey(browser: Browser, page: Page, live_server, mem
     sign_in(page, OFFICER)
     draw_sample(page, live_server)
     build_survey(page)
-    link = invite(page, live_server)
+    link, unsubscribe = invite(page, live_server)
 
     resident = browser.new_context(base_url=base_url, locale="en-GB").new_page()
     resident_errors = watch_console(resident)
     answer_by_keyboard(resident, link)
+    resident.goto(unsubscribe)  # the email's other link: no more emails, without signing in
+    expect(resident.get_by_role("heading", level=1)).to_have_text("Stop emails from the panel")
+    assert_accessible(resident)
+    tab_to(resident, "Stop emails")
+    resident.keyboard.press("Enter")
+    expect(resident.get_by_role("heading", level=1)).to_have_text(
+        "You will not get emails from the panel")
+    assert_accessible(resident)
     others_answer(live_server)
 
     page.goto("/surveys")

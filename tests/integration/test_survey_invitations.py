@@ -12,11 +12,8 @@ from sqlalchemy import func, select
 from panel import jobs, mail
 from panel.engagements import Engagement, SpectrumLevel
 from panel.extensions import db
-from panel.membership import CONSENT_WORDING
 from panel.models import (
     AuditEvent,
-    Consent,
-    ConsentKind,
     Contact,
     Job,
     JobStatus,
@@ -29,20 +26,6 @@ from surveys import invitations
 from surveys.models import Audience, Invitation, Question, Section, Survey
 from tests.conftest import csrf_token_from
 from tests.smtp import SMTPServer
-
-
-@pytest.fixture
-def member(make_resident):
-    """A resident who may be asked: email confirmed and membership consent given."""
-    def make(email: str, **fields):
-        resident = make_resident(email=email, **fields)
-        resident.user.verified_at = utcnow() - timedelta(days=10)
-        resident.consents.append(Consent(kind=ConsentKind.MEMBERSHIP, granted=True,
-                                         privacy_notice_version="test",
-                                         wording=CONSENT_WORDING[ConsentKind.MEMBERSHIP]))
-        db.session.commit()
-        return resident
-    return make
 
 
 def open_survey(audience=Audience.PANEL, sample=None) -> Survey:

@@ -12,7 +12,7 @@ from panel.extensions import db
 from panel.models import Contact, Message, Role, utcnow
 from surveys import invitations
 from surveys.models import Invitation, Response
-from tests.integration.test_survey_invitations import member, open_survey  # noqa: F401
+from tests.integration.test_survey_invitations import open_survey
 
 
 def invite_one(member, make_user):  # noqa: F811 (the fixture imported above)

@@ -1,0 +1,65 @@
+"""Stop emails from the panel from a link in any email, without signing in.
+
+The link carries the resident's id, signed (salt "unsubscribe") and good for a year; opening
+it shows what will happen and one button (a link preview or a mail scanner that follows
+links must not unsubscribe anyone), and the button turns email contact off, as the contact
+preferences page would. Nothing else changes: they stay a member, and can turn email back on
+from their account.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, render_template
+from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from panel import audit, mail
+from panel.extensions import db
+from panel.models import Resident
+
+LINK_DAYS = 365
+bp = Blueprint("unsubscribe", __name__)
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
+
+
+def unsubscribe_link(resident: Resident) -> str:
+    """The absolute link for an email (works outside a request)."""
+    return mail.absolute_url("unsubscribe.stop_emails_page",
+                             token=_serializer().dumps({"resident": resident.id}))
+
+
+def resident_from(token: str) -> Resident | None:
+    try:
+        data = _serializer().loads(token, max_age=LINK_DAYS * 86400)
+    except BadSignature:
+        return None
+    return db.session.get(Resident, data.get("resident")) if isinstance(data, dict) else None
+
+
+def stop_emails(resident: Resident) -> bool:
+    """Turn email contact off; False if it was off already."""
+    if not resident.contact_by_email:
+        return False
+    resident.contact_by_email = False
+    audit.record(None, "email_unsubscribed", "resident", resident.id)
+    db.session.commit()
+    return True
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+def stop_emails_page(token: str) -> Any:
+    resident = resident_from(token)
+    if resident is None:
+        return render_template("account/unsubscribe.html", resident=None, form=None), 404
+    form = FlaskForm()
+    done = False
+    if form.validate_on_submit():
+        stop_emails(resident)
+        done = True
+    return render_template("account/unsubscribe.html", resident=resident, form=form,
+                           done=done or not resident.contact_by_email)
