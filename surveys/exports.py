@@ -11,20 +11,25 @@ declared missing there. Text that a spreadsheet would run as a formula is quoted
 from __future__ import annotations
 
 import io
+import json
+import math
 import os
 import tempfile
 import textwrap
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyreadstat
-from sqlalchemy import func, select
+import xlsxwriter
+from sqlalchemy import Text, cast, func, select
 
 from panel.extensions import db
 from panel.imports import safe_cell
 from panel.models import Dimension
-from surveys import results
-from surveys.models import Invitation, Response, Survey
+from surveys import answer_columns
+from surveys.models import Invitation, Response, ResponseMode, Survey
 from surveys.question_types import TYPES
 
 
@@ -43,12 +48,17 @@ class Export:
 
 def export(survey: Survey) -> Export:
     responses = db.session.execute(
-        select(Response.id, Response.submitted_at, Response.mode, Response.profile)
+        select(Response.id, Response.submitted_at, Response.mode, cast(Response.profile, Text))
         .where(Response.survey_id == survey.id, Response.submitted_at.is_not(None))
         .order_by(Response.submitted_at, Response.id)).all()
-    answers, _ = results.frame(survey)
+    submitted = answer_columns.read(survey)
+    # each distinct profile snapshot decoded once; rows in the order sent
+    profile_codes, profile_texts = pd.factorize(
+        pd.Series([p for *_, p in responses], dtype=object), use_na_sentinel=False)
+    distinct = [json.loads(text) if text else {} for text in profile_texts]
+    profiles = [distinct[code] for code in profile_codes.tolist()]
     dimensions = _profile_labels()
-    used = sorted({key for r in responses for key in (r.profile or {})},
+    used = sorted({key for profile in distinct for key in (profile or {})},
                   key=lambda k: dimensions.get(k, (k, 0, {}))[1])
     labels = {"response": "Response number", "sent_at": "Sent (UTC)", "mode": "How answered"}
     value_labels: dict[str, dict] = {}
@@ -63,17 +73,19 @@ def export(survey: Survey) -> Export:
             labels[column.name] = column.label
             if column.value_labels:
                 value_labels[column.name] = dict(column.value_labels)
+    modes = {mode: ResponseMode(mode).label for mode in {r.mode for r in responses}}
     parts = [pd.DataFrame({
         "response": range(1, len(responses) + 1),
         "sent_at": [r.submitted_at.isoformat(timespec="seconds") for r in responses],
-        "mode": [r.mode.label for r in responses],
-        **{f"profile_{k}": [(r.profile or {}).get(k) for r in responses] for k in used}})]
-    order = [r.id for r in responses]
+        "mode": [modes[r.mode] for r in responses],
+        **{f"profile_{k}": [(p or {}).get(k) for p in profiles] for k in used}})]
+    # the responses in the order sent, as positions among the submitted (id order)
+    order = submitted.ids.get_indexer([r.id for r in responses])
     for spec in specs:
         kind, names = TYPES[spec.kind], [c.name for c in columns[spec.key]]
-        values = (answers[spec.key].reindex(order) if spec.key in answers
-                  else pd.Series([None] * len(order), index=order, dtype=object))
-        cells = [kind.cells(spec, v) for v in values]
+        # the type's cells for each distinct answer, once; then one row per response
+        cells = submitted.column(spec.key).take(order).each_list(
+            lambda v, k=kind, s=spec: k.cells(s, v), missing=kind.cells(spec, None))
         parts.append(pd.DataFrame(cells, columns=names) if cells else
                      pd.DataFrame(columns=names))
     return Export(pd.concat(parts, axis=1)[list(labels)], labels, value_labels)
@@ -108,25 +120,72 @@ def methods_note(survey: Survey) -> list[str]:
     ]
 
 
-def csv_bytes(survey: Survey) -> bytes:
-    data = export(survey)
-    frame = data.labelled().rename(columns=data.labels).map(
+def spreadsheet(data: Export) -> pd.DataFrame:
+    """The labelled table with its column labels, text a spreadsheet would run quoted."""
+    return data.labelled().rename(columns=data.labels).map(
         lambda v: safe_cell(v) if isinstance(v, str) else v)
+
+
+def csv_bytes(survey: Survey) -> bytes:
+    frame = spreadsheet(export(survey))
     out = io.StringIO()
     frame.to_csv(out, index=False)
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # a BOM: Excel opens it as UTF-8
 
 
 def xlsx_bytes(survey: Survey) -> bytes:
-    data = export(survey)
-    frame = data.labelled().rename(columns=data.labels).map(
-        lambda v: safe_cell(v) if isinstance(v, str) else v)
+    """Two sheets: "Responses" and "Methods" (the note, a line a row)."""
+    return workbook({"Responses": spreadsheet(export(survey)),
+                     "Methods": pd.DataFrame({"Methods": methods_note(survey)})})
+
+
+def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An XLSX file: a sheet per frame, its bold header row, then a row per row of the frame.
+
+    Written by XlsxWriter in constant-memory mode: each row goes to a temporary file once it
+    is finished, so a large survey is never held in memory cell by cell."""
     out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="Responses", index=False)
-        pd.DataFrame({"Methods": methods_note(survey)}).to_excel(writer, sheet_name="Methods",
-                                                                index=False)
+    book = xlsxwriter.Workbook(out, {"constant_memory": True})
+    header = book.add_format({"bold": True, "border": 1, "align": "center", "valign": "top"})
+    for name, frame in sheets.items():
+        _sheet(book, name, frame, header)
+    book.close()
     return out.getvalue()
+
+
+def _sheet(book: xlsxwriter.Workbook, name: str, frame: pd.DataFrame,
+           header: xlsxwriter.format.Format) -> None:
+    """Text as text (never a formula), numbers as numbers, missing values as blank cells."""
+    sheet = book.add_worksheet(name)
+    plain = book.add_format()
+    for column, label in enumerate(frame.columns):
+        _text(sheet, 0, column, str(label), plain, header)
+    text, number = sheet.write_string, sheet.write_number
+    columns = [frame[c].tolist() for c in frame.columns]
+    for row, values in enumerate(zip(*columns, strict=True), start=1):
+        for column, value in enumerate(values):
+            if isinstance(value, str):
+                if value.startswith("<r>") and value.endswith("</r>"):
+                    _text(sheet, row, column, value, plain)
+                else:
+                    text(row, column, value)
+            elif isinstance(value, bool | np.bool_):
+                sheet.write_boolean(row, column, bool(value))
+            elif isinstance(value, int | float | np.integer | np.floating):
+                if math.isfinite(value):
+                    number(row, column, value)
+            elif value is not None and not pd.isna(value):
+                _text(sheet, row, column, str(value), plain)
+
+
+def _text(sheet: Any, row: int, column: int, text: str, plain: Any, style: Any = None) -> None:
+    if text.startswith("<r>") and text.endswith("</r>"):
+        # XlsxWriter takes such a string as rich-text XML and writes it unescaped, so a written
+        # answer could add cells (a formula) or break the file: write it as two escaped runs
+        sheet.write_rich_string(row, column, text[:1], plain, text[1:],
+                                *([style] if style is not None else []))
+    else:
+        sheet.write_string(row, column, text, style)
 
 
 def note_lines(paragraphs: list[str], limit: int = 80) -> list[str]:

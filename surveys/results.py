@@ -6,20 +6,25 @@ the chosen profile questions, using each response's profile snapshot. Respondent
 answer (or "Prefer not to say") to a weighting question form a "Not known" group whose target
 is their own share of respondents, so they are neither weighted up nor down on it, and the
 page says how many there were. Cells under the survey's threshold are suppressed.
+
+Answers are read per question, each distinct stored answer decoded and classified once
+(``surveys.answer_columns``), and nothing is kept between requests: a response sent a moment
+ago is in the next page shown.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Text, and_, cast, select
+from sqlalchemy import select
 
 from panel.extensions import db
 from panel.models import Category, Dimension, ProfileAnswer, Target, TargetSet
+from surveys import answer_columns
 from surveys.analysis import (
     FrequencyTable,
     WeightingError,
@@ -31,7 +36,8 @@ from surveys.analysis import (
     response_rates,
     suppress_small_cells,
 )
-from surveys.models import Answer, Invitation, Question, Response, Survey
+from surveys.answer_columns import AnswerColumn
+from surveys.models import Invitation, Question, Response, Survey
 from surveys.question_types import TYPES
 
 NOT_KNOWN = "not_known"
@@ -101,31 +107,10 @@ class Results:
 
 
 def frame(survey: Survey) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(answers, profiles): one row per submitted response, indexed by response id.
-
-    Read as plain tuples, columns apart, with the stored JSON decoded here: at 50,000
-    responses the ORM's row objects and per-value type processing cost more than the rest.
-    """
-    sent = and_(Response.survey_id == survey.id, Response.submitted_at.is_not(None))
-    responses = db.session.execute(select(Response.id, cast(Response.profile, Text))
-                                   .where(sent).order_by(Response.id)).all()
-    ids = pd.Index([r for r, _ in responses])
-    profiles = pd.DataFrame([json.loads(p) if p else {} for _, p in responses], index=ids)
-    keys = dict(db.session.execute(select(Question.id, Question.key).where(
-        Question.survey_id == survey.id)).all())
-    rows = db.session.execute(
-        select(Answer.response_id, Answer.question_id, cast(Answer.value, Text))
-        .join(Response, Response.id == Answer.response_id).where(sent)).all()
-    if not rows:
-        return pd.DataFrame(index=ids, dtype=object), profiles
-    response_ids, question_ids, texts = zip(*rows, strict=True)
-    long = pd.DataFrame({"response": response_ids,
-                         "key": pd.Series(question_ids).map(keys).to_numpy(),
-                         "value": pd.Series([json.loads(t) for t in texts], dtype=object)})
-    answers = long.pivot(index="response", columns="key", values="value").reindex(ids)
-    answers = answers.astype(object).where(answers.notna(), None)
-    answers.columns.name = None
-    return answers, profiles
+    """(answers, profiles): one row per submitted response, indexed by response id; a column
+    per question that has answers (``None`` where a response gave none)."""
+    submitted = answer_columns.read(survey)
+    return submitted.frame(), submitted.profiles
 
 
 def weights(profiles: pd.DataFrame, target_set: TargetSet,
@@ -178,24 +163,26 @@ def _prefer_not_to_say() -> set[str]:
 
 def results(survey: Survey, *, target_set: TargetSet | None = None,
             dimensions: Sequence[str] = (), search: str = "", by: str = "") -> Results:
-    answers, profiles = frame(survey)
+    submitted = answer_columns.read(survey)
+    profiles, responses = submitted.profiles, len(submitted.ids)
     weighting = None
-    weight = pd.Series(1.0, index=answers.index)
-    if target_set is not None and dimensions and len(answers):
+    weight = pd.Series(1.0, index=submitted.ids)
+    if target_set is not None and dimensions and responses:
         weight, weighting = weights(profiles, target_set, dimensions)
     questions = [result for q in survey.questions for result in _question_results(
-        q, answers.get(q.key), weight, survey.suppress_below, search)]
+        q, submitted.column(q.key), weight, survey.suppress_below, search)]
     if not by:
-        return Results(len(answers), weighting, questions)
+        return Results(responses, weighting, questions)
     weighted = weighting is not None and not weighting.problems
     groups = _category_labels(by)
     tables = {}
     for question in survey.questions:
-        if question.kind in ("single", "agree", "rating") and question.key in answers:
-            tables[question.text] = _crosstab(question, answers[question.key], profiles, by,
-                                              groups, weight if weighted else None,
+        if question.kind in ("single", "agree", "rating") and question.key in submitted.columns:
+            tables[question.text] = _crosstab(question, submitted.column(question.key),
+                                              submitted.ids, profiles, by, groups,
+                                              weight if weighted else None,
                                               survey.suppress_below)
-    return Results(len(answers), weighting, questions, by, tables, _rates(survey, by, groups))
+    return Results(responses, weighting, questions, by, tables, _rates(survey, by, groups))
 
 
 def _category_labels(dimension: str) -> dict[str, str]:
@@ -204,12 +191,13 @@ def _category_labels(dimension: str) -> dict[str, str]:
                                    .order_by(Category.position)).all())
 
 
-def _crosstab(question: Question, column: pd.Series, profiles: pd.DataFrame, by: str,
-              groups: dict[str, str], weight: pd.Series | None, threshold: int) -> CrossTable:
+def _crosstab(question: Question, column: AnswerColumn, ids: pd.Index, profiles: pd.DataFrame,
+              by: str, groups: dict[str, str], weight: pd.Series | None,
+              threshold: int) -> CrossTable:
     spec = question.spec()
     labels = dict(TYPES[spec.kind].categories(spec))
-    first = column.map(lambda v: (TYPES[spec.kind].counted(spec, v) or [None])[0]
-                       if v is not None else None)
+    first = pd.Series(column.each(lambda v: (TYPES[spec.kind].counted(spec, v) or [None])[0]),
+                      index=ids, dtype=object, name=spec.key)
     profile = profiles.get(by, pd.Series(index=profiles.index, dtype=object))
     table = crosstab(first, profile.reindex(first.index), weight, threshold=threshold,
                      categories=list(labels), by_categories=list(groups), not_known="not_known")
@@ -249,22 +237,24 @@ def _rates(survey: Survey, by: str, groups: dict[str, str]) -> list[RateRow]:
             for c, row in table.iterrows()]
 
 
-def _question_results(question: Question, column: pd.Series | None, weight: pd.Series,
+def _question_results(question: Question, column: AnswerColumn, weight: pd.Series,
                       threshold: int, search: str) -> list[QuestionResult]:
     """One result per question; a matrix has one per statement. Percentages are of the
-    respondents who answered (for multiple choice, of them, the share who chose each)."""
+    respondents who answered (for multiple choice, of them, the share who chose each).
+
+    What an answer counts as is worked out once per distinct answer (``AnswerColumn.each``)."""
     spec = question.spec()
     kind = TYPES[spec.kind]
-    if column is None:
-        column = pd.Series([None] * len(weight), index=weight.index, dtype=object)
-    answered = column.notna()
+    answered = column.answered
     base, missing = int(answered.sum()), int((~answered).sum())
+    index, answered_index = weight.index, weight.index[answered]
     if spec.kind == "matrix":
         labels = dict(kind.categories(spec))
         out = []
         for key, text in spec.statements:
-            ratings = column.map(lambda v, k=key: (v or {}).get(k) if isinstance(v, dict)
-                                 else None)
+            ratings = pd.Series(column.each(lambda v, k=key: (v or {}).get(k)
+                                            if isinstance(v, dict) else None),
+                                index=index, dtype=object, name=spec.key)
             table = frequency_table(ratings, weight, categories=list(labels))
             out.append(_counted(question, f"{question.text}: {text}", table, labels,
                                 threshold, table.base, table.not_answered))
@@ -272,13 +262,16 @@ def _question_results(question: Question, column: pd.Series | None, weight: pd.S
     if spec.kind == "multiple":
         labels = dict(kind.categories(spec))
         rows, hidden = [], 0
-        counts = pd.Series({c: sum(c in kind.counted(spec, v) for v in column[answered])
-                            for c in labels})
+        given = np.bincount(column.codes[answered], minlength=len(column.values))
+        chosen = [kind.counted(spec, v) for v in column.values]
+        counts = pd.Series({c: sum(int(n) for n, those in zip(given, chosen, strict=True)
+                                   if c in those) for c in labels})
         # each option is its own total (people choose several): only small counts are hidden
         secret = (counts > 0) & (counts < threshold)
         for category, label in labels.items():
-            chose = column[answered].map(lambda v, c=category: "yes" if c in
-                                         kind.counted(spec, v) else "no")
+            chose = pd.Series(column.each(lambda v, c=category: "yes" if c in
+                                          kind.counted(spec, v) else "no")[answered],
+                              index=answered_index, dtype=object, name=spec.key)
             yes = frequency_table(chose, weight.reindex(chose.index),
                                   categories=["yes", "no"]).table.loc["yes"]
             hidden += bool(secret[category])
@@ -286,22 +279,23 @@ def _question_results(question: Question, column: pd.Series | None, weight: pd.S
         return [QuestionResult(question, question.text, rows, base, missing, hidden)]
     if spec.kind in COUNTED:
         labels = dict(kind.categories(spec))
-        first = column[answered].map(lambda v: kind.counted(spec, v)[0])
-        table = frequency_table(first.astype(object), weight.reindex(first.index),
-                                categories=list(labels))
+        first = pd.Series(column.each(lambda v: kind.counted(spec, v)[0])[answered],
+                          index=answered_index, dtype=object, name=spec.key)
+        table = frequency_table(first, weight.reindex(first.index), categories=list(labels))
         heading = f"{question.text} (first choices)" if spec.kind == "ranking" else \
             question.text
         return [_counted(question, heading, table, labels, threshold, base, missing)]
-    values = [str(v) for v in column[answered]]
-    summary = ""
-    if spec.kind == "number" and values:
-        numbers = pd.Series([float(v) for v in values])
+    if spec.kind == "number" and base:
+        numbers = pd.Series(column.each(lambda v: float(str(v)))[answered].astype(float))
         summary = (f"Median {numbers.median():g}, from {numbers.min():g} to {numbers.max():g} "
                    f"(mean {numbers.mean():.1f})")
-        values = []
+        return [QuestionResult(question, question.text, [], base, missing, 0, [], summary)]
+    texts = column.each(str)[answered]
     if search:
-        values = [v for v in values if search.casefold() in v.casefold()]
-    return [QuestionResult(question, question.text, [], base, missing, 0, values, summary)]
+        needle = search.casefold()
+        texts = texts[column.each(lambda v: needle in str(v).casefold(), False)[answered]
+                      .astype(bool)]
+    return [QuestionResult(question, question.text, [], base, missing, 0, texts.tolist())]
 
 
 def _row(label: str, row: pd.Series, secret: bool) -> Row:
