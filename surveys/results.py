@@ -39,6 +39,7 @@ from surveys.analysis import (
 from surveys.answer_columns import AnswerColumn
 from surveys.models import Invitation, Question, Response, Survey
 from surveys.question_types import TYPES
+from surveys.respondents import WhoAnswered, categories_frame, targets_frame, who_answered
 
 NOT_KNOWN = "not_known"
 COUNTED = ("single", "multiple", "agree", "matrix", "rating", "ranking")
@@ -104,6 +105,8 @@ class Results:
     by: str = ""
     crosstabs: dict[str, CrossTable] = field(default_factory=dict)  # heading -> table
     rates: list[RateRow] = field(default_factory=list)
+    compared_with: TargetSet | None = None  # who answered, against these targets:
+    who: list[WhoAnswered] = field(default_factory=list)
 
 
 def frame(survey: Survey) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -162,9 +165,17 @@ def _prefer_not_to_say() -> set[str]:
 
 
 def results(survey: Survey, *, target_set: TargetSet | None = None,
-            dimensions: Sequence[str] = (), search: str = "", by: str = "") -> Results:
+            dimensions: Sequence[str] = (), search: str = "", by: str = "",
+            compare_with: TargetSet | None = None) -> Results:
+    """The results; ``compare_with`` (default: the weighting's targets) also gives who
+    answered, compared with those targets."""
     submitted = answer_columns.read(survey)
     profiles, responses = submitted.profiles, len(submitted.ids)
+    compare_with = target_set or compare_with
+    who = (who_answered(profiles, categories_frame(), targets_frame(compare_with),
+                        survey.suppress_below) if compare_with is not None and responses
+           else [])
+    seen = {"compared_with": compare_with, "who": who}
     weighting = None
     weight = pd.Series(1.0, index=submitted.ids)
     if target_set is not None and dimensions and responses:
@@ -172,7 +183,7 @@ def results(survey: Survey, *, target_set: TargetSet | None = None,
     questions = [result for q in survey.questions for result in _question_results(
         q, submitted.column(q.key), weight, survey.suppress_below, search)]
     if not by:
-        return Results(responses, weighting, questions)
+        return Results(responses, weighting, questions, **seen)
     weighted = weighting is not None and not weighting.problems
     groups = _category_labels(by)
     tables = {}
@@ -182,7 +193,8 @@ def results(survey: Survey, *, target_set: TargetSet | None = None,
                                               submitted.ids, profiles, by, groups,
                                               weight if weighted else None,
                                               survey.suppress_below)
-    return Results(responses, weighting, questions, by, tables, _rates(survey, by, groups))
+    return Results(responses, weighting, questions, by, tables, _rates(survey, by, groups),
+                   **seen)
 
 
 def _category_labels(dimension: str) -> dict[str, str]:

@@ -367,7 +367,7 @@ def show_results(survey_id: int) -> Any:
     by = request.args.get("by", "")
     by = by if by in dict(dimensions) else ""
     view = results.results(survey, target_set=target_set, dimensions=chosen, search=search,
-                           by=by)
+                           by=by, compare_with=next((t for t in sets if t.is_default), None))
     return render_page("surveys/results.html", survey=survey, view=view, target_sets=sets,
                        dimensions=dimensions, chosen_set=chosen_set, chosen=chosen,
                        search=search, by=by)

@@ -287,6 +287,8 @@ def test_the_whole_survey_journey(browser: Browser, page: Page, live_server, mem
     page.get_by_role("button", name="Show the results").click()
     expect(page.get_by_text(f"Weighted to {DEFAULT_TARGET_SET_NAME}.")).to_be_visible()
     expect(page.get_by_text("Design effect")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Who answered, compared with "
+                                            f"{DEFAULT_TARGET_SET_NAME}")).to_be_visible()
     expect(page.locator("body")).to_contain_text("Please keep Central open on Sundays.")
     assert_accessible(page)
 

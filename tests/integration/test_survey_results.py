@@ -136,6 +136,24 @@ def test_the_results_page_shows_the_weighted_table(answered, login):
     assert "Not shown (small group)" in page
 
 
+def test_who_answered_is_compared_with_the_targets(answered, login):
+    survey, halves = answered
+    view = results.results(survey, target_set=halves)
+    sex = next(w for w in view.who if w.dimension.key == "sex")
+    shown = {r.label: r for r in sex.rows}
+    assert shown["Female"].row.count == 20 and round(shown["Female"].row.panel_share, 3) == 0.667
+    assert shown["Female"].row.target_share == 0.5 and not shown["Male"].hidden
+    page = login(Role.OFFICER).get(f"/surveys/{survey.id}/results?target_set={halves.id}"
+                                   ).get_data(as_text=True)
+    assert "Who answered, compared with Half and half" in page
+    assert "Over-represented" in page and "Under-represented" in page
+    survey.suppress_below = 11  # 10 men is now a small group; so is the 20 it would give away
+    db.session.commit()
+    sex = next(w for w in results.results(survey, target_set=halves).who
+               if w.dimension.key == "sex")
+    assert {r.label: r.hidden for r in sex.rows} == {"Female": True, "Male": True}
+
+
 def test_the_three_exports_have_one_labelled_row_per_response(answered, login, tmp_path):
     survey, _ = answered
     officer = login(Role.OFFICER)
