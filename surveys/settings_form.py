@@ -8,11 +8,11 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import DateField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from panel.forms import DayMonthYearInput, strip_text
-from surveys.forms import LONG_LIMIT, TITLE_LIMIT
+from surveys.forms import LONG_LIMIT, SurveyForm
 from surveys.question_types import WholeNumberField
 
 SMALLEST_GROUP = 5  # never show fewer people than this, whatever an officer chooses
@@ -40,11 +40,7 @@ class OptionalDateField(DateField):
 
 
 class SurveySettingsForm(FlaskForm):
-    title = StringField(
-        "Survey title", widget=GovTextInput(), filters=[strip_text],
-        validators=[InputRequired(message="Enter a title for the survey"),
-                    Length(max=TITLE_LIMIT, message=f"The title must be {TITLE_LIMIT} "
-                                                    "characters or fewer")])
+    title = SurveyForm.title  # the same field, checks and messages as on creation
     why = TextAreaField(
         "Why are you asking?", widget=GovTextArea(), filters=[strip_text],
         description="Residents see this at the start of the survey and in the invitation.",

@@ -67,6 +67,43 @@ class LiveServer:
     url: str
     smtp: SMTPServer
 
+    def add_members(self, emails: str, profiles: list[dict[str, str]]) -> None:
+        """Verified members who gave membership consent, one per profile (dimension key ->
+        category key), emailed ``emails.format(n)``; with the default target set in place."""
+        from datetime import timedelta
+
+        from panel.demo import install_target_set
+        from panel.membership import CONSENT_WORDING
+        from panel.models import Consent, ConsentKind, ProfileAnswer, Resident, TargetSet, utcnow
+        from panel.reference_data import (
+            DEFAULT_TARGET_SET_NAME,
+            DEFAULT_TARGET_SET_SOURCE,
+            load_default_targets,
+        )
+
+        with self.app.app_context():
+            if db.session.scalar(select(TargetSet.id).where(
+                    TargetSet.name == DEFAULT_TARGET_SET_NAME)) is None:
+                ids = install_dimensions([*load_default_dimensions(),
+                                          ward_dimension(load_burnley_wards())])
+                install_target_set(DEFAULT_TARGET_SET_NAME, DEFAULT_TARGET_SET_SOURCE,
+                                   load_default_targets(), ids)
+            category = {(d, c): i for d, c, i in db.session.execute(
+                select(Dimension.key, Category.key, Category.id).join(Category.dimension))}
+            dimension = dict(db.session.execute(select(Dimension.key, Dimension.id)).all())
+            for n, profile in enumerate(profiles):
+                user = User(email=emails.format(n), role=Role.RESIDENT,
+                            verified_at=utcnow() - timedelta(days=3))
+                resident = Resident(user=user, first_name="Member", last_name=f"Number {n}")
+                resident.consents.append(Consent(
+                    kind=ConsentKind.MEMBERSHIP, granted=True, privacy_notice_version="test",
+                    wording=CONSENT_WORDING[ConsentKind.MEMBERSHIP]))
+                resident.answers.extend(ProfileAnswer(dimension_id=dimension[key],
+                                                      category_id=category[(key, value)])
+                                        for key, value in profile.items())
+                db.session.add(resident)
+            db.session.commit()
+
     def create_user(self, role: Role, email: str, password: str = PASSWORD) -> User:
         with self.app.app_context():
             user = User(email=email, role=role, display_name=role.label)

@@ -3,34 +3,12 @@ corrected, the draw runs as a job, and the result reproduces. Every state is axe
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 
-from panel.demo import install_dimensions, install_target_set, ward_dimension
-from panel.extensions import db
 from panel.jobs import run_pending_jobs
-from panel.membership import CONSENT_WORDING
 from panel.models import (
-    Category,
-    Consent,
-    ConsentKind,
-    Dimension,
-    ProfileAnswer,
-    Resident,
     Role,
-    TargetSet,
-    User,
-    utcnow,
-)
-from panel.reference_data import (
-    DEFAULT_TARGET_SET_NAME,
-    DEFAULT_TARGET_SET_SOURCE,
-    load_burnley_wards,
-    load_default_dimensions,
-    load_default_targets,
 )
 from tests.e2e.conftest import assert_accessible, sign_in, watch_console
 
@@ -38,29 +16,9 @@ from tests.e2e.conftest import assert_accessible, sign_in, watch_console
 @pytest.fixture(scope="module")
 def volunteers(live_server):
     """Targets, and 30 consenting members with a sex and an age band."""
-    with live_server.app.app_context():
-        ids = install_dimensions([*load_default_dimensions(),
-                                  ward_dimension(load_burnley_wards())])
-        if db.session.scalar(select(TargetSet.id).where(
-                TargetSet.name == DEFAULT_TARGET_SET_NAME)) is None:
-            install_target_set(DEFAULT_TARGET_SET_NAME, DEFAULT_TARGET_SET_SOURCE,
-                               load_default_targets(), ids)
-        category = {(d, c): i for d, c, i in db.session.execute(
-            select(Dimension.key, Category.key, Category.id).join(Category.dimension))}
-        dimension = dict(db.session.execute(select(Dimension.key, Dimension.id)).all())
-        for n in range(30):
-            user = User(email=f"quota.volunteer{n}@example.org", role=Role.RESIDENT,
-                        verified_at=utcnow() - timedelta(days=3))
-            resident = Resident(user=user, first_name="Volunteer", last_name=f"Number {n}")
-            resident.consents.append(Consent(
-                kind=ConsentKind.MEMBERSHIP, granted=True, privacy_notice_version="test",
-                wording=CONSENT_WORDING[ConsentKind.MEMBERSHIP]))
-            for key, value in (("sex", "female" if n % 2 else "male"),
-                               ("age_band", ("25_34", "45_54", "65_74")[n % 3])):
-                resident.answers.append(ProfileAnswer(dimension_id=dimension[key],
-                                                      category_id=category[(key, value)]))
-            db.session.add(resident)
-        db.session.commit()
+    live_server.add_members("quota.volunteer{}@example.org", [
+        {"sex": "female" if n % 2 else "male", "age_band": ("25_34", "45_54", "65_74")[n % 3]}
+        for n in range(30)])
 
 
 def test_an_officer_fixes_an_impossible_quota_live_and_draws(page: Page, live_server,
