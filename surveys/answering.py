@@ -13,6 +13,7 @@ shown are not kept.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
@@ -36,13 +37,22 @@ def invitation_token(invitation: Invitation) -> str:
     return _serializer().dumps({"invitation": invitation.id})
 
 
-def invitation_from(token: str) -> Invitation | None:
-    """The invitation a personal link is for; None if it is forged, mangled or expired."""
+def _data(token: str) -> dict[str, Any] | None:
     try:
         data = _serializer().loads(token, max_age=LINK_DAYS * 86400)
     except BadSignature:
         return None
-    return db.session.get(Invitation, data.get("invitation")) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else None
+
+
+def _get(model: type, key: object) -> Any:
+    return db.session.get(model, key) if isinstance(key, int) else None
+
+
+def invitation_from(token: str) -> Invitation | None:
+    """The invitation a personal link is for; None if it is forged, mangled or expired."""
+    data = _data(token)
+    return _get(Invitation, data.get("invitation")) if data else None
 
 
 def response_token(response: Response) -> str:
@@ -50,20 +60,31 @@ def response_token(response: Response) -> str:
     return _serializer().dumps({"response": response.id})
 
 
-def response_from(token: str) -> Response | None:
-    """The response a link is for: a personal link's (made on first use), or an anonymous
-    one's; None if the link is forged, mangled or expired."""
-    try:
-        data = _serializer().loads(token, max_age=LINK_DAYS * 86400)
-    except BadSignature:
-        return None
-    if not isinstance(data, dict):
+@dataclass(frozen=True)
+class Link:
+    """What a link is for: a personal link's invitation (and its response, once used), or an
+    anonymous response."""
+
+    survey: Survey
+    invitation: Invitation | None
+    response: Response | None
+
+
+def link_from(token: str) -> Link | None:
+    """None if the link is forged, mangled or expired. Reads only."""
+    data = _data(token)
+    if data is None:
         return None
     if "response" in data:
-        response = db.session.get(Response, data["response"])
-        return response if response is not None and response.invitation_id is None else None
-    invitation = db.session.get(Invitation, data.get("invitation"))
-    return response_for(invitation) if invitation is not None else None
+        response = _get(Response, data["response"])
+        if response is None or response.invitation_id is not None:
+            return None  # a member's response opens only from their own link
+        return Link(response.survey, None, response)
+    invitation = _get(Invitation, data.get("invitation"))
+    if invitation is None:
+        return None
+    return Link(invitation.survey, invitation, db.session.scalar(
+        select(Response).where(Response.invitation_id == invitation.id)))
 
 
 def start_public_response(survey: Survey) -> Response:

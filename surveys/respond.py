@@ -27,13 +27,13 @@ bp = Blueprint("respond", __name__, url_prefix="/r")
 def _open(token: str) -> tuple[Response, None] | tuple[None, Any]:
     """The response a link is for; or, second, the page that says why the link cannot be
     used (already submitted: the thank-you page)."""
-    response = answering.response_from(token)
-    if response is None:
+    link = answering.link_from(token)
+    if link is None:
         return None, (render_page("surveys/respond/unavailable.html", reason="link"), 404)
-    survey = response.survey
-    if not survey.accepts_answers(utcnow()):
+    if not link.survey.accepts_answers(utcnow()):
         return None, (render_page("surveys/respond/unavailable.html", reason="closed",
-                                  survey=survey), 410)
+                                  survey=link.survey), 410)
+    response = link.response or answering.response_for(link.invitation)
     if response.submitted:
         return None, redirect(url_for("surveys.respond.thank_you", token=token), 303)
     return response, None
@@ -141,11 +141,11 @@ def check_answers(token: str) -> Any:
 
 @bp.get("/<token>/thank-you")
 def thank_you(token: str) -> Any:
-    response = answering.response_from(token)
-    if response is None:
+    link = answering.link_from(token)
+    if link is None:
         return render_page("surveys/respond/unavailable.html", reason="link"), 404
-    return render_page("surveys/respond/done.html", survey=response.survey,
-                       anonymous=response.invitation_id is None)
+    return render_page("surveys/respond/done.html", survey=link.survey,
+                       anonymous=link.invitation is None)
 
 
 @bp.route("/<token>/stop", methods=["GET", "POST"])

@@ -272,8 +272,7 @@ def preview_survey(survey_id: int) -> Any:
     survey = _survey(survey_id)
     if not survey.sections:
         abort(404)
-    page = request.args.get("page", "1")
-    number = max(int(page) if page.isdigit() else 1, 1)
+    number = max(request.args.get("page", 1, type=int) or 1, 1)  # not a number: page 1
     if number > 1:  # Continue: skip the pages these answers hide, as residents do
         shown = preview.next_number(survey, number, preview.answers_chosen(survey, request.args))
         if shown is None:
@@ -296,7 +295,7 @@ def survey_settings(survey_id: int) -> Any:
     survey = _survey(survey_id)
     now = settings.settings_of(survey)
     reminders = [*now.reminder_days, None, None]
-    form = SurveySettingsForm(today=utcnow().date(), data={
+    form = SurveySettingsForm(today=utcnow().date(), closes_on=now.closes_on, data={
         "title": now.title, "why": now.why, "closes_on": now.closes_on,
         "results_due_on": now.results_due_on, "first_reminder": reminders[0],
         "second_reminder": reminders[1], "suppress_below": now.suppress_below})

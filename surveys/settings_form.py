@@ -74,14 +74,18 @@ class SurveySettingsForm(FlaskForm):
                                         "and 1,000 people")])
     save = SubmitField("Save the settings", widget=GovSubmitInput())
 
-    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, today: date, closes_on: date | None = None,
+                 **kwargs: Any) -> None:
+        """``closes_on``: the date saved now (a past one may stay while other settings
+        change; only a new closing date must be today or later)."""
         super().__init__(*args, **kwargs)
-        self.today = today
+        self.today, self.saved_closes_on = today, closes_on
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         closes, due = self.closes_on.data, self.results_due_on.data
-        if closes is not None and closes < self.today and not self.closes_on.errors:
+        if (closes is not None and closes != self.saved_closes_on and closes < self.today
+                and not self.closes_on.errors):
             self.closes_on.errors.append("The closing date must be today or in the future")
             valid = False
         if closes and due and due < closes and not self.results_due_on.errors:

@@ -172,3 +172,19 @@ def test_twenty_requests_sending_one_invitation_at_once_store_one_response(app, 
         thread.join()
     assert sorted(outcomes, key=str) == [False] * 19 + [True], outcomes
     assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_opening_a_link_to_a_closed_survey_or_the_thank_you_page_makes_no_response(client,
+                                                                                   invited):
+    invitation, token = invited
+    assert client.get(f"/surveys/r/{token}/thank-you").status_code == 200
+    invitation.survey.close(utcnow())
+    db.session.commit()
+    assert client.get(f"/surveys/r/{token}/1").status_code == 410
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_a_token_without_an_id_is_a_link_that_does_not_work(app, client):
+    token = answering._serializer().dumps({"invitation": "1"})  # signed, but not an id
+    assert client.get(f"/surveys/r/{token}").status_code == 404
+    assert answering.link_from(answering._serializer().dumps({})) is None

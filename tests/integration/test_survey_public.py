@@ -135,9 +135,10 @@ def test_a_members_response_cannot_be_opened_as_an_anonymous_one(app, public_sur
     db.session.add(invitation)
     db.session.commit()
     response = answering.response_for(invitation)
-    assert answering.response_from(answering.response_token(response)) is None
-    assert answering.response_from(answering.invitation_token(invitation)) == response
-    assert answering.response_from("not-a-token") is None
+    assert answering.link_from(answering.response_token(response)) is None
+    link = answering.link_from(answering.invitation_token(invitation))
+    assert (link.invitation, link.response) == (invitation, response)
+    assert answering.link_from("not-a-token") is None
 
 
 def test_starting_public_responses_is_rate_limited(app, client, public_survey):

@@ -102,3 +102,17 @@ def test_settings_are_for_officers(officer, client):
     survey = create(officer)
     officer.post("/sign-out", data={"csrf_token": csrf_token_from(officer, "/")})
     assert client.get(f"/surveys/{survey.id}/settings").status_code in (302, 401)
+
+
+def test_a_closing_date_now_past_stays_while_other_settings_change(officer):
+    survey = create(officer)
+    survey.closes_at = utcnow().replace(hour=23) - timedelta(days=5)  # it was set earlier
+    db.session.commit()
+    past = survey.closes_at.date()
+    saved = save(officer, survey, **{**GOOD, "title": "Libraries survey 2026"},
+                 **day_fields("closes_on", past))
+    assert saved.status_code == 303, saved.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    assert db.session.get(Survey, survey.id).title == "Libraries survey 2026"
+    moved = save(officer, survey, **GOOD, **day_fields("closes_on", past - timedelta(days=1)))
+    assert moved.status_code == 422  # a new date in the past is still refused
