@@ -40,7 +40,20 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None, **overrid
     register_cli(app)
     register_mail(app)
     register_jobs(app)
+    register_proxies(app)
     return app
+
+
+def register_proxies(app: Flask) -> None:
+    """Behind N reverse proxies (PROXIES=N), take the client's address and scheme from the
+    X-Forwarded-For and X-Forwarded-Proto headers the last N of them set, so rate limits are
+    per resident, not one bucket for everyone behind the load balancer. Never trust headers a
+    client could set: leave 0 without a proxy."""
+    hops = int(app.config.get("PROXIES", 0) or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def register_config(app: Flask, config: Any, overrides: Mapping[str, Any]) -> None:

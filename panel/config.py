@@ -59,6 +59,7 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute; 50 per hour")
+    PROXIES = int(os.environ.get("PROXIES", "0") or 0)  # reverse proxies in front (see README)
     # Starting an anonymous response to a public survey, per address (a library's shared
     # computers start many, a script thousands).
     PUBLIC_SURVEY_RATE_LIMIT = os.environ.get("PUBLIC_SURVEY_RATE_LIMIT", "60 per hour")

@@ -154,3 +154,23 @@ def test_a_survey_for_the_panel_has_no_public_link(client, make_user):
         make_user(Role.OFFICER), engagement_title="Parks", topic="Parks", level="consult",
         why="", title="Parks survey", audience=Audience.PANEL.value)
     assert survey.public_slug is None
+
+
+def test_behind_a_proxy_each_resident_has_their_own_limit(app, public_survey):
+    from panel import create_app
+    from panel.config import TestConfig
+
+    open_(public_survey)
+    proxied = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                         PROXIES=1, PUBLIC_SURVEY_RATE_LIMIT="1 per hour")
+    url = f"/surveys/p/{public_survey.public_slug}"
+
+    def start(address: str) -> int:
+        client = proxied.test_client()
+        headers = {"X-Forwarded-For": address}
+        token = CSRF_RE.search(client.get(url, headers=headers).get_data(as_text=True)).group(1)
+        return client.post(url, data={"csrf_token": token}, headers=headers).status_code
+
+    assert [start("203.0.113.1"), start("203.0.113.2"), start("203.0.113.1")] == [303, 303, 429]
+    with proxied.app_context():
+        db.engine.dispose()
