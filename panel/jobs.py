@@ -110,6 +110,8 @@ def run_job(job_id: int) -> JobStatus | None:
         result = work(job, Progress(job.id))
         job.status = JobStatus.DONE
         job.result = result
+        # the total may have been set by progress, on its own connection: read it back
+        job.total = db.session.scalar(select(Job.total).where(Job.id == job.id)) or job.total
         job.done = job.total
         job.message = "Finished"
         job.finished_at = utcnow()

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from panel import audit, contact_policy, jobs, mail
 from panel.extensions import db
@@ -91,8 +92,13 @@ def _run_invitation_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
         raise jobs.JobFailed("The survey or the officer who started this has been removed.")
     try:
         report = invite(actor, survey, progress)
+        db.session.flush()
     except InvitationError as error:
         raise jobs.JobFailed(str(error)) from error
+    except IntegrityError as error:  # a second job ran at the same moment: one invitation each
+        raise jobs.JobFailed("Another job was sending this survey's invitations at the same "
+                             "time, so this one stopped and sent nothing. Nobody was invited "
+                             "twice. Send again to reach anyone it missed.") from error
     return {"invited": report.invited, "left_out": report.left_out}
 
 

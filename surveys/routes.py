@@ -349,8 +349,13 @@ def invitation_job(survey_id: int, job_id: int) -> Any:
     report = (invitations.InvitationReport(job.result.get("invited", 0),
                                            job.result.get("left_out", {}))
               if job.status == JobStatus.DONE else None)
+    sent = (f"{report.invited:,} invitation{'' if report.invited == 1 else 's'} sent"
+            if report else "")
+    status = (f"Finished: {sent}." if report else job.message
+              if job.status == JobStatus.FAILED else f"{job.message or 'Waiting to start'}…")
     return render_page("surveys/invitations_job.html", block="job_progress", survey=survey,
-                       job=job, report=report,
+                       job=job, report=report, sent_text=sent, status_text=status,
+                       fragment=is_fragment_request(),
                        running=job.status in (JobStatus.QUEUED, JobStatus.RUNNING))
 
 

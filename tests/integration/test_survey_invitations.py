@@ -142,7 +142,8 @@ def test_an_officer_sends_invitations_from_the_editor_as_a_job(app, member, make
     assert "1 person not an active, consenting member with a confirmed email" in done
     assert "<html" not in done  # htmx gets the progress fragment alone
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 1
-    assert db.session.scalar(select(Job.status)) == JobStatus.DONE
+    job = db.session.scalar(select(Job))
+    assert job.status == JobStatus.DONE and (job.done, job.total) == (2, 2)  # people checked
 
 
 def test_an_invitation_job_that_cannot_send_says_why_and_saves_nothing(app, member, login):
