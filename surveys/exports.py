@@ -122,7 +122,8 @@ def methods_note(survey: Survey) -> list[str]:
 
 def spreadsheet(data: Export) -> pd.DataFrame:
     """The labelled table with its column labels, text a spreadsheet would run quoted."""
-    return data.labelled().rename(columns=data.labels).map(
+    labels = {column: safe_cell(label) for column, label in data.labels.items()}
+    return data.labelled().rename(columns=labels).map(
         lambda v: safe_cell(v) if isinstance(v, str) else v)
 
 

@@ -225,6 +225,8 @@ def delete_question(actor: User, question: Question) -> None:
 
 
 def open_survey(actor: User, survey: Survey) -> None:
+    if survey.audience == Audience.PUBLIC and not survey.public_slug:  # made before links
+        survey.public_slug = public_slug(survey.title)
     _change_state(actor, survey, survey.open, "survey_opened")
 
 

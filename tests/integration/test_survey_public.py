@@ -174,3 +174,11 @@ def test_behind_a_proxy_each_resident_has_their_own_limit(app, public_survey):
     assert [start("203.0.113.1"), start("203.0.113.2"), start("203.0.113.1")] == [303, 303, 429]
     with proxied.app_context():
         db.engine.dispose()
+
+
+def test_a_public_survey_made_without_an_address_gets_one_when_opened(app, public_survey,
+                                                                      make_user):
+    public_survey.public_slug = None  # as surveys made before public links were
+    db.session.commit()
+    services.open_survey(make_user(Role.OFFICER), public_survey)
+    assert public_survey.public_slug.startswith("libraries-survey-")

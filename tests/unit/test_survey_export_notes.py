@@ -29,3 +29,11 @@ def test_pyreadstat_takes_the_wrapped_note_but_not_the_naive_one(tmp_path):
     too_long = [PARAGRAPHS[0][:80]]  # 80 characters, more than 80 bytes
     with pytest.raises(pyreadstat.ReadstatError):
         pyreadstat.write_sav(frame, tmp_path / "bad.sav", note=too_long)
+
+
+def test_a_question_that_looks_like_a_formula_is_quoted_in_the_header():
+    from surveys.exports import Export, spreadsheet
+
+    frame = pd.DataFrame({"q1": ["a"]})
+    data = Export(codes=frame, labels={"q1": "=HYPERLINK(\"x\")"}, value_labels={})
+    assert list(spreadsheet(data).columns) == ["'=HYPERLINK(\"x\")"]
