@@ -75,6 +75,8 @@ class Weighting:
     effective_n: float
     not_known: dict[str, int]
     problems: list[str]
+    # target groups nobody who answered is in: left out, the others scaled up to fill
+    empty: dict[str, list[str]] = field(default_factory=dict)  # dimension -> group labels
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ def weights(profiles: pd.DataFrame, target_set: TargetSet,
             dimensions: Sequence[str]) -> tuple[pd.Series, Weighting]:
     targets: dict[str, dict[str, float]] = {}
     not_known: dict[str, int] = {}
+    empty: dict[str, list[str]] = {}
     frame_ = pd.DataFrame(index=profiles.index)
     prefer_not = _prefer_not_to_say()
     for dimension in dimensions:
@@ -134,14 +137,18 @@ def weights(profiles: pd.DataFrame, target_set: TargetSet,
             shares[NOT_KNOWN] = missing / len(profiles)
             not_known[dimension] = missing
         targets[dimension] = _only_answered(shares, frame_[dimension])
+        missing_groups = [c for c in shares if c not in targets[dimension] and shares[c] > 0]
+        if missing_groups:
+            labels = _category_labels(dimension)
+            empty[dimension] = [labels.get(c, c) for c in missing_groups]
     try:
         weight = rake(frame_, targets)
     except WeightingError as error:
         ones = pd.Series(1.0, index=profiles.index)
         return ones, Weighting(target_set, list(dimensions), 1.0, float(len(profiles)),
-                               not_known, [p.message for p in error.problems])
+                               not_known, [p.message for p in error.problems], empty)
     return weight, Weighting(target_set, list(dimensions), design_effect(weight),
-                             effective_sample_size(weight), not_known, [])
+                             effective_sample_size(weight), not_known, [], empty)
 
 
 def _only_answered(shares: dict[str, float], column: pd.Series) -> dict[str, float]:

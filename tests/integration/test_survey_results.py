@@ -106,6 +106,18 @@ def test_people_without_an_answer_keep_their_own_share_of_the_weight(answered):
     assert library["Central"].weighted_percent == pytest.approx(100 * (1 / 30 + 29 / 60))
 
 
+def test_a_target_group_nobody_is_in_is_reported_not_dropped_silently(answered, login):
+    survey, halves = answered
+    for response in db.session.scalars(select(Response)):
+        response.profile = {"sex": "female"}  # no men answered
+    db.session.commit()
+    view = results.results(survey, target_set=halves, dimensions=["sex"])
+    assert view.weighting.empty == {"sex": ["Male"]} and view.weighting.problems == []
+    page = login(Role.OFFICER).get(f"/surveys/{survey.id}/results?target_set={halves.id}"
+                                   "&dimensions=sex").get_data(as_text=True)
+    assert "Nobody who answered is in this group for sex: Male. It is left out" in page
+
+
 def test_small_groups_are_hidden(answered):
     survey, _ = answered
     uses, result = rows(results.results(survey), "What do you use it for?")
