@@ -196,3 +196,28 @@ def test_invitation_progress_is_reported_as_the_job_goes(app, member, make_user)
     assert seen == [(0, 5), *steps]
     db.session.commit()
     assert db.session.get(Job, job.id).total == 5
+
+
+def test_a_job_racing_another_stops_cleanly_and_nobody_is_invited_twice(app, member,
+                                                                        make_user):
+    ada = member("ada@example.org")
+    survey = open_survey()
+    job = invitations.start_invitations(make_user(Role.OFFICER), survey)
+
+    class RivalJob(jobs.Progress):
+        """At the start, another job (another connection) invites Ada first."""
+
+        def __call__(self, done, *, total=None, message=None):
+            if done == 0:
+                with db.engine.connect() as rival:
+                    rival.execute(Invitation.__table__.insert().values(
+                        survey_id=survey.id, resident_id=ada.id, invited_at=utcnow(),
+                        last_sent_at=utcnow(), reminders_sent=0))
+                    rival.commit()
+            super().__call__(done, total=total, message=message)
+
+    with pytest.raises(jobs.JobFailed, match="Another job was sending"):
+        invitations._run_invitation_job(job, RivalJob(job.id))
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 0
