@@ -15,6 +15,7 @@ LOAD_SAVE_SHARE. Skips, saying why, when PostgreSQL, gunicorn or locust is missi
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -81,13 +82,11 @@ def wait_until_up(process: subprocess.Popen[bytes], port: int, log: Path,
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited ({process.returncode}):\n{_tail(log)}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz",  # noqa: S310
-                                        timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
+        with (contextlib.suppress(OSError),  # not listening yet: try again shortly
+              urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz",  # noqa: S310
+                                     timeout=2) as response):
+            if response.status == 200:
+                return
         time.sleep(0.2)
     raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s:\n{_tail(log)}")
 

@@ -118,8 +118,9 @@ class TreeBuilder(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         assert tag not in VOID and any(n.tag == tag for n in self.open), f"stray </{tag}>"
-        while self.open.pop().tag != tag:
-            pass
+        closed = self.open.pop()
+        while closed.tag != tag:  # elements left open inside it close with it
+            closed = self.open.pop()
 
     def handle_data(self, data: str) -> None:
         self.open[-1].children.append(data)
