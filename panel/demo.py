@@ -270,11 +270,14 @@ def _insert_residents(people: list[Person], ids: DimensionIds, seed: int, today:
             lookup.setdefault(normalise_postcode(p.postcode), ids["ward"][1][p.answers["ward"]])
     db.session.execute(insert(PostcodeWard), [
         {"postcode": code, "ward_id": ward_id} for code, ward_id in sorted(lookup.items())])
-    db.session.execute(insert(Consent), [  # everyone joined saying yes to membership
-        {"resident_id": resident_ids[user_ids[emails[i]]], "kind": ConsentKind.MEMBERSHIP,
-         "granted": True, "wording": CONSENT_WORDING[ConsentKind.MEMBERSHIP],
-         "privacy_notice_version": "demo", "recorded_at": joined[i]}
-        for i in range(len(people))])
+    db.session.execute(insert(Consent), [  # everyone joined saying yes to membership, and
+        # yes or no to special-category data (the answers exist only where it was a yes)
+        {"resident_id": resident_ids[user_ids[emails[i]]], "kind": kind, "granted": granted,
+         "wording": CONSENT_WORDING[kind], "privacy_notice_version": "demo",
+         "recorded_at": joined[i]}
+        for i, p in enumerate(people)
+        for kind, granted in ((ConsentKind.MEMBERSHIP, True),
+                              (ConsentKind.SPECIAL_CATEGORY, p.special_consent))])
     db.session.execute(insert(ProfileAnswer), [
         {"resident_id": resident_ids[user_ids[emails[i]]], "dimension_id": ids[key][0],
          "category_id": ids[key][1][category], "answered_at": joined[i]}

@@ -83,6 +83,9 @@ UNANSWERED = {"age_band": 0.01, "sex": 0.01, "ethnic_group": 0.01, "disability":
 PREFER_NOT = {"age_band": 0.02, "sex": 0.015, "ethnic_group": 0.025, "disability": 0.035,
               "tenure": 0.02, "economic_activity": 0.02, "religion": 0.04,
               "sexual_orientation": 0.05}
+# Most demo residents give the explicit consent special-category answers need; the others hold
+# none of those answers (as the product promises: no consent, no answer).
+NO_SPECIAL_CONSENT = 0.08
 NAME_POOLS = {"white_roma": "east_european", "white_other": "east_european",
               "asian_pakistani": "south_asian_muslim", "asian_bangladeshi": "south_asian_muslim",
               "asian_other": "south_asian_muslim", "asian_indian": "indian",
@@ -104,6 +107,7 @@ class Person:
     joined_minutes_ago: int
     source: str  # web, paper, event
     verified: bool
+    special_consent: bool  # explicit consent to hold special-category (equality) answers
     answers: dict[str, str]  # dimension key -> category key; no entry = not answered
 
     @property
@@ -145,11 +149,13 @@ def generate_people(rng: np.random.Generator, n: int, wards: list[Ward],
     joined = rng.integers(0, 3 * 365 * 24 * 60, n)
     source = draw(rng, np.where((age >= 65)[:, None], [0.50, 0.38, 0.12], [0.78, 0.10, 0.12]))
     verified = rng.random(n) < 0.9
+    special_consent = rng.random(n) >= NO_SPECIAL_CONSENT
 
     people = []
     for i in range(n):
         answers = {key: PREFER_NOT_TO_SAY if withheld[key][i] == "prefer_not" else str(v[i])
-                   for key, v in truth.items() if withheld[key][i] != "missing"}
+                   for key, v in truth.items() if withheld[key][i] != "missing"
+                   and (special_consent[i] or key not in EQUALITY)}
         people.append(Person(
             first_name=first[i], last_name=last[i], email="",
             address_line=addresses[home[i]][0], postcode=addresses[home[i]][1],
@@ -160,7 +166,7 @@ def generate_people(rng: np.random.Generator, n: int, wards: list[Ward],
             else "active",
             paused_days=int(paused_days[i]), joined_minutes_ago=int(joined[i]),
             source=("web", "paper", "event")[source[i]], verified=bool(verified[i]),
-            answers=answers,
+            special_consent=bool(special_consent[i]), answers=answers,
         ))
     order = np.argsort(-joined, kind="stable")
     return _with_emails([people[i] for i in order])

@@ -21,11 +21,12 @@ from sqlalchemy import func, select
 from panel import create_app
 from panel.config import TestConfig
 from panel.demo import database_is_empty, describe_sign_ins, seed_demo
-from panel.demo_people import AGE_BANDS, AGE_LOW, REFERENCE_YEAR
+from panel.demo_people import AGE_BANDS, AGE_LOW, EQUALITY, REFERENCE_YEAR
 from panel.extensions import db
 from panel.households import household_key
 from panel.models import (
     Category,
+    ConsentKind,
     Dimension,
     ProfileAnswer,
     Resident,
@@ -192,6 +193,25 @@ def test_some_answers_are_withheld_as_on_a_real_panel(ctx):
         assert 0.01 <= counts[PNTS] / residents <= 0.08, spec.key
         assert 0.005 <= 1 - counts.total() / residents <= 0.2, spec.key  # no answer at all
     assert answer_counts("ward").total() == residents
+
+
+def test_special_category_answers_only_where_explicit_consent_is_recorded(ctx):
+    """DESIGN §6b on the demo too: most residents said yes to special-category data and hold
+    those answers; the others said no, and hold none of them (nor a "Prefer not to say")."""
+    special = set(db.session.scalars(select(Dimension.key).where(Dimension.special_category)))
+    assert special == set(EQUALITY)
+    residents = db.session.scalars(select(Resident)).all()
+    consent = {r.id: r.has_consent(ConsentKind.SPECIAL_CATEGORY) for r in residents}
+    decided = {r.id for r in residents
+               if any(c.kind == ConsentKind.SPECIAL_CATEGORY for c in r.consents)}
+    assert decided == set(consent)  # everyone's decision is on record, yes or no
+    assert 0.85 <= sum(consent.values()) / len(consent) <= 0.97
+    holding = {row.id for row in snapshot() if special & set(row.answers)}
+    assert holding <= {rid for rid, yes in consent.items() if yes}
+    assert len(holding) > 0.8 * len(consent)
+    demo = db.session.scalar(select(Resident).join(User).where(
+        User.email == "resident@burnley.example"))
+    assert consent[demo.id] and demo.id in holding
 
 
 def test_households_statuses_sign_in_and_contact_details(ctx):
