@@ -13,9 +13,11 @@ from typing import Any
 
 import pandas as pd
 from flask import Blueprint, Response, request, url_for
+from flask_login import current_user
 from sqlalchemy import Integer, and_, cast, func, not_, null, select, true, union_all
 from werkzeug.datastructures import MultiDict
 
+from panel import audit
 from panel.auth import role_required
 from panel.extensions import db
 from panel.htmx import is_fragment_request, render_page
@@ -111,12 +113,26 @@ def dashboard() -> str:
 @role_required(Role.OFFICER)
 def download_csv() -> Response:
     filters = Filters.from_args(request.args, target_set_choices())
-    frame = csv_frame(build_comparison(filters))
+    comparison = build_comparison(filters)
+    frame = csv_frame(comparison)
+    record_export(filters)
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False)
     name = f"panel-representation-{date.today().isoformat()}.csv"
     return Response(buffer.getvalue().encode("utf-8-sig"), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def record_export(filters: Filters) -> None:
+    """The figures include special-category questions (DESIGN §6b: every export that uses one
+    is audited with what was asked)."""
+    special = list(db.session.scalars(
+        select(Dimension.key).where(Dimension.special_category, Dimension.retired_at.is_(None))
+        .order_by(Dimension.position)))
+    audit.record(current_user, "representation_exported", "target_set",
+                 filters.target_set.id if filters.target_set else None,
+                 special_category_questions=special, filters=filters.describe())
+    db.session.commit()
 
 
 def target_set_choices() -> list[TargetSetChoice]:

@@ -11,7 +11,7 @@ from sqlalchemy import event, select
 
 from panel.demo import install_target_set, seed_demo
 from panel.extensions import db
-from panel.models import Category, Dimension, Resident, ResidentStatus, Role, TargetSet
+from panel.models import AuditEvent, Category, Dimension, Resident, ResidentStatus, Role, TargetSet
 from panel.reference_data import TargetRow
 
 URL = "/representation/"
@@ -211,6 +211,18 @@ def test_the_csv_has_the_whole_table(demo, login):
     flagged = next(r for r in rows if r["Status"] == "Under-represented")
     assert int(flagged["Representation index"]) < 80
     assert float(flagged["Gap (percentage points)"]) < 0
+
+
+def test_the_csv_download_is_audited_with_the_special_category_questions_it_holds(demo, login):
+    client = login(Role.OFFICER)
+    read_csv(client.get(CSV_URL + "?status=all&verified=any"))
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "representation_exported")).one()
+    assert event.actor_id is not None
+    assert event.detail == {
+        "special_category_questions": [
+            "ethnic_group", "disability", "religion", "sexual_orientation"],
+        "filters": "members of any status"}
 
 
 def test_spreadsheet_formulas_in_labels_are_defused(demo, login):
