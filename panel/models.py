@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from panel.extensions import db
+from panel.passwords import require_strong
 
 
 def utcnow() -> datetime:
@@ -70,6 +71,8 @@ class User(UserMixin, db.Model):
         return self.normalise_email(email)
 
     def set_password(self, password: str) -> None:
+        """Raises ``WeakPassword`` (plain English) unless the password passes the one rule."""
+        require_strong(password, user_inputs=[self.email or "", self.display_name or ""])
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:

@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from panel import audit
 from panel.extensions import db
+from panel.passwords import WeakPassword
 from panel.models import (
     Message,
     MessageStatus,
@@ -57,8 +58,11 @@ def create_user(email: str, password: str | None, role: Role, display_name: str 
     if find_user_by_email(email) is not None:
         raise DomainError(f"An account with the email address {email} already exists")
     user = User(email=email, role=role, display_name=display_name, verified_at=utcnow())
-    if password:
-        user.set_password(password)
+    if password is not None:
+        try:
+            user.set_password(password)
+        except WeakPassword as error:
+            raise DomainError(str(error)) from error
     db.session.add(user)
     db.session.commit()
     return user
