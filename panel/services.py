@@ -10,7 +10,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from panel import audit
 from panel.extensions import db
-from panel.passwords import WeakPassword
 from panel.models import (
     Message,
     MessageStatus,
@@ -21,6 +20,7 @@ from panel.models import (
     User,
     utcnow,
 )
+from panel.passwords import WeakPassword
 
 # Compared against when the email is unknown, so both paths cost one hash check (no timing leak).
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
