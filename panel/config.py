@@ -49,7 +49,11 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
-    PERMANENT_SESSION_LIFETIME = 60 * 60 * 8  # a working day
+    # A session ends after this long however active (seconds; a working day), and sooner when
+    # unused: staff after 30 minutes, residents after 2 hours (idle timeouts, in seconds).
+    PERMANENT_SESSION_LIFETIME = int(os.environ.get("PERMANENT_SESSION_LIFETIME", 60 * 60 * 8))
+    IDLE_TIMEOUT_STAFF = int(os.environ.get("IDLE_TIMEOUT_STAFF", 30 * 60))
+    IDLE_TIMEOUT_RESIDENT = int(os.environ.get("IDLE_TIMEOUT_RESIDENT", 2 * 60 * 60))
 
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
     WTF_CSRF_HEADERS = ["X-CSRFToken"]

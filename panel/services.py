@@ -53,6 +53,12 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Every session of ``user``, on every device and every copied cookie, ends now."""
+    user.end_sessions()
+    db.session.commit()
+
+
 def create_user(email: str, password: str | None, role: Role, display_name: str = "") -> User:
     email = User.normalise_email(email)
     if find_user_by_email(email) is not None:
