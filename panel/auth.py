@@ -23,8 +23,9 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from panel import services
-from panel.extensions import limiter, login_manager
+from panel import services, sign_in_throttle
+from panel.errors import render_error
+from panel.extensions import login_manager
 from panel.forms import SignInForm
 from panel.htmx import is_htmx_request
 from panel.models import Role, User
@@ -137,17 +138,16 @@ def unauthorised() -> Response:
     return redirect(url_for("auth.sign_in", next=next_path))
 
 
-def _email_key() -> str:
-    return "sign-in:" + User.normalise_email(request.form.get("email", ""))[:254]
-
-
-def _sign_in_limit() -> str:
-    return current_app.config["SIGN_IN_RATE_LIMIT"]
+def _throttled(seconds: int) -> Response:
+    """429 in plain English, saying when to try again (and the Retry-After header)."""
+    detail = ("You have tried to sign in too many times with a wrong email address or "
+              f"password. Try again in {sign_in_throttle.wait_in_words(seconds)}. "
+              "If you have forgotten your password, contact your Civic Panel administrator.")
+    body, status = render_error(429, detail)
+    return Response(body, status=status, headers={"Retry-After": str(seconds)})
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"], key_func=_email_key)
 def sign_in() -> Any:
     next_url = safe_next_url(request.args.get("next"))
     if current_user.is_authenticated:
@@ -155,10 +155,15 @@ def sign_in() -> Any:
     form = SignInForm()
     status = 200
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data or "", form.password.data or "")
+        email = form.email.data or ""
+        wait = sign_in_throttle.seconds_to_wait(email)
+        if wait is not None:  # not even checked: guessing while throttled gains nothing
+            return _throttled(wait)
+        user = services.authenticate(email, form.password.data or "")
         if user is not None:
             start_session(user)
             return redirect(next_url or url_for("panel.dashboard"))
+        sign_in_throttle.record_failure(email)
         form.email.errors.append("Enter a correct email address and password")
     if form.errors:
         status = 422
