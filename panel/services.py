@@ -59,6 +59,34 @@ def end_sessions(user: User) -> None:
     db.session.commit()
 
 
+def change_role(actor: User | None, user: User, role: Role) -> None:
+    """A new role; every session of the account ends (User._end_sessions_on_change)."""
+    if user.role != role:
+        previous = user.role
+        user.role = role
+        audit.record(actor, "role_changed", "user", user.id, old=previous.value, new=role.value)
+    db.session.commit()
+
+
+def set_active(actor: User | None, user: User, active: bool) -> None:
+    """Deactivate (every session ends, no sign-in) or reactivate an account."""
+    if user.is_active_account != active:
+        user.is_active_account = active
+        audit.record(actor, "account_reactivated" if active else "account_deactivated",
+                     "user", user.id)
+    db.session.commit()
+
+
+def change_password(actor: User | None, user: User, password: str) -> None:
+    """A new password under the one rule; every session of the account ends."""
+    try:
+        user.set_password(password)
+    except WeakPassword as error:
+        raise DomainError(str(error)) from error
+    audit.record(actor, "password_changed", "user", user.id)
+    db.session.commit()
+
+
 def create_user(email: str, password: str | None, role: Role, display_name: str = "") -> User:
     email = User.normalise_email(email)
     if find_user_by_email(email) is not None:

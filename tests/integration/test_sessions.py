@@ -98,3 +98,30 @@ def test_an_active_session_still_ends_after_the_absolute_lifetime(app, make_user
             clock.shift(timedelta(minutes=29))
             status = client.get("/dashboard").status_code
         assert status == 302
+
+
+@pytest.mark.parametrize("args", [
+    ["users", "set-role", "--role", "organiser"],
+    ["users", "deactivate"],
+    ["users", "set-password", "--password", "a brand new long passphrase"],
+])
+def test_the_cli_changes_end_every_session_and_are_audited(app, make_user, sign_in, args):
+    from sqlalchemy import select
+
+    from panel.models import AuditEvent
+
+    officer = make_user(Role.OFFICER, email="sam@example.org")
+    client = sign_in(officer)
+    command = [*args[:2], "--email", "sam@example.org", *args[2:]]
+    result = app.test_cli_runner().invoke(args=command)
+    assert result.exit_code == 0, result.output
+    assert client.get("/dashboard").status_code == 302
+    assert db.session.scalar(select(AuditEvent.action).where(
+        AuditEvent.object_id == officer.id, AuditEvent.action != "signed_in"))
+
+
+def test_the_cli_refuses_a_weak_new_password(app, make_user):
+    make_user(Role.OFFICER, email="sam@example.org")
+    result = app.test_cli_runner().invoke(args=[
+        "users", "set-password", "--email", "sam@example.org", "--password", "password1234"])
+    assert result.exit_code != 0 and "too easy to guess" in result.output
