@@ -28,7 +28,7 @@ from panel.models import (
     User,
     utcnow,
 )
-from panel.passwords import WeakPassword
+from panel.passwords import password_problem
 from panel.profile import age_band, format_postcode, normalise_postcode
 from panel.services import DomainError, find_user_by_email
 
@@ -100,16 +100,16 @@ def register_resident(details: JoinDetails, *, privacy_notice_version: str,
         if not details.ward_key:
             raise FieldError("ward", "Select the ward you live in")
         ward = _category(_dimension("ward"), details.ward_key)
+    display_name = f"{details.first_name} {details.last_name}".strip()
+    problem = password_problem(details.password, [details.email, display_name])
+    if problem is not None:  # checked alike whether or not the address has an account
+        raise FieldError("password", problem)
     existing = find_user_by_email(details.email)
     if existing is not None:
         _tell_owner_of_join_attempt(existing, details.password)
         return None
-    user = User(email=details.email, role=Role.RESIDENT,
-                display_name=f"{details.first_name} {details.last_name}".strip())
-    try:
-        user.set_password(details.password)
-    except WeakPassword as error:
-        raise FieldError("password", str(error)) from error
+    user = User(email=details.email, role=Role.RESIDENT, display_name=display_name)
+    user.set_password(details.password)
     resident = Resident(
         user=user, first_name=details.first_name.strip(), last_name=details.last_name.strip(),
         address_line=details.address_line.strip(), postcode=format_postcode(details.postcode),
