@@ -96,8 +96,7 @@ def _reset_postgres(url: str) -> None:
 
 
 def run(url: str, content: bytes, lookup: dict[str, str], backend: str) -> list[dict]:
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url,
-                     SIGN_IN_RATE_LIMIT="100000 per minute")
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
     figures = []
 
     def timed(what: str, rows: int, fn):  # noqa: ANN001, ANN202

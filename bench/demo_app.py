@@ -23,8 +23,7 @@ SEED = 2021
 def seeded_app(residents: int) -> Iterator[tuple[Flask, float]]:
     """(app, seconds the seeding took); the database is deleted afterwards."""
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(tmp) / 'b.db'}",
-                         SIGN_IN_RATE_LIMIT="100000 per minute")
+        app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(tmp) / 'b.db'}")
         with app.app_context():
             from flask_migrate import upgrade
 

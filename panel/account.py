@@ -19,7 +19,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
 from panel import data_export, membership, profiles
@@ -81,17 +81,17 @@ def join() -> Any:
             special_category_consent=form.special_category_consent.data,
             interested_in_events=form.interested_in_events.data)
         try:
-            resident = membership.register_resident(details, privacy_notice_version=_version())
+            # None when the address has an account: its owner is emailed, and this answer is
+            # the same as for a new joiner (never say which addresses have accounts).
+            membership.register_resident(details, privacy_notice_version=_version())
         except FieldError as error:
             getattr(form, error.field).errors.append(str(error))
         else:
-            login_user(resident.user)
             return redirect(url_for("account.check_email"))
     return render_template("account/join.html", form=form), 422 if form.errors else 200
 
 
 @bp.get("/join/check-your-email")
-@role_required(Role.RESIDENT)
 def check_email() -> str:
     return render_template("account/check_email.html")
 

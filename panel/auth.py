@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -21,8 +23,9 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from panel import services
-from panel.extensions import limiter, login_manager
+from panel import services, sign_in_throttle
+from panel.errors import render_error
+from panel.extensions import login_manager
 from panel.forms import SignInForm
 from panel.htmx import is_htmx_request
 from panel.models import Role, User
@@ -62,8 +65,64 @@ def safe_next_url(target: str | None) -> str | None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return services.get_user(int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    """The user whose ``id:token`` this is, if the token is still theirs and they are active.
+    A new token (sign-out, password, role, deactivation) ends every copy of a session."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = services.get_user(int(user_id))
+    if user is None or not user.is_active:
+        return None
+    if not hmac.compare_digest(user.session_token.encode(), token.encode()):
+        return None
+    return user
+
+
+def _idle_limit(user: User) -> int:
+    key = "IDLE_TIMEOUT_STAFF" if user.is_staff else "IDLE_TIMEOUT_RESIDENT"
+    return int(current_app.config[key])
+
+
+def _in_words(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    if minutes >= 60 and minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def enforce_session_timeouts() -> None:
+    """Before each request: end a session idle too long (staff 30 minutes, residents 2 hours)
+    or older than PERMANENT_SESSION_LIFETIME however active; else note the activity."""
+    if request.endpoint == "static" or "_user_id" not in session:
+        return
+    if not current_user.is_authenticated:
+        return
+    now = int(time.time())
+    signed_in_at = session.get("signed_in_at", 0)
+    last_seen = session.get("last_seen", 0)
+    idle = _idle_limit(current_user)
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    if now - signed_in_at > lifetime:
+        message = (f"We signed you out because you had been signed in for "
+                   f"{_in_words(lifetime)}. Sign in again to carry on.")
+    elif now - last_seen > idle:
+        message = (f"We signed you out because you had not used the service for "
+                   f"{_in_words(idle)}. Sign in again to carry on.")
+    else:
+        session["last_seen"] = now
+        return
+    logout_user()
+    session.clear()
+    flash(message, "info")
+
+
+def start_session(user: User) -> None:
+    """A fresh session (no fixation), with the times the timeouts are measured from."""
+    session.clear()
+    login_user(user)
+    session["signed_in_at"] = session["last_seen"] = int(time.time())
 
 
 @login_manager.unauthorized_handler
@@ -79,17 +138,16 @@ def unauthorised() -> Response:
     return redirect(url_for("auth.sign_in", next=next_path))
 
 
-def _email_key() -> str:
-    return "sign-in:" + User.normalise_email(request.form.get("email", ""))[:254]
-
-
-def _sign_in_limit() -> str:
-    return current_app.config["SIGN_IN_RATE_LIMIT"]
+def _throttled(seconds: int) -> Response:
+    """429 in plain English, saying when to try again (and the Retry-After header)."""
+    detail = ("You have tried to sign in too many times with a wrong email address or "
+              f"password. Try again in {sign_in_throttle.wait_in_words(seconds)}. "
+              "If you have forgotten your password, contact your Civic Panel administrator.")
+    body, status = render_error(429, detail)
+    return Response(body, status=status, headers={"Retry-After": str(seconds)})
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"], key_func=_email_key)
 def sign_in() -> Any:
     next_url = safe_next_url(request.args.get("next"))
     if current_user.is_authenticated:
@@ -97,11 +155,15 @@ def sign_in() -> Any:
     form = SignInForm()
     status = 200
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data or "", form.password.data or "")
+        email = form.email.data or ""
+        wait = sign_in_throttle.seconds_to_wait(email)
+        if wait is not None:  # not even checked: guessing while throttled gains nothing
+            return _throttled(wait)
+        user = services.authenticate(email, form.password.data or "")
         if user is not None:
-            session.clear()  # a fresh session on sign-in (no fixation)
-            login_user(user)
+            start_session(user)
             return redirect(next_url or url_for("panel.dashboard"))
+        sign_in_throttle.record_failure(email)
         form.email.errors.append("Enter a correct email address and password")
     if form.errors:
         status = 422
@@ -110,7 +172,12 @@ def sign_in() -> Any:
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out() -> Any:
+    if current_user.is_authenticated:
+        services.end_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
     return redirect(url_for("panel.home"))
+
+
+bp.before_app_request(enforce_session_timeouts)

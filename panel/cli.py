@@ -68,6 +68,50 @@ def create_user(email: str, role: str, name: str, password: str) -> None:
     click.echo(f"Created {user.role.value} {user.email}")
 
 
+def _user(email: str):  # noqa: ANN202
+    user = services.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"There is no account with the email address {email}")
+    return user
+
+
+@users_cli.command("set-role")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+def set_role(email: str, role: str) -> None:
+    """Change an account's role (its sessions end: it signs in again)."""
+    services.change_role(None, _user(email), Role(role))
+    click.echo(f"{email} is now {Role(role).label}; their sessions have ended.")
+
+
+@users_cli.command("deactivate")
+@click.option("--email", required=True)
+def deactivate(email: str) -> None:
+    """Stop an account signing in, and end its sessions now."""
+    services.set_active(None, _user(email), False)
+    click.echo(f"{email} is deactivated; their sessions have ended.")
+
+
+@users_cli.command("reactivate")
+@click.option("--email", required=True)
+def reactivate(email: str) -> None:
+    """Let a deactivated account sign in again."""
+    services.set_active(None, _user(email), True)
+    click.echo(f"{email} can sign in again.")
+
+
+@users_cli.command("set-password")
+@click.option("--email", required=True)
+@click.password_option()
+def set_password(email: str, password: str) -> None:
+    """Set a new password (the same rule as everywhere; their sessions end)."""
+    try:
+        services.change_password(None, _user(email), password)
+    except services.DomainError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"The password of {email} is changed; their sessions have ended.")
+
+
 @demo_cli.command("seed")
 @click.option("--seed", default=2021, show_default=True, help="Random seed: same seed, same data.")
 @click.option("--residents", default=5000, show_default=True)

@@ -49,7 +49,11 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
-    PERMANENT_SESSION_LIFETIME = 60 * 60 * 8  # a working day
+    # A session ends after this long however active (seconds; a working day), and sooner when
+    # unused: staff after 30 minutes, residents after 2 hours (idle timeouts, in seconds).
+    PERMANENT_SESSION_LIFETIME = int(os.environ.get("PERMANENT_SESSION_LIFETIME", 60 * 60 * 8))
+    IDLE_TIMEOUT_STAFF = int(os.environ.get("IDLE_TIMEOUT_STAFF", 30 * 60))
+    IDLE_TIMEOUT_RESIDENT = int(os.environ.get("IDLE_TIMEOUT_RESIDENT", 2 * 60 * 60))
 
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
@@ -58,7 +62,15 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
-    SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute; 50 per hour")
+    # Failed sign-ins only (a success never counts), in growing windows. Per account and
+    # address; per address; and per account from all addresses together, a ceiling far above
+    # what one address can reach, so a guesser cannot lock the owner out (panel/sign_in_throttle).
+    SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS = os.environ.get(
+        "SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS", "5 per minute; 20 per hour; 50 per day")
+    SIGN_IN_FAILURES_PER_ADDRESS = os.environ.get(
+        "SIGN_IN_FAILURES_PER_ADDRESS", "20 per minute; 100 per hour; 300 per day")
+    SIGN_IN_FAILURES_PER_ACCOUNT = os.environ.get(
+        "SIGN_IN_FAILURES_PER_ACCOUNT", "500 per hour; 2000 per day")
     PROXIES = int(os.environ.get("PROXIES", "0") or 0)  # reverse proxies in front (see README)
     # Starting an anonymous response to a public survey, per address (a library's shared
     # computers start many, a script thousands).

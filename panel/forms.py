@@ -27,6 +27,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
+from panel.passwords import password_problem
 from panel.profile import (
     CONDITION_OPTIONS,
     OLDEST_YEAR_OF_BIRTH,
@@ -39,6 +40,13 @@ from panel.profile import (
 def strip_text(value: object) -> object:
     """A WTForms filter: surrounding spaces removed from text."""
     return value.strip() if isinstance(value, str) else value
+
+
+def check_new_password(field: PasswordField, *user_inputs: str | None) -> None:
+    """The one password rule (panel.passwords), for every form that sets a password."""
+    problem = password_problem(field.data, [value or "" for value in user_inputs])
+    if problem is not None:
+        raise ValidationError(problem)
 
 
 class SignInForm(FlaskForm):
@@ -84,8 +92,7 @@ class JoinForm(FlaskForm):
     password = PasswordField(
         "Create a password", widget=GovPasswordInput(),
         description="At least 12 characters. A few unrelated words make a strong password.",
-        validators=[InputRequired(message="Create a password"),
-                    Length(min=12, max=200, message="Your password must be 12 to 200 characters")])
+        validators=[InputRequired(message="Create a password")])
     address_line = StringField(
         "Address line 1", widget=GovTextInput(), filters=[strip_text],
         description="The number and street, for example 12 Colne Road",
@@ -110,6 +117,9 @@ class JoinForm(FlaskForm):
         "I am interested in taking part in workshops and events", widget=GovCheckboxInput(),
         default=True)
     submit = SubmitField("Join the panel", widget=GovSubmitInput())
+
+    def validate_password(self, field: PasswordField) -> None:
+        check_new_password(field, self.email.data, self.first_name.data, self.last_name.data)
 
     def validate_postcode(self, field: StringField) -> None:
         if field.data and not is_valid_postcode(field.data):

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select
+from werkzeug.security import generate_password_hash
 
 from panel import audit, mail
 from panel.extensions import db
@@ -27,6 +28,7 @@ from panel.models import (
     User,
     utcnow,
 )
+from panel.passwords import password_problem
 from panel.profile import age_band, format_postcode, normalise_postcode
 from panel.services import DomainError, find_user_by_email
 
@@ -85,19 +87,28 @@ def _category(dimension: Dimension, key: str) -> Category:
 
 
 def register_resident(details: JoinDetails, *, privacy_notice_version: str,
-                      today: date | None = None) -> Resident:
-    """A new, unverified resident with their consents; queues the verification email."""
+                      today: date | None = None) -> Resident | None:
+    """A new, unverified resident with their consents; queues the verification email.
+
+    If the email address already has an account, nobody is registered and the owner is
+    emailed instead (None is returned): the person joining sees exactly what a new joiner
+    sees, so joining never tells anyone which addresses have accounts.
+    """
     today = today or utcnow().date()
-    if find_user_by_email(details.email) is not None:
-        raise FieldError("email", "There is already an account with this email address. "
-                                  "Sign in, or use a different email address.")
     ward = ward_for_postcode(details.postcode)
     if ward is None:
         if not details.ward_key:
             raise FieldError("ward", "Select the ward you live in")
         ward = _category(_dimension("ward"), details.ward_key)
-    user = User(email=details.email, role=Role.RESIDENT,
-                display_name=f"{details.first_name} {details.last_name}".strip())
+    display_name = f"{details.first_name} {details.last_name}".strip()
+    problem = password_problem(details.password, [details.email, display_name])
+    if problem is not None:  # checked alike whether or not the address has an account
+        raise FieldError("password", problem)
+    existing = find_user_by_email(details.email)
+    if existing is not None:
+        _tell_owner_of_join_attempt(existing, details.password)
+        return None
+    user = User(email=details.email, role=Role.RESIDENT, display_name=display_name)
     user.set_password(details.password)
     resident = Resident(
         user=user, first_name=details.first_name.strip(), last_name=details.last_name.strip(),
@@ -116,6 +127,17 @@ def register_resident(details: JoinDetails, *, privacy_notice_version: str,
     _queue_verification(user, resident.first_name)
     db.session.commit()
     return resident
+
+
+def _tell_owner_of_join_attempt(owner: User, password: str) -> None:
+    """Email the owner of an address someone tried to join with (the same outbox row and
+    the same password hashing as a real join, so the response takes as long)."""
+    generate_password_hash(password)
+    name = owner.resident.first_name if owner.resident else owner.display_name
+    mail.queue_templated(owner.email, "join_attempt_existing_account", name=name,
+                         link=mail.absolute_url("auth.sign_in"))
+    audit.record(None, "join_attempt_with_existing_email", "user", owner.id)
+    db.session.commit()
 
 
 def _record_consent(resident: Resident, kind: ConsentKind, granted: bool, version: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,11 +13,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from panel.extensions import db
+from panel.passwords import require_strong
 
 
 def utcnow() -> datetime:
     """Naive UTC: stored and compared the same way on SQLite and PostgreSQL."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
@@ -58,6 +64,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    # In every session cookie (see get_id); a new one ends every session of the account:
+    # signing out, a new password, a new role or deactivation.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
 
     resident: Mapped[Resident | None] = relationship(back_populates="user")
 
@@ -70,7 +79,25 @@ class User(UserMixin, db.Model):
         return self.normalise_email(email)
 
     def set_password(self, password: str) -> None:
+        """Raises ``WeakPassword`` (plain English) unless the password passes the one rule.
+        Ends every session of the account."""
+        require_strong(password, user_inputs=[self.email or "", self.display_name or ""])
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Every session cookie issued so far stops working (checked in ``auth.load_user``)."""
+        self.session_token = new_session_token()
+
+    @validates("role", "is_active_account")
+    def _end_sessions_on_change(self, key: str, value: Any) -> Any:
+        if getattr(self, key) is not None and getattr(self, key) != value:
+            self.end_sessions()
+        return value
+
+    def get_id(self) -> str:
+        """Flask-Login keeps this in the session (and any remember cookie): id and token."""
+        return f"{self.id}:{self.session_token}"
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

@@ -1,8 +1,9 @@
-"""Security headers on every response, with a strict Content Security Policy."""
+"""Security headers on every response, with a strict Content Security Policy; nothing but
+static files may be cached."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 from panel.htmx import add_vary_header
 
@@ -38,7 +39,10 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
+        if request.endpoint != "static":
+            # Pages, downloads (members.csv, response exports, my-data.json), fragments,
+            # redirects and errors may all carry personal data: no browser or proxy keeps them.
+            response.headers["Cache-Control"] = "no-store"
         if response.mimetype == "text/html":
-            response.headers.setdefault("Cache-Control", "no-store")
             add_vary_header(response)
         return response

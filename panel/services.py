@@ -20,6 +20,7 @@ from panel.models import (
     User,
     utcnow,
 )
+from panel.passwords import WeakPassword
 
 # Compared against when the email is unknown, so both paths cost one hash check (no timing leak).
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -52,13 +53,50 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Every session of ``user``, on every device and every copied cookie, ends now."""
+    user.end_sessions()
+    db.session.commit()
+
+
+def change_role(actor: User | None, user: User, role: Role) -> None:
+    """A new role; every session of the account ends (User._end_sessions_on_change)."""
+    if user.role != role:
+        previous = user.role
+        user.role = role
+        audit.record(actor, "role_changed", "user", user.id, old=previous.value, new=role.value)
+    db.session.commit()
+
+
+def set_active(actor: User | None, user: User, active: bool) -> None:
+    """Deactivate (every session ends, no sign-in) or reactivate an account."""
+    if user.is_active_account != active:
+        user.is_active_account = active
+        audit.record(actor, "account_reactivated" if active else "account_deactivated",
+                     "user", user.id)
+    db.session.commit()
+
+
+def change_password(actor: User | None, user: User, password: str) -> None:
+    """A new password under the one rule; every session of the account ends."""
+    try:
+        user.set_password(password)
+    except WeakPassword as error:
+        raise DomainError(str(error)) from error
+    audit.record(actor, "password_changed", "user", user.id)
+    db.session.commit()
+
+
 def create_user(email: str, password: str | None, role: Role, display_name: str = "") -> User:
     email = User.normalise_email(email)
     if find_user_by_email(email) is not None:
         raise DomainError(f"An account with the email address {email} already exists")
     user = User(email=email, role=role, display_name=display_name, verified_at=utcnow())
-    if password:
-        user.set_password(password)
+    if password is not None:
+        try:
+            user.set_password(password)
+        except WeakPassword as error:
+            raise DomainError(str(error)) from error
     db.session.add(user)
     db.session.commit()
     return user

@@ -122,7 +122,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     migrate_to_head(url)
     smtp = SMTPServer()
     smtp.start()
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, SIGN_IN_RATE_LIMIT="1000 per minute",
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url,
                      SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, MAIL_SEND_AFTER_REQUEST=True)
     with app.app_context():
         install_dimensions([*load_default_dimensions(), ward_dimension(load_burnley_wards())])

@@ -102,8 +102,13 @@ def test_resident_joins_verifies_completes_profile_and_leaves(page: Page, live_s
     link = re.search(r"(http://127\.0\.0\.1:\d+/verify-email/\S+)",
                      email.get_body(("plain",)).get_content()).group(1)
     page.goto(link)
-    expect(page.get_by_role("heading", level=1)).to_have_text("About you")
+    # Joining signs nobody in (it must not tell who has an account): sign in once confirmed.
     expect(page.get_by_text("Your email address is confirmed.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    type_into(page, "Email address", EMAIL)
+    type_into(page, "Password", PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("About you")
     assert_accessible(page)
 
     choose(page, "Female")

@@ -1,0 +1,135 @@
+"""Joining neither confirms which emails have accounts nor accepts a guessable password; the CLI
+follows the same password rule (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from panel.demo import install_dimensions, ward_dimension
+from panel.extensions import db
+from panel.models import Category, Dimension, Message, PostcodeWard, Resident, Role, User
+from panel.reference_data import load_burnley_wards, load_default_dimensions
+from tests.conftest import CSRF_RE, PASSWORD, csrf_token_from
+
+
+@pytest.fixture
+def schema(app):
+    """The default profile questions and Burnley's wards; BB11 2DL is in Trinity."""
+    install_dimensions([*load_default_dimensions(), ward_dimension(load_burnley_wards())])
+    trinity = db.session.scalar(select(Category).join(Dimension).where(
+        Dimension.key == "ward", Category.label == "Trinity (Burnley)"))
+    db.session.add(PostcodeWard(postcode="BB112DL", ward_id=trinity.id))
+    db.session.commit()
+    return app
+
+
+def join(client, **overrides):
+    data = {"csrf_token": csrf_token_from(client, "/join"), "first_name": "Ada",
+            "last_name": "Lovelace", "email": "ada@example.org",
+            "password": "a long enough password", "address_line": "12 Colne Road",
+            "postcode": "bb11 2dl", "ward": "", "year_of_birth": "1990",
+            "membership_consent": "y", "special_category_consent": "y",
+            "interested_in_events": "y"}
+    data.update(overrides)
+    return client.post("/join", data={k: v for k, v in data.items() if v is not None})
+
+
+def comparable(app, response) -> tuple:
+    """What a requester sees of a response, CSRF tokens aside (the session cookie decoded)."""
+    body = CSRF_RE.sub("csrf", response.get_data(as_text=True))
+    body = re.sub(r'"X-CSRFToken": "[^"]+"', "csrf", body)
+    headers = sorted((k, v) for k, v in response.headers.items() if k != "Set-Cookie")
+    serializer = app.session_interface.get_signing_serializer(app)
+    cookies = []
+    for cookie in response.headers.getlist("Set-Cookie"):
+        name, _, rest = cookie.partition("=")
+        value, _, attributes = rest.partition(";")
+        if name == "session" and value:
+            content = serializer.loads(value)
+            content.pop("csrf_token", None)
+            value = repr(sorted(content.items()))
+        cookies.append((name, value, attributes))
+    return response.status_code, headers, body, cookies
+
+
+@pytest.mark.parametrize("role", [Role.RESIDENT, Role.OFFICER])
+def test_joining_with_an_email_that_has_an_account_looks_the_same(schema, app, make_user, role):
+    owner = make_user(role, email="taken@example.org")
+    new_client, taken_client = app.test_client(), app.test_client()
+    for client in (new_client, taken_client):
+        csrf_token_from(client, "/join")  # both sessions hold a CSRF token before joining
+    fresh = join(new_client, email="fresh@example.org")
+    taken = join(taken_client, email="Taken@Example.org")
+    assert comparable(app, fresh) == comparable(app, taken)
+    assert fresh.status_code == 302
+    # The next page is the same too.
+    assert comparable(app, new_client.get(fresh.headers["Location"])) == comparable(
+        app, taken_client.get(taken.headers["Location"]))
+    assert "There is already an account" not in taken.get_data(as_text=True)
+    # Nobody new was registered under the owner's address; the owner is told by email.
+    assert db.session.scalar(select(func.count()).select_from(User).where(
+        User.email == "taken@example.org")) == 1
+    mails = list(db.session.scalars(select(Message).where(
+        Message.to_address == "taken@example.org")))
+    assert len(mails) == 1
+    assert "someone tried to join" in mails[0].body_text.lower()
+    assert re.search(r"http://127.0.0.1:5000/sign-in", mails[0].body_text)
+    assert db.session.get(User, owner.id).password_hash == owner.password_hash
+
+
+def test_a_joiner_confirms_their_email_then_signs_in(schema, client):
+    response = join(client)
+    assert response.headers["Location"] == "/join/check-your-email"
+    page = client.get("/join/check-your-email").get_data(as_text=True)
+    assert "Check your email" in page
+    message = db.session.scalar(select(Message))
+    link = re.search(r"http://127.0.0.1:5000(/verify-email/\S+)", message.body_text).group(1)
+    assert client.get(link).headers["Location"].startswith("/sign-in")
+    token = csrf_token_from(client)
+    signed_in = client.post("/sign-in?next=/account/profile", data={
+        "email": "ada@example.org", "password": "a long enough password", "csrf_token": token})
+    assert signed_in.headers["Location"] == "/account/profile"
+
+
+@pytest.mark.parametrize("password,message", [
+    ("password1234", "too easy to guess"),
+    (" " * 12, "too easy to guess"),
+    ("ada lovelac", "at least 12 characters"),
+    ("adalovelace1990", "your name or email address"),
+])
+def test_join_refuses_a_guessable_password_next_to_the_field(schema, client, password, message):
+    response = join(client, password=password)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "There is a problem" in page and message in page
+    assert 'href="#password' in page
+    assert db.session.scalar(select(Resident)) is None
+
+
+@pytest.mark.parametrize("password", ["1", "password1234", " " * 12])
+def test_the_cli_refuses_a_weak_admin_password(app, password):
+    result = app.test_cli_runner().invoke(args=[
+        "users", "create", "--email", "boss@example.org", "--role", "admin",
+        "--password", password])
+    assert result.exit_code != 0
+    assert "Password" in result.output or "password" in result.output
+    assert db.session.scalar(select(User)) is None
+
+
+def test_the_cli_creates_an_admin_with_a_strong_password(app):
+    result = app.test_cli_runner().invoke(args=[
+        "users", "create", "--email", "boss@example.org", "--role", "admin",
+        "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(User)).role == Role.ADMIN
+
+
+def test_setting_a_weak_password_on_any_account_is_refused(app, make_user):
+    from panel.passwords import WeakPassword
+
+    user = make_user(Role.OFFICER)
+    with pytest.raises(WeakPassword):
+        user.set_password("password1234")
