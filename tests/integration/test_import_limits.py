@@ -1,0 +1,105 @@
+"""Uploads that cost too much (SQLite and PostgreSQL): refused with a plain message next to the
+field and nothing kept; a check page with thousands of problems shows the first 1,000 and how
+many rows have each kind; files never imported are purged after a day."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timedelta
+
+import time_machine
+from sqlalchemy import func, select
+
+from panel import import_service, jobs
+from panel.extensions import db
+from panel.models import AuditEvent, Job, Role, Upload
+from tests.integration.test_import import (  # noqa: F401 (fixtures)
+    HEADER,
+    SUGGESTED,
+    check_url,
+    officer,
+    schema,
+    upload,
+    uploaded_id,
+)
+from tests.unit.test_import_limits import wide_csv
+
+NOON = datetime(2026, 3, 1, 12, 0)
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_file_with_20000_columns_is_refused_next_to_the_field(officer):  # noqa: F811
+    response = upload(officer, wide_csv(20_000))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "There is a problem" in html
+    assert "This file has 20,000 columns. The most a file can have is 200." in html
+    assert count(Upload) == 0
+
+
+def junk_rows(rows: int) -> str:
+    """Each row: no email address, no first name and a postcode that is not one."""
+    junk = "\n".join(",,Smith,1 Road,nowhere,,,,,,yes," for _ in range(rows))
+    return f"{HEADER}\n{junk}\n"
+
+
+def test_the_check_page_shows_the_first_1000_problems_and_counts_by_kind(
+        officer):  # noqa: F811
+    upload_id = uploaded_id(upload(officer, junk_rows(600)))
+    html = officer.get(check_url(upload_id)).get_data(as_text=True)
+    assert "The first 1,000 of 1,800 problems" in html
+    assert html.count('data-problem-row') == 1_000
+    for sentence in ("600 rows have no email address", "600 rows have no first name",
+                     "600 rows have a postcode that is not a real postcode"):
+        assert sentence in html
+    report = officer.get(f"/panel/import/{upload_id}/problems.csv?"
+                         + check_url(upload_id).split("?", 1)[1])
+    lines = list(csv.reader(io.StringIO(report.get_data(as_text=True).lstrip("\ufeff"))))
+    assert len(lines) == 1 + 1_800
+
+
+# --- uploads nobody imports are purged after a day --------------------------------------------
+
+def stored_upload(make_user) -> int:
+    stored, _table = import_service.store_upload(
+        make_user(Role.OFFICER), "panel.csv", (HEADER + "\na@b.org" + "," * 11 + "\n").encode())
+    return stored.id
+
+
+def test_uploads_never_imported_are_purged_after_a_day(schema, make_user):  # noqa: F811
+    with time_machine.travel(NOON, tick=False):
+        old = stored_upload(make_user)
+    with time_machine.travel(NOON + timedelta(hours=23), tick=False):
+        recent = stored_upload(make_user)
+        assert import_service.purge_stale_uploads() == 0
+    with time_machine.travel(NOON + timedelta(hours=24, minutes=1), tick=False):
+        assert import_service.purge_stale_uploads() == 1
+    db.session.expire_all()
+    assert db.session.scalars(select(Upload.id)).all() == [recent]
+    event = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "panel_import_uploads_purged"))
+    assert event.actor_id is None and event.detail == {"uploads": 1, "upload_ids": [old]}
+
+
+def test_an_upload_waiting_to_be_imported_is_kept(schema, make_user):  # noqa: F811
+    with time_machine.travel(NOON, tick=False):
+        upload_id = stored_upload(make_user)
+        jobs.enqueue(import_service.JOB_KIND, make_user(Role.OFFICER), {"upload_id": upload_id})
+        db.session.commit()
+    with time_machine.travel(NOON + timedelta(days=2), tick=False):
+        assert import_service.purge_stale_uploads() == 0
+    assert count(Upload) == 1 and count(Job) == 1
+
+
+def test_flask_imports_purge_uploads_is_the_daily_command(app, schema, make_user):  # noqa: F811
+    with time_machine.travel(NOON, tick=False):
+        stored_upload(make_user)
+    with time_machine.travel(NOON + timedelta(days=1, seconds=1), tick=False):
+        result = app.test_cli_runner().invoke(args=["imports", "purge-uploads"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 upload that was never imported" in result.output
+    assert count(Upload) == 0
