@@ -86,13 +86,14 @@ def _inspect(content: bytes, max_unzipped_bytes: int) -> SheetExtent:
     budget = max_unzipped_bytes
     extent = SheetExtent(0, 0)
     for part in parts:
-        scan = _Extent() if part.filename == sheet else None
+        # The first sheet; every part when we cannot tell which that is (the reader might).
+        scan = _Extent() if sheet is None or part.filename == sheet else None
         budget -= _inflate(content, part, budget, scan)
         if budget < 0:
             raise ImportFileError(_too_big(f"more than {max_unzipped_bytes / MB:,.0f} MB",
                                            max_unzipped_bytes))
         if scan is not None:
-            extent = SheetExtent(scan.rows, scan.columns)
+            extent = SheetExtent(max(extent.rows, scan.rows), max(extent.columns, scan.columns))
     return extent
 
 

@@ -204,7 +204,7 @@ def _read_xlsx(content: bytes) -> Table:
         with pd.ExcelFile(io.BytesIO(content), engine="calamine") as workbook:
             sheet = str(workbook.sheet_names[0])
             frame = pd.read_excel(workbook, sheet_name=sheet, header=None, dtype=str)
-    except Exception as error:  # openpyxl raises many kinds for a broken workbook
+    except Exception as error:  # calamine raises many kinds for a broken workbook
         raise ImportFileError("We could not open the Excel file. Check that it opens in Excel, "
                               "save it as an Excel Workbook (.xlsx) and try again.") from error
     frame = frame.fillna("")

@@ -197,3 +197,24 @@ def _lie_about_sizes(content: bytes, declared: int) -> bytes:
         position += 4
     assert zlib.crc32(b"") == 0  # (the CRCs are left as they were: only the sizes lie)
     return bytes(data)
+
+
+def test_a_workbook_whose_first_sheet_cannot_be_told_has_every_part_checked(no_heavy_reading):
+    frame = pd.DataFrame({"Email": ["ada@example.org"]})
+
+    def wide_without_relationships(content: bytes) -> bytes:
+        source = zipfile.ZipFile(io.BytesIO(content))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                data = source.read(info)
+                if info.filename == "xl/_rels/workbook.xml.rels":
+                    data = data.replace(b"Relationship ", b"Relation ")
+                if info.filename == "xl/worksheets/sheet1.xml":
+                    data = data.replace(b"</sheetData>", b'<row r="5"><c r="ZZ5"><v>1</v></c>'
+                                                         b"</row></sheetData>")
+                target.writestr(info.filename, data)
+        return out.getvalue()
+
+    with pytest.raises(ImportFileError, match="This file has 702 columns"):
+        read_table(wide_without_relationships(xlsx(frame)), "odd.xlsx")
