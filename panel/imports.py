@@ -8,8 +8,9 @@ pandas and plain data out; no Flask, no database (``panel.import_service`` does 
    refused before the file is parsed.
 2. ``suggest_mapping`` / ``check_mapping``: which column holds which field.
 3. ``validate(table, mapping, reference)``: every row checked, nothing written. Returns the
-   cleaned valid rows, one ``RowError`` per problem (row, column, value, message), duplicate
-   email addresses, and how many special-category answers are not kept for want of consent.
+   cleaned valid rows, one ``RowError`` per problem (row, column, value, message, and its
+   kind, so ``problem_kinds`` can say "12,345 rows have no email address"), duplicate email
+   addresses, and how many special-category answers are not kept for want of consent.
 """
 
 from __future__ import annotations
