@@ -51,7 +51,8 @@ class UploadForm(FlaskForm):
     file = FileField(
         "Upload a file", widget=GovFileInput(),
         description=f"A CSV file or an Excel Workbook (.xlsx), smaller than "
-                    f"{imports.MAX_FILE_MB} MB, with the column headings in the first row.",
+                    f"{imports.MAX_FILE_MB} MB, with the column headings in the first row and "
+                    f"at most {imports.MAX_COLUMNS} columns.",
         validators=[FileRequired(message="Select a CSV or Excel file")])
     submit = SubmitField("Upload and continue", widget=GovSubmitInput())
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import time_machine
 from sqlalchemy import func, select
 
-from panel import import_service, jobs
+from panel import import_service, imports, jobs
 from panel.extensions import db
 from panel.models import AuditEvent, Job, Role, Upload
 from tests.integration.test_import import (  # noqa: F401 (fixtures)
@@ -23,7 +23,7 @@ from tests.integration.test_import import (  # noqa: F401 (fixtures)
     upload,
     uploaded_id,
 )
-from tests.unit.test_import_limits import wide_csv
+from tests.unit.test_import_limits import MB, big_zip, wide_csv
 
 NOON = datetime(2026, 3, 1, 12, 0)
 
@@ -39,6 +39,21 @@ def test_a_file_with_20000_columns_is_refused_next_to_the_field(officer):  # noq
     assert "There is a problem" in html
     assert "This file has 20,000 columns. The most a file can have is 200." in html
     assert count(Upload) == 0
+
+
+def test_an_excel_file_too_big_once_opened_is_refused_even_when_it_lies(
+        officer, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(imports, "MAX_UNZIPPED_BYTES", 2 * MB)
+    response = upload(officer, big_zip(3 * MB, declared=1000), "panel.xlsx")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "There is a problem" in html
+    assert "This Excel file is more than 2 MB once opened. The most it can be is 2 MB." in html
+    assert count(Upload) == 0
+
+
+def test_the_upload_page_says_how_many_columns_a_file_may_have(officer):  # noqa: F811
+    assert "at most 200 columns" in officer.get("/panel/import").get_data(as_text=True)
 
 
 def junk_rows(rows: int) -> str:
