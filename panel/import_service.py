@@ -7,6 +7,8 @@
 4. ``run_import`` (the job): checks every row again, then writes every valid row - users,
    residents, consents, profile answers - in bulk, in ONE transaction with the audit record,
    the job's result and the deletion of the upload. If anything fails nothing is written.
+5. ``purge_stale_uploads`` (daily, ``flask imports purge-uploads``): files nobody imported are
+   deleted after a day (they hold residents' personal data).
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def store_upload(actor: User, filename: str, content: bytes) -> tuple[Upload, Ta
     """Read the file (``imports.ImportFileError`` if it cannot be read) and keep it for the next
     steps as UTF-8 CSV with the same row numbers. Old unused uploads are deleted."""
     table = imports.read_table(content, filename)
-    delete_stale_uploads()
+    _delete_stale_uploads(None)
     upload = Upload(filename=filename[-255:], content=imports.table_to_csv(table),
                     uploaded_by_id=actor.id)
     db.session.add(upload)
@@ -81,16 +83,25 @@ def cancel_upload(actor: User, upload: Upload) -> None:
     db.session.commit()
 
 
-def delete_stale_uploads(older_than: timedelta = KEEP_UPLOADS) -> int:
-    """Delete uploads older than ``older_than`` that no queued or running job needs
-    (in the caller's transaction)."""
+def purge_stale_uploads(actor: User | None = None, older_than: timedelta = KEEP_UPLOADS) -> int:
+    """Delete the uploads nobody imported within ``older_than`` (a day), except those a queued
+    or running import still needs; audited; commits. Returns how many were deleted."""
+    deleted = _delete_stale_uploads(actor, older_than)
+    db.session.commit()
+    return deleted
+
+
+def _delete_stale_uploads(actor: User | None, older_than: timedelta = KEEP_UPLOADS) -> int:
+    """``purge_stale_uploads`` in the caller's transaction (uploading a file purges too)."""
     busy = {job.params.get("upload_id") for job in _import_jobs(
         JobStatus.QUEUED, JobStatus.RUNNING)}
     stale = [upload_id for upload_id in db.session.scalars(
-        select(Upload.id).where(Upload.uploaded_at < utcnow() - older_than))
-        if upload_id not in busy]
+        select(Upload.id).where(Upload.uploaded_at <= utcnow() - older_than)
+        .order_by(Upload.id)) if upload_id not in busy]
     if stale:
         db.session.execute(delete(Upload).where(Upload.id.in_(stale)))
+        audit.record(actor, "panel_import_uploads_purged", "upload", None,
+                     uploads=len(stale), upload_ids=stale)
     return len(stale)
 
 

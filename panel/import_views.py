@@ -44,7 +44,6 @@ bp = Blueprint("imports", __name__, url_prefix="/panel/import", cli_group="impor
 MAX_REQUEST_BYTES = imports.MAX_FILE_BYTES + 256 * 1024
 TOO_LARGE = (f"The file must be smaller than {imports.MAX_FILE_MB} MB. Split it into smaller "
              "files and import them one at a time.")
-SHOWN_PROBLEMS = 100
 SHOWN_DUPLICATES = 50
 
 
@@ -52,7 +51,8 @@ class UploadForm(FlaskForm):
     file = FileField(
         "Upload a file", widget=GovFileInput(),
         description=f"A CSV file or an Excel Workbook (.xlsx), smaller than "
-                    f"{imports.MAX_FILE_MB} MB, with the column headings in the first row.",
+                    f"{imports.MAX_FILE_MB} MB, with the column headings in the first row and "
+                    f"at most {imports.MAX_COLUMNS} columns.",
         validators=[FileRequired(message="Select a CSV or Excel file")])
     submit = SubmitField("Upload and continue", widget=GovSubmitInput())
 
@@ -203,8 +203,8 @@ def check_rows(upload_id: int) -> Any:
     validation = imports.validate(table, mapping, reference)
     return render_template(
         "imports/check.html", upload=upload, table=table, validation=validation,
-        query=_query(mapping), problems=validation.first_errors(SHOWN_PROBLEMS),
-        by_column=validation.problems_by_column(),
+        query=_query(mapping), problems=validation.first_errors(imports.SHOWN_PROBLEMS),
+        kinds=validation.problem_kinds(),
         duplicates=validation.duplicates[:SHOWN_DUPLICATES],
         active_job=import_service.active_job(upload.id))
 
@@ -280,9 +280,9 @@ def show_job(job_id: int) -> Any:
         query={_column_name(int(k)): v for k, v in job.params.get("mapping", {}).items()})
 
 
-@bp.cli.command("purge")
-def purge_command() -> None:
-    """Delete uploaded files older than a day that were never imported."""
-    count = import_service.delete_stale_uploads()
-    db.session.commit()
-    click.echo(f"deleted {count} old upload(s)")
+@bp.cli.command("purge-uploads")
+def purge_uploads_command() -> None:
+    """Delete uploaded files nobody imported within a day (run daily from a scheduler)."""
+    count = import_service.purge_stale_uploads()
+    click.echo(f"Deleted {count:,} {'upload that was' if count == 1 else 'uploads that were'} "
+               "never imported (uploaded more than a day ago).")

@@ -3,11 +3,14 @@ pandas and plain data out; no Flask, no database (``panel.import_service`` does 
 
 1. ``read_table(content, filename)``: the file as text cells, with the spreadsheet's own row
    numbers (the heading row is row 1), the encoding it was read with, and plain-English
-   ``ImportFileError``s for anything unreadable (wrong encoding, ragged rows, 50 MB ...).
+   ``ImportFileError``s for anything unreadable (wrong encoding, ragged rows, 50 MB ...) or too
+   costly to read (``panel.import_limits``: too many columns, too big once unzipped ...),
+   refused before the file is parsed.
 2. ``suggest_mapping`` / ``check_mapping``: which column holds which field.
 3. ``validate(table, mapping, reference)``: every row checked, nothing written. Returns the
-   cleaned valid rows, one ``RowError`` per problem (row, column, value, message), duplicate
-   email addresses, and how many special-category answers are not kept for want of consent.
+   cleaned valid rows, one ``RowError`` per problem (row, column, value, message, and its
+   kind, so ``problem_kinds`` can say "12,345 rows have no email address"), duplicate email
+   addresses, and how many special-category answers are not kept for want of consent.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -23,6 +25,13 @@ import numpy as np
 import pandas as pd
 
 from panel.households import household_key
+from panel.import_limits import (
+    MAX_COLUMNS,
+    ImportFileError,
+    count_csv_columns,
+    inspect_xlsx,
+    too_many_columns,
+)
 from panel.profile import (
     AGE_BANDS,
     OLDEST_YEAR_OF_BIRTH,
@@ -34,7 +43,9 @@ from panel.profile import (
 MAX_FILE_MB = 50
 MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024
 MAX_ROWS = 250_000
-MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024  # an .xlsx is a zip: refuse "zip bombs"
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # an .xlsx is a zip: refuse "zip bombs"
+MAX_CELLS = 10_000_000  # rows x columns of a worksheet's grid (empty cells count)
+SHOWN_PROBLEMS = 1_000  # on the check page; the downloadable report has every one
 CSV_EXTENSIONS = (".csv", ".txt", ".tsv")
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
 
@@ -44,10 +55,6 @@ EMAIL = re.compile(
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 YES = frozenset({"yes", "y", "true", "1", "agreed", "agree", "consented", "given", "x"})
 NO = frozenset({"no", "n", "false", "0", "declined", "refused", "not given", "withdrawn"})
-
-
-class ImportFileError(ValueError):
-    """The file cannot be read as a table; the message is plain English for the officer."""
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -139,11 +146,14 @@ def read_csv(content: bytes, delimiter: str | None = None) -> Table:
         raise ImportFileError("The file does not look like a CSV file. Save the spreadsheet as "
                               "CSV or as an Excel Workbook (.xlsx) and try again.")
     if text.count("\n") > MAX_ROWS + 1:
-        raise ImportFileError(f"The file has more than {MAX_ROWS:,} rows. Split it into smaller "
-                              "files and import them one at a time.")
+        raise _too_many_rows()
     if delimiter is None:
-        first_line = text.split("\n", 1)[0]
+        end = text.find("\n")
+        first_line = text[:end] if end >= 0 else text
         delimiter = max((",", ";", "\t"), key=first_line.count)
+    columns = count_csv_columns(text, delimiter)
+    if columns > MAX_COLUMNS:
+        raise too_many_columns(columns)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str,
                             keep_default_na=False, skip_blank_lines=False, quotechar='"',
@@ -172,21 +182,30 @@ def _parser_message(detail: str) -> str:
             "and try again.")
 
 
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(f"The file has more than {MAX_ROWS:,} rows. Split it into smaller "
+                           "files and import them one at a time.")
+
+
 def _read_xlsx(content: bytes) -> Table:
+    """The first worksheet, once its size and extent are known to be safe to read (with
+    calamine: a worksheet's grid is built whole, so its extent is checked first)."""
+    extent = inspect_xlsx(content, MAX_UNZIPPED_BYTES)
+    if extent.columns > MAX_COLUMNS:
+        raise too_many_columns(extent.columns)
+    if extent.rows > MAX_ROWS + 1:
+        raise _too_many_rows()
+    if extent.rows * extent.columns > MAX_CELLS:
+        raise ImportFileError(
+            f"The worksheet reaches row {extent.rows:,} and column "
+            f"{column_letter(extent.columns - 1)}: {extent.rows * extent.columns:,} cells, most "
+            "of them empty. Delete the empty rows and columns around the table (or copy the "
+            "table into a new workbook), save it and try again.")
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as error:
-        raise ImportFileError("We could not open the Excel file. Check that it opens in Excel, "
-                              "save it as an Excel Workbook (.xlsx) and try again.") from error
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise ImportFileError("The Excel file is too big once opened. Split it into smaller "
-                              "files, or save it as CSV, and try again.")
-    try:
-        with pd.ExcelFile(io.BytesIO(content), engine="openpyxl") as workbook:
+        with pd.ExcelFile(io.BytesIO(content), engine="calamine") as workbook:
             sheet = str(workbook.sheet_names[0])
             frame = pd.read_excel(workbook, sheet_name=sheet, header=None, dtype=str)
-    except Exception as error:  # openpyxl raises many kinds for a broken workbook
+    except Exception as error:  # calamine raises many kinds for a broken workbook
         raise ImportFileError("We could not open the Excel file. Check that it opens in Excel, "
                               "save it as an Excel Workbook (.xlsx) and try again.") from error
     frame = frame.fillna("")
@@ -204,6 +223,8 @@ def _table(frame: pd.DataFrame, file_format: str, encoding: str = "", sheet: str
             and not (frame.iloc[1:, len(headers) - 1].str.strip() != "").any():
         headers = headers[:-1]
         frame = frame.iloc[:, :len(headers)]
+    if len(headers) > MAX_COLUMNS:
+        raise too_many_columns(len(headers))
     if not any(headers):
         raise ImportFileError("The first row must have the column headings, like 'Email "
                               "address' and 'Postcode'. Add them and try again.")
@@ -213,8 +234,7 @@ def _table(frame: pd.DataFrame, file_format: str, encoding: str = "", sheet: str
     if rows.empty:
         raise ImportFileError("The file has column headings but no rows below them.")
     if len(rows) > MAX_ROWS:
-        raise ImportFileError(f"The file has more than {MAX_ROWS:,} rows. Split it into smaller "
-                              "files and import them one at a time.")
+        raise _too_many_rows()
     return Table(headers=headers, rows=rows, file_format=file_format, encoding=encoding,
                  sheet=sheet)
 
@@ -428,22 +448,38 @@ class Validation:
     def error_count(self) -> int:
         return len(self.errors)
 
-    def first_errors(self, limit: int = 100) -> list[RowError]:
+    def first_errors(self, limit: int = SHOWN_PROBLEMS) -> list[RowError]:
         head = self.errors.head(limit)
         return [RowError(int(r), c, v, m) for r, c, v, m in zip(
             head["row"], head["column"], head["value"], head["message"], strict=True)]
 
-    def problems_by_column(self) -> list[tuple[str, int]]:
-        """(column, number of rows with a problem in it), most first."""
+    def problem_kinds(self) -> list[ProblemKind]:
+        """How many rows have each kind of problem, most first (then in column order)."""
         if self.errors.empty:
             return []
-        counts = self.errors.drop_duplicates(["row", "column"]).groupby(
-            ["position", "column"]).size().reset_index(name="rows")
-        counts = counts.sort_values(["rows", "position"], ascending=[False, True])
-        return [(c, int(n)) for c, n in zip(counts["column"], counts["rows"], strict=True)]
+        counts = self.errors.groupby(["position", "column", "kind"], observed=True,
+                                     sort=False).size().reset_index(name="rows")
+        counts = counts.sort_values(["rows", "position"], ascending=[False, True], kind="stable")
+        return [ProblemKind(c, k, int(n)) for c, k, n in zip(
+            counts["column"], counts["kind"], counts["rows"], strict=True)]
 
 
-ERROR_COLUMNS = ["row", "position", "column", "value", "message"]
+@dataclass(frozen=True)
+class ProblemKind:
+    column: str
+    what: str  # "no email address": what the rows have
+    rows: int
+
+    @property
+    def sentence(self) -> str:
+        """'12,345 rows have no email address'."""
+        if self.what.startswith("says "):
+            verb = "says" if self.rows == 1 else "say"
+            return f"{self.rows:,} {'row' if self.rows == 1 else 'rows'} {verb}{self.what[4:]}"
+        return f"{self.rows:,} {'row has' if self.rows == 1 else 'rows have'} {self.what}"
+
+
+ERROR_COLUMNS = ["row", "position", "column", "value", "message", "kind"]
 Progress = Callable[[int], None]
 
 
@@ -459,7 +495,9 @@ class _Context:
         return None if index is None else part[index].str.strip()
 
     def add(self, key: str, mask: pd.Series, values: pd.Series,
-            message: str | pd.Series) -> None:
+            message: str | pd.Series, kind: str) -> None:
+        """Rows where ``mask`` is true have this problem: ``message`` says what is wrong with
+        the cell, ``kind`` what such rows have, for counting ("no email address")."""
         if not mask.any():
             return
         index = self.columns[key]
@@ -467,7 +505,8 @@ class _Context:
         messages = message[mask] if isinstance(message, pd.Series) else message
         self.errors.append(pd.DataFrame({
             "row": rows, "position": index, "column": self.table.column_name(index),
-            "value": values[mask].to_numpy(), "message": messages}, columns=ERROR_COLUMNS))
+            "value": values[mask].to_numpy(), "message": messages, "kind": kind},
+            columns=ERROR_COLUMNS))
 
 
 def validate(table: Table, mapping: Mapping[int, str], reference: Reference,
@@ -545,31 +584,38 @@ def _check_part(part: pd.DataFrame, ctx: _Context, duplicated: pd.Series,
     raw = ctx.cells(part, EMAIL_FIELD)
     email = raw.str.lower()
     blank = email == ""
-    ctx.add(EMAIL_FIELD, blank, raw, "Enter an email address")
+    ctx.add(EMAIL_FIELD, blank, raw, "Enter an email address", "no email address")
     wrong = ~blank & ~email.str.fullmatch(EMAIL.pattern)
     ctx.add(EMAIL_FIELD, wrong, raw,
-            "Enter an email address in the correct format, like name@example.com")
+            "Enter an email address in the correct format, like name@example.com",
+            "an email address in the wrong format")
     ctx.add(EMAIL_FIELD, ~wrong & (email.str.len() > 254), raw,
-            "Email address must be 254 characters or fewer")
+            "Email address must be 254 characters or fewer", "an email address that is too long")
     dup = duplicated.loc[part.index]
     ctx.add(EMAIL_FIELD, dup, raw, pd.Series(
-        [duplicate_messages.get(int(r), "") for r in part.index], index=part.index))
+        [duplicate_messages.get(int(r), "") for r in part.index], index=part.index),
+        "an email address that is also on another row")
     ctx.add(EMAIL_FIELD, existing.loc[part.index], raw,
-            "There is already an account with this email address")
+            "There is already an account with this email address",
+            "an email address that already has an account")
     clean["email"] = email
 
     # Name and address
-    for key, what, name, most in (
-            ("first_name", "a first name", "First name", 80),
-            ("last_name", "a last name", "Last name", 80),
-            ("address_line", "the first line of the address", "Address", 200)):
+    for key, what, name, most, blank_kind, long_kind in (
+            ("first_name", "a first name", "First name", 80, "no first name",
+             "a first name longer than 80 characters"),
+            ("last_name", "a last name", "Last name", 80, "no last name",
+             "a last name longer than 80 characters"),
+            ("address_line", "the first line of the address", "Address", 200, "no address",
+             "an address longer than 200 characters")):
         value = ctx.cells(part, key)
         if value is None:
             clean[key] = ""
             continue
         value = value.str.split().str.join(" ")
-        ctx.add(key, value == "", value, f"Enter {what}")
-        ctx.add(key, value.str.len() > most, value, f"{name} must be {most} characters or fewer")
+        ctx.add(key, value == "", value, f"Enter {what}", blank_kind)
+        ctx.add(key, value.str.len() > most, value, f"{name} must be {most} characters or fewer",
+                long_kind)
         clean[key] = value
 
     # Postcode and ward: the postcode lookup first (as on joining), else the ward given
@@ -579,9 +625,9 @@ def _check_part(part: pd.DataFrame, ctx: _Context, duplicated: pd.Series,
     postcode = raw_postcode.str.replace(r"\s+", "", regex=True).str.upper()
     real = postcode.str.fullmatch(UK_POSTCODE.pattern)
     if "postcode" in ctx.columns:
-        ctx.add("postcode", postcode == "", raw_postcode, "Enter a postcode")
+        ctx.add("postcode", postcode == "", raw_postcode, "Enter a postcode", "no postcode")
         ctx.add("postcode", (postcode != "") & ~real, raw_postcode,
-                "Enter a real postcode, like BB11 2DL")
+                "Enter a real postcode, like BB11 2DL", "a postcode that is not a real postcode")
     clean["postcode"] = postcode.map({p: format_postcode(p) for p in postcode.unique()})
     ward = postcode.map(ref.postcode_wards)
     ward_value = ctx.cells(part, "ward")
@@ -590,14 +636,15 @@ def _check_part(part: pd.DataFrame, ctx: _Context, duplicated: pd.Series,
         example = ref.wards[0] if ref.wards else CategoryRef("E05005150", "Bank Hall")
         ctx.add("ward", (ward_value != "") & chosen.isna(), ward_value,
                 "This is not a ward in the borough. Use the ward's name or its ONS code, "
-                f"like {example.label} or {example.key}")
+                f"like {example.label} or {example.key}", "a ward that is not in the borough")
         ward = ward.where(ward.notna(), chosen)
         ctx.add("ward", ward.isna() & (ward_value == "") & real, ward_value,
-                "Enter the ward: we could not work it out from the postcode")
+                "Enter the ward: we could not work it out from the postcode",
+                "no ward, and a postcode we could not find the ward of")
     elif "postcode" in ctx.columns:
         ctx.add("postcode", ward.isna() & real, raw_postcode,
                 "We could not work out the ward from this postcode. Add a column with each "
-                "person's ward (its name or ONS code)")
+                "person's ward (its name or ONS code)", "a postcode we could not find the ward of")
     clean["ward"] = ward
 
     # Year of birth (it decides the age band)
@@ -607,14 +654,16 @@ def _check_part(part: pd.DataFrame, ctx: _Context, duplicated: pd.Series,
         text = raw_year.str.replace(r"\.0+$", "", regex=True)
         number = text.str.fullmatch(r"\d{4}")
         ctx.add("year_of_birth", (text != "") & ~number, raw_year,
-                "Enter the year of birth as 4 numbers, like 1980")
+                "Enter the year of birth as 4 numbers, like 1980",
+                "a year of birth that is not 4 numbers")
         year = pd.to_numeric(text.where(number), errors="coerce").astype("float64")
         youngest = ref.this_year - YOUNGEST_MEMBER_AGE
         ctx.add("year_of_birth", year > youngest, raw_year,
                 f"Panel members must be 16 or older: enter a year of birth of {youngest} "
-                "or earlier")
+                "or earlier", "a year of birth of someone under 16")
         ctx.add("year_of_birth", year < OLDEST_YEAR_OF_BIRTH, raw_year,
-                f"Enter a year of birth after {OLDEST_YEAR_OF_BIRTH}")
+                f"Enter a year of birth after {OLDEST_YEAR_OF_BIRTH}",
+                f"a year of birth before {OLDEST_YEAR_OF_BIRTH}")
     clean["year_of_birth"] = year
 
     # Consents: membership must be yes; special category decides what is kept
@@ -623,9 +672,10 @@ def _check_part(part: pd.DataFrame, ctx: _Context, duplicated: pd.Series,
         yes, no = _consent(ctx, raw_consent, MEMBERSHIP_CONSENT)
         ctx.add(MEMBERSHIP_CONSENT, raw_consent == "", raw_consent,
                 "Say whether this person agreed to join the panel: only people who agreed "
-                "can be imported")
+                "can be imported", "nothing to say whether the person agreed to join the panel")
         ctx.add(MEMBERSHIP_CONSENT, no, raw_consent,
-                "This person has not agreed to join the panel, so they cannot be imported")
+                "This person has not agreed to join the panel, so they cannot be imported",
+                "says the person did not agree to join the panel")
     raw_special = ctx.cells(part, SPECIAL_CONSENT)
     if raw_special is not None:
         special_yes, special_no = _consent(ctx, raw_special, SPECIAL_CONSENT)
@@ -643,7 +693,8 @@ def _check_part(part: pd.DataFrame, ctx: _Context, duplicated: pd.Series,
         answer = pd.Series(np.nan, index=part.index, dtype=object)
         if value is not None:
             answer = _match(value, _lookup(dimension.categories))
-            ctx.add(key, (value != "") & answer.isna(), value, _unknown(dimension))
+            ctx.add(key, (value != "") & answer.isna(), value, _unknown(dimension),
+                    f"an answer to '{dimension.label}' that is not one of its answers")
             if dimension.special_category:
                 withheld += (answer.notna() & ~special_yes).astype(int)
                 answer = answer.where(special_yes)
@@ -664,7 +715,8 @@ def _consent(ctx: _Context, raw: pd.Series, key: str) -> tuple[pd.Series, pd.Ser
     """(yes, no) per row; a blank is neither; anything else is a problem."""
     value = _match(raw, {v: v for v in (*YES, *NO)})
     yes, no = value.isin(YES), value.isin(NO)
-    ctx.add(key, (raw != "") & ~yes & ~no, raw, "Enter yes or no")
+    ctx.add(key, (raw != "") & ~yes & ~no, raw, "Enter yes or no",
+            f"something other than yes or no in '{ctx.table.column_name(ctx.columns[key])}'")
     return yes, no
 
 

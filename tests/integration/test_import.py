@@ -440,12 +440,12 @@ def test_old_uploads_nobody_imported_are_deleted(officer):
     assert len(kept) == 1 and kept[0] > utcnow() - import_service.KEEP_UPLOADS
 
 
-def test_flask_imports_purge(app, officer):
+def test_flask_imports_purge_uploads(app, officer):
     upload_id = uploaded_id(upload(officer, GOOD))
     db.session.get(Upload, upload_id).uploaded_at = utcnow() - import_service.KEEP_UPLOADS * 2
     db.session.commit()
-    result = app.test_cli_runner().invoke(args=["imports", "purge"])
-    assert result.exit_code == 0 and "deleted 1 old upload(s)" in result.output
+    result = app.test_cli_runner().invoke(args=["imports", "purge-uploads"])
+    assert result.exit_code == 0 and "Deleted 1 upload that was never imported" in result.output
     assert count(Upload) == 0
 
 

@@ -377,12 +377,14 @@ def test_existing_accounts_are_duplicates_too():
     assert result.duplicates[0].has_account
 
 
-def test_counts_and_problems_by_column():
+def test_counts_and_problems_by_kind():
     result = check(person(), person(Email="x"), person(Email="y", Sex="?"),
                    person(Email="z@example.org", Sex="?"))
     assert (result.rows, result.valid_count, result.invalid_count, result.error_count) == (
         4, 1, 3, 4)
-    assert result.problems_by_column() == [("Email", 2), ("Sex", 2)]
+    assert [(k.column, k.rows) for k in result.problem_kinds()] == [("Email", 2), ("Sex", 2)]
+    assert result.problem_kinds()[1].sentence == (
+        "2 rows have an answer to 'Sex' that is not one of its answers")
 
 
 def test_progress_is_reported_in_chunks():
