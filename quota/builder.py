@@ -25,7 +25,7 @@ from quota.forms import (
     read_overrides,
 )
 from quota.models import SampleMode
-from quota.pool import WARD, SampleSpec, dimensions_with_targets
+from quota.pool import NOT_KNOWN, NOT_KNOWN_LABEL, WARD, SampleSpec, dimensions_with_targets
 from quota.problem import QuotaConflict
 from quota.services import QuotaCheck, check_spec
 
@@ -171,7 +171,8 @@ def _labels(dimensions: tuple[str, ...]) -> dict[tuple[str, str], tuple[str, str
     rows = db.session.execute(select(Dimension.key, Category.key, Category.label,
                                      Category.group_label).join(Category.dimension)
                               .where(Dimension.key.in_(dimensions)))
-    return {(d, c): (label, group) for d, c, label, group in rows}
+    labels = {(d, c): (label, group) for d, c, label, group in rows}
+    return {**labels, **{(d, NOT_KNOWN): (NOT_KNOWN_LABEL, "") for d in dimensions}}
 
 
 def _tables(spec: SampleSpec, check: QuotaCheck, formdata: Mapping[str, str],
@@ -186,7 +187,7 @@ def _tables(spec: SampleSpec, check: QuotaCheck, formdata: Mapping[str, str],
     tables = []
     for dimension in spec.dimensions:
         quotas = sorted((q for q in check.quotas if q.dimension == dimension),
-                        key=lambda q: order.get((q.dimension, q.category), 0))
+                        key=lambda q: order.get((q.dimension, q.category), len(order)))
         rows = []
         for q in quotas:
             label, group = labels.get((q.dimension, q.category), (q.category, ""))

@@ -1,8 +1,10 @@
 """Who can be drawn, and the quotas a target set gives: from the database to the pure core.
 
 Always in the pool: residents with a confirmed email, an active membership (not paused, not
-left) and a standing membership consent, who gave a real answer (not "Prefer not to say", not
-blank) to every chosen question. Optional rules narrow it further: under the contact limit, not
+left) and a standing membership consent, whatever they answered. Someone who chose "Prefer not
+to say" on a chosen question, or never answered it, is in the pool as "Not known" on that
+question: a group of its own with its own quota (by default its share of the pool), never a
+reason to leave anyone out. Optional rules narrow the pool: under the contact limit, not
 selected in another open sample, interested in events, living in chosen wards.
 """
 
@@ -29,11 +31,13 @@ from panel.models import (
     User,
     utcnow,
 )
+from quota.disclosure import NOT_KNOWN
 from quota.models import MemberRole, Sample, SampleMember, SampleMode, SampleStatus
 from quota.problem import Pool, Quota
 from quota.targets import quotas_from_shares
 
 WARD = "ward"
+NOT_KNOWN_LABEL = "Not known (prefer not to say, or not answered)"
 
 
 @dataclass(frozen=True)
@@ -118,17 +122,12 @@ def build_pool(spec: SampleSpec, now: datetime | None = None) -> PoolDraft:
         .where(Dimension.key.in_(asked), ProfileAnswer.resident_id.in_(eligible))
     ).all()
     answers: dict[int, dict[str, str]] = {}
-    declined: set[int] = set()
     for resident_id, dimension, category, prefer_not in rows:
-        if prefer_not and dimension in spec.dimensions:
-            declined.add(resident_id)
-        answers.setdefault(resident_id, {})[dimension] = category
-    everyone = set(db.session.scalars(eligible))
-    complete = sorted(r for r in everyone if r not in declined
-                      and all(d in answers.get(r, {}) for d in spec.dimensions))
-    left_out = {"did not answer every chosen question": len(everyone) - len(complete)}
+        answers.setdefault(resident_id, {})[dimension] = NOT_KNOWN if prefer_not else category
+    complete = sorted(db.session.scalars(eligible))
+    left_out: dict[str, int] = {}
     if spec.wards:
-        in_wards = [r for r in complete if answers[r].get(WARD) in spec.wards]
+        in_wards = [r for r in complete if answers.get(r, {}).get(WARD) in spec.wards]
         left_out["outside the chosen wards"] = len(complete) - len(in_wards)
         complete = in_wards
     households = None
@@ -136,7 +135,7 @@ def build_pool(spec: SampleSpec, now: datetime | None = None) -> PoolDraft:
         keys = dict(db.session.execute(select(Resident.id, Resident.household_key)
                                        .where(Resident.id.in_(complete))).all())
         households = [keys[r] or f"resident:{r}" for r in complete]
-    pool = Pool(ids=complete, profiles={d: [answers[r][d] for r in complete]
+    pool = Pool(ids=complete, profiles={d: [answers.get(r, {}).get(d, NOT_KNOWN) for r in complete]
                                         for d in spec.dimensions}, households=households)
     return PoolDraft(pool, left_out)
 
@@ -144,8 +143,10 @@ def build_pool(spec: SampleSpec, now: datetime | None = None) -> PoolDraft:
 def quotas_for(spec: SampleSpec, pool: Pool) -> list[Quota]:
     """Quotas from the target set's shares for the chosen dimensions (rounding: quota.targets).
 
-    Categories with no target (and found in the pool) get a share of zero; "Prefer not to
-    say" never has one. With a ward filter the ward shares are those of the chosen wards.
+    Categories with no target (and found in the pool) get a share of zero. "Not known" (prefer
+    not to say, or no answer) has no population target: its share is its share of the pool,
+    and the known categories share the rest in the target set's proportions. With a ward
+    filter the ward shares are those of the chosen wards.
     """
     targets = db.session.execute(
         select(Dimension.key, Category.key, Target.share)
@@ -158,8 +159,16 @@ def quotas_for(spec: SampleSpec, pool: Pool) -> list[Quota]:
             continue
         shares[dimension][category] = float(share)
     for dimension in spec.dimensions:
-        for category in Counter(pool.profiles[dimension]):
-            shares[dimension].setdefault(category, 0.0)
+        found = Counter(pool.profiles[dimension])
+        for category in found:
+            if category != NOT_KNOWN:
+                shares[dimension].setdefault(category, 0.0)
+        unknown = found.get(NOT_KNOWN, 0) / len(pool) if len(pool) else 0.0
+        known = sum(shares[dimension].values())
+        if unknown and known > 0:
+            shares[dimension] = {c: s / known * (1 - unknown)
+                                 for c, s in shares[dimension].items()}
+            shares[dimension][NOT_KNOWN] = unknown
     quotas = quotas_from_shares(shares, spec.size, spec.tolerance)
     changed = {(d, c): (low, high) for d, c, low, high in spec.overrides}
     return [replace(q, min=changed[key][0], max=changed[key][1])
@@ -173,3 +182,18 @@ def dimensions_with_targets(target_set_id: int) -> list[Dimension]:
     return [d for d in db.session.scalars(select(Dimension).where(Dimension.retired_at.is_(None))
                                           .order_by(Dimension.position, Dimension.id))
             if d.key in keys]
+
+
+def private_dimensions(keys: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """The special-category dimensions among ``keys`` (key -> label), in the order given."""
+    found = dict(db.session.execute(select(Dimension.key, Dimension.label).where(
+        Dimension.key.in_(list(keys)), Dimension.special_category.is_(True))).all())
+    return {k: found[k] for k in keys if k in found}
+
+
+def category_labels(keys: list[str]) -> dict[tuple[str, str], str]:
+    """(dimension, category) -> label for the dimensions ``keys``, "Not known" included."""
+    labels = {(d, c): label for d, c, label in db.session.execute(
+        select(Dimension.key, Category.key, Category.label).join(Category.dimension)
+        .where(Dimension.key.in_(keys)))}
+    return {**labels, **{(d, NOT_KNOWN): NOT_KNOWN_LABEL for d in keys}}

@@ -8,8 +8,9 @@ import numpy as np
 from sqlalchemy import select
 
 from panel.extensions import db
-from panel.models import Category, Dimension
+from panel.models import Dimension
 from quota.models import MemberRole, Sample, SampleMode
+from quota.pool import category_labels
 
 RULE_TEXT = {
     "under_contact_cap": "people who had reached the contact limit were left out",
@@ -62,10 +63,7 @@ class SampleView:
 def _labels(keys: list[str]) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     dims = dict(db.session.execute(select(Dimension.key, Dimension.label)
                                    .where(Dimension.key.in_(keys))).all())
-    cats = {(d, c): label for d, c, label in db.session.execute(
-        select(Dimension.key, Category.key, Category.label).join(Category.dimension)
-        .where(Dimension.key.in_(keys)))}
-    return dims, cats
+    return dims, category_labels(keys)
 
 
 def sample_view(sample: Sample) -> SampleView:
@@ -120,8 +118,11 @@ def methods_note(sample: Sample) -> list[str]:
         f"{sample.pool_size:,} members of the council's resident e-panel on "
         f"{sample.created_at:%-d %B %Y}.",
         "The pool was every member who had confirmed their email address, was an active "
-        "member (not paused or left), had given consent, and had answered each of the questions "
-        "matched" + (f"; {'; '.join(rules)}" if rules else "") + "."
+        "member (not paused or left) and had given consent"
+        + (f"; {'; '.join(rules)}" if rules else "") + ". Nobody was left out for their "
+        "answers: people who preferred not to say, or had not answered, a question matched "
+        "were in the pool as \u201cNot known\u201d, a group with its own quota (by default "
+        "its share of the pool)."
         + (f" Left out: {left_out}." if left_out else ""),
         f"Targets: {report.get('target_set') or 'the chosen target set'}, turned into whole "
         "numbers for the sample size by the largest-remainder method, with a tolerance of "

@@ -17,13 +17,20 @@ from panel.extensions import db
 from panel.imports import safe_cell
 from panel.models import Job, Resident, ResidentStatus, TargetSet, User, utcnow
 from panel.services import DomainError
+from quota.disclosure import answers_given_away
 from quota.draw import draw
 from quota.feasibility import find_conflicts
 from quota.files import report_of
 from quota.groups import build_instance
 from quota.models import MemberRole, Sample, SampleMember, SampleStatus
 from quota.polytope import HIGHS
-from quota.pool import SampleSpec, build_pool, quotas_for
+from quota.pool import (
+    SampleSpec,
+    build_pool,
+    category_labels,
+    private_dimensions,
+    quotas_for,
+)
 from quota.problem import Pool, Quota, QuotaConflict, QuotaInfeasible, QuotaInputError, Selection
 from quota.reserves import propose_replacement
 
@@ -62,15 +69,30 @@ def check_spec(spec: SampleSpec) -> QuotaCheck:
     """Can a sample be drawn for ``spec``? Never raises for bad quotas: it reports them."""
     draft = build_pool(spec)
     pool = draft.pool
-    in_pool = {(d, c): n for d in spec.dimensions
-               for c, n in zip(*np.unique(np.asarray(pool.profiles[d], dtype=str),
-                                          return_counts=True), strict=True)}
+    in_pool = _in_pool(spec, pool)
     try:
         quotas = quotas_for(spec, pool)
         conflicts = find_conflicts(build_instance(pool, quotas, spec.size))
     except QuotaInputError as error:
         return QuotaCheck(len(pool), draft.left_out, [], in_pool, [], list(error.problems))
-    return QuotaCheck(len(pool), draft.left_out, quotas, in_pool, conflicts, [])
+    given_away = _answers_given_away(spec, quotas, in_pool)
+    return QuotaCheck(len(pool), draft.left_out, quotas, in_pool, conflicts, given_away)
+
+
+def _in_pool(spec: SampleSpec, pool: Pool) -> dict[tuple[str, str], int]:
+    return {(d, str(c)): int(n) for d in spec.dimensions
+            for c, n in zip(*np.unique(np.asarray(pool.profiles[d], dtype=str),
+                                       return_counts=True), strict=True)}
+
+
+def _answers_given_away(spec: SampleSpec, quotas: list[Quota],
+                        in_pool: dict[tuple[str, str], int]) -> list[str]:
+    private = private_dimensions(spec.dimensions)
+    if not private:
+        return []
+    return answers_given_away(quotas, in_pool, private, category_labels(list(private)),
+                              tolerance=spec.tolerance,
+                              overridden={o[0] for o in spec.overrides})
 
 
 def start_draw(actor: User, spec: SampleSpec) -> Job:
@@ -88,7 +110,7 @@ def _run_draw_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     progress(0, message="Drawing the sample")
     try:
         sample = _draw(actor, SampleSpec.from_json(job.params["spec"]))
-    except (QuotaInfeasible, QuotaInputError) as error:
+    except (QuotaInfeasible, QuotaInputError, SampleError) as error:
         raise jobs.JobFailed(f"No sample was drawn. {error}") from error
     return {"sample_id": sample.id}
 
@@ -110,6 +132,9 @@ def _draw(actor: User | None, spec: SampleSpec) -> Sample:
     assert spec.seed is not None
     draft = build_pool(spec)
     quotas = quotas_for(spec, draft.pool)
+    given_away = _answers_given_away(spec, quotas, _in_pool(spec, draft.pool))
+    if given_away:
+        raise SampleError(" ".join(given_away))
     selection = draw(spec.mode.value, draft.pool, quotas, spec.size, seed=spec.seed)
     sample = Sample(
         name=spec.name, mode=spec.mode, target_set_id=spec.target_set_id, size=spec.size,
