@@ -16,7 +16,8 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from panel.extensions import db
-from panel.models import Category, Dimension, TargetSet
+from panel.models import Category, Dimension, TargetSet, User
+from quota.access import sees_special_category, special_category_refusal
 from quota.forms import (
     DEFAULT_RULES,
     SampleForm,
@@ -25,7 +26,14 @@ from quota.forms import (
     read_overrides,
 )
 from quota.models import SampleMode
-from quota.pool import NOT_KNOWN, NOT_KNOWN_LABEL, WARD, SampleSpec, dimensions_with_targets
+from quota.pool import (
+    NOT_KNOWN,
+    NOT_KNOWN_LABEL,
+    WARD,
+    SampleSpec,
+    dimensions_with_targets,
+    private_dimensions,
+)
 from quota.problem import QuotaConflict
 from quota.services import QuotaCheck, check_spec
 
@@ -90,6 +98,9 @@ class BuilderState:
     def error_list(self) -> list[dict[str, str]]:
         return [{"text": text, "href": href} for text, href in self.errors]
 
+    def with_error(self, message: str) -> BuilderState:
+        return replace(self, draw_errors=[*self.draw_errors, (message, "#quota-check")])
+
     def with_draw_errors(self) -> BuilderState:
         problems: list[tuple[str, str]] = []
         if self.check is not None:
@@ -104,7 +115,7 @@ class BuilderState:
         return replace(self, draw_errors=problems)
 
 
-def new_form(formdata: Mapping[str, str] | None) -> SampleForm:
+def new_form(formdata: Mapping[str, str] | None, actor: User | None = None) -> SampleForm:
     form = SampleForm(formdata=formdata) if formdata is not None else SampleForm(formdata=None)
     target_sets = list(db.session.scalars(select(TargetSet).order_by(TargetSet.is_default.desc(),
                                                                      TargetSet.name)))
@@ -114,6 +125,8 @@ def new_form(formdata: Mapping[str, str] | None) -> SampleForm:
         chosen = target_sets[0].id
         form.target_set.data = chosen
     live = dimensions_with_targets(chosen) if chosen else []
+    if not sees_special_category(actor):  # organisers are not offered them at all
+        live = [d for d in live if not d.special_category]
     form.dimensions.choices = [SelectChoice(d.key, d.label) for d in live]
     wards = db.session.scalars(select(Category).join(Category.dimension).where(
         Dimension.key == WARD, Category.retired_at.is_(None),
@@ -125,10 +138,13 @@ def new_form(formdata: Mapping[str, str] | None) -> SampleForm:
     return form
 
 
-def read(formdata: Mapping[str, str] | None) -> BuilderState:
-    form = new_form(formdata)
+def read(formdata: Mapping[str, str] | None, actor: User | None = None) -> BuilderState:
+    form = new_form(formdata, actor)
     if formdata is not None:
         form.validate()
+        refused = _special_category_named(formdata, actor)
+        if refused:  # said plainly, never silently dropped
+            form.dimensions.errors = [special_category_refusal(refused)]
     waiting = [messages[0] for name, messages in form.errors.items() if name in SPEC_FIELDS]
     if formdata is None or waiting or not form.target_set.choices:
         if not form.target_set.choices:
@@ -153,6 +169,16 @@ def read(formdata: Mapping[str, str] | None) -> BuilderState:
             check = check_spec(spec)
     return BuilderState(form, spec, check, _tables(spec, check, formdata, table_errors), basis,
                         table_errors, [])
+
+
+def _special_category_named(formdata: Mapping[str, str], actor: User | None) -> list[str]:
+    """Labels of special-category questions an organiser's form names (questions or quotas)."""
+    if sees_special_category(actor):
+        return []
+    named = list(getattr(formdata, "getlist", lambda _: [])("dimensions"))
+    named += [key.split("-", 3)[2] for key in formdata
+              if key.startswith(("quota-min-", "quota-max-")) and key.count("-") >= 3]
+    return list(private_dimensions(list(dict.fromkeys(named))).values())
 
 
 def _spec(form: SampleForm) -> SampleSpec:
