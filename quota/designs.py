@@ -20,6 +20,7 @@ from panel.models import Dimension, Job, TargetSet, User, utcnow
 from quota.access import design_spec, sees_special_category, special_category_use
 from quota.models import SampleDesign
 from quota.pool import SampleSpec, category_labels
+from quota.problem import Quota
 from quota.report import RULE_TEXT
 from quota.services import SampleError, check_spec, start_draw
 
@@ -42,6 +43,18 @@ def approve_design(actor: User, spec: SampleSpec) -> SampleDesign:
                  tolerance=spec.tolerance, **special_category_use(spec, check.quotas))
     db.session.commit()
     return design
+
+
+def record_check(actor: User, spec: SampleSpec | None, quotas: list[Quota]) -> None:
+    """The builder shows how many people in the pool gave each answer: for a special-category
+    question that is a use of those answers, audited with the quotas asked for."""
+    if spec is None:
+        return
+    used = special_category_use(spec, quotas)
+    if used:
+        audit.record(actor, "sample_design_checked", "", None, questions=list(spec.dimensions),
+                     size=spec.size, tolerance=spec.tolerance, **used)
+        db.session.commit()
 
 
 def withdraw_design(actor: User, design: SampleDesign) -> None:

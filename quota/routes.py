@@ -38,6 +38,8 @@ def list_samples() -> Any:
 def new_sample() -> Any:
     state = builder.read(request.form if request.method == "POST" else None, current_user)
     action = request.form.get("action") if request.method == "POST" else None
+    if state.check is not None:
+        designs.record_check(current_user, state.spec, state.check.quotas)
     if action == "approve" and not sees_special_category(current_user):
         abort(403)
     if action in ("draw", "approve"):
@@ -94,6 +96,8 @@ def withdraw_design(design_id: int) -> Any:
 def check_quotas() -> Any:
     """The builder's quota table, re-checked as the officer edits (htmx)."""
     state = builder.read(request.form, current_user)
+    if state.check is not None:
+        designs.record_check(current_user, state.spec, state.check.quotas)
     if is_fragment_request() and state.tables and request.form.get("quota_basis") == state.basis:
         # Same table: update only the messages, never the inputs someone may be typing in.
         html = render_page("quota/new.html", block="quota_status", state=state, oob=True)

@@ -335,7 +335,9 @@ def get_draw_job(job_id: int) -> Job | None:
 
 def record_view(actor: User, sample: Sample) -> None:
     """The sample page lists residents by name: opening it is officer access to personal data."""
-    audit.record(actor, "sample_viewed", "sample", sample.id)
+    private = private_dimensions(sample.spec["dimensions"])
+    audit.record(actor, "sample_viewed", "sample", sample.id,
+                 **({"special_category_questions": list(private)} if private else {}))
     db.session.commit()
 
 
