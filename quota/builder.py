@@ -27,17 +27,19 @@ from quota.forms import (
 )
 from quota.models import SampleMode
 from quota.pool import (
-    NOT_KNOWN,
-    NOT_KNOWN_LABEL,
     WARD,
     SampleSpec,
+    category_labels,
     dimensions_with_targets,
+    group_key,
+    parent_groups,
     private_dimensions,
 )
-from quota.problem import QuotaConflict
+from quota.problem import Quota, QuotaConflict
 from quota.services import QuotaCheck, check_spec
 
-SPEC_FIELDS = ("target_set", "dimensions", "size", "tolerance", "rules", "wards", "seed")
+SPEC_FIELDS = ("target_set", "dimensions", "size", "tolerance", "rules", "wards", "seed",
+               "merge")
 DEFAULT_DIMENSIONS = ("age_band", "sex")
 
 
@@ -53,6 +55,7 @@ class QuotaRow:
     in_pool: int
     conflicts: list[QuotaConflict]
     errors: dict[str, str]
+    closed: str = ""  # why nobody from this group can be selected (a maximum of 0)
 
     @property
     def min_field(self) -> str:
@@ -68,6 +71,11 @@ class QuotaTable:
     key: str
     label: str
     rows: list[QuotaRow]
+    parent_groups: int = 0  # offer to merge into this many parent groups (0: no offer)
+
+    @property
+    def offer_merge(self) -> bool:
+        return bool(self.parent_groups) and any(row.closed for row in self.rows)
 
 
 @dataclass(frozen=True)
@@ -132,6 +140,9 @@ def new_form(formdata: Mapping[str, str] | None, actor: User | None = None) -> S
         Dimension.key == WARD, Category.retired_at.is_(None),
         Category.prefer_not_to_say.is_(False)).order_by(Category.label))
     form.wards.choices = [SelectChoice(c.key, c.label) for c in wards]
+    groups = parent_groups([d.key for d in live])
+    form.merge.choices = [SelectChoice(d.key, f"{d.label} ({groups[d.key]} groups)")
+                          for d in live if d.key in groups]
     if formdata is None:
         form.dimensions.data = [d.key for d in live if d.key in DEFAULT_DIMENSIONS]
         form.rules.data = list(DEFAULT_RULES)
@@ -154,7 +165,7 @@ def read(formdata: Mapping[str, str] | None, actor: User | None = None) -> Build
         return BuilderState(form, None, None, [], "", {}, waiting)
     spec = _spec(form)
     basis = "|".join([str(spec.target_set_id), ",".join(spec.dimensions), str(spec.size),
-                      str(spec.tolerance), ",".join(spec.wards)])
+                      str(spec.tolerance), ",".join(spec.wards), ",".join(spec.merged)])
     check = check_spec(spec)
     table_errors: dict[str, str] = {}
     if formdata.get("quota_basis") == basis and check.quotas:
@@ -190,15 +201,13 @@ def _spec(form: SampleForm) -> SampleSpec:
         household="household" in rules, seed=number(form.seed.data) if form.seed.data else None,
         under_contact_cap="under_contact_cap" in rules,
         not_in_open_sample="not_in_open_sample" in rules, events_only="events_only" in rules,
-        wards=tuple(form.wards.data or ()))
+        wards=tuple(form.wards.data or ()),
+        merged=tuple(m for m in dict.fromkeys(form.merge.data or ())
+                     if m in form.dimensions.data and m in {c.value for c in form.merge.choices}))
 
 
 def _labels(dimensions: tuple[str, ...]) -> dict[tuple[str, str], tuple[str, str]]:
-    rows = db.session.execute(select(Dimension.key, Category.key, Category.label,
-                                     Category.group_label).join(Category.dimension)
-                              .where(Dimension.key.in_(dimensions)))
-    labels = {(d, c): (label, group) for d, c, label, group in rows}
-    return {**labels, **{(d, NOT_KNOWN): (NOT_KNOWN_LABEL, "") for d in dimensions}}
+    return {key: (label, "") for key, label in category_labels(list(dimensions)).items()}
 
 
 def _tables(spec: SampleSpec, check: QuotaCheck, formdata: Mapping[str, str],
@@ -206,10 +215,16 @@ def _tables(spec: SampleSpec, check: QuotaCheck, formdata: Mapping[str, str],
     labels = _labels(spec.dimensions)
     names = dict(db.session.execute(select(Dimension.key, Dimension.label)
                                     .where(Dimension.key.in_(spec.dimensions))).all())
-    order = {(d, c): i for i, (d, c) in enumerate(db.session.execute(
-        select(Dimension.key, Category.key).join(Category.dimension)
-        .where(Dimension.key.in_(spec.dimensions))
-        .order_by(Dimension.position, Category.position, Category.id)))}
+    order: dict[tuple[str, str], int] = {}
+    for i, (d, c, group) in enumerate(db.session.execute(
+            select(Dimension.key, Category.key, Category.group_label).join(Category.dimension)
+            .where(Dimension.key.in_(spec.dimensions))
+            .order_by(Dimension.position, Category.position, Category.id))):
+        order[(d, c)] = i
+        if group:
+            order.setdefault((d, group_key(group)), i)
+    groups = parent_groups([d for d in spec.dimensions if d not in spec.merged])
+    by_hand = {(o[0], o[1]) for o in spec.overrides}
     tables = []
     for dimension in spec.dimensions:
         quotas = sorted((q for q in check.quotas if q.dimension == dimension),
@@ -219,11 +234,30 @@ def _tables(spec: SampleSpec, check: QuotaCheck, formdata: Mapping[str, str],
             label, group = labels.get((q.dimension, q.category), (q.category, ""))
             row = QuotaRow(q.dimension, q.category, label, group, q.target, q.min, q.max,
                            int(check.in_pool.get((q.dimension, q.category), 0)),
-                           check.conflicts_for(q.dimension, q.category), {})
+                           check.conflicts_for(q.dimension, q.category), {},
+                           _closed(q, spec, names.get(dimension, dimension),
+                                   (q.dimension, q.category) in by_hand,
+                                   dimension in groups))
             row_errors = {b: errors[f] for b, f in (("min", row.min_field),
                                                     ("max", row.max_field)) if f in errors}
             if row_errors:  # show what was typed, so it can be corrected
                 row = replace(row, errors=row_errors)
             rows.append(row)
-        tables.append(QuotaTable(dimension, names.get(dimension, dimension), rows))
+        tables.append(QuotaTable(dimension, names.get(dimension, dimension), rows,
+                                 groups.get(dimension, 0)))
     return tables
+
+
+def _closed(quota: Quota, spec: SampleSpec, question: str, by_hand: bool,
+            can_merge: bool) -> str:
+    """Why nobody from this group can be selected, and the fix ("" if someone can be)."""
+    if quota.max > 0:
+        return ""
+    if by_hand:
+        return ("No one from this group can be selected: its maximum is set to 0. Raise it "
+                "to 1 or more to give this group a place.")
+    target = f"{quota.target:.1f}" if quota.target is not None else "0"
+    merge = f", or merge {question} into its parent groups" if can_merge else ""
+    return (f"No one from this group can be selected: its target for {spec.size:,} people "
+            f"is {target}, which rounds to 0. Use a tolerance of 1 or more (a tolerance of 1 "
+            f"gives it a maximum of 1){merge}.")

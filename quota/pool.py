@@ -10,6 +10,7 @@ selected in another open sample, interested in events, living in chosen wards.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
@@ -57,16 +58,19 @@ class SampleSpec:
     events_only: bool = False
     wards: tuple[str, ...] = ()
     overrides: tuple[tuple[str, str, int, int], ...] = ()  # (dimension, category, min, max)
+    merged: tuple[str, ...] = ()  # dimensions matched on their parent groups (group_label)
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "mode": self.mode.value, "dimensions": list(self.dimensions),
-                "wards": list(self.wards), "overrides": [list(o) for o in self.overrides]}
+                "wards": list(self.wards), "overrides": [list(o) for o in self.overrides],
+                "merged": list(self.merged)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SampleSpec:
         return cls(**{**data, "mode": SampleMode(data["mode"]),
                       "dimensions": tuple(data["dimensions"]), "wards": tuple(data["wards"]),
-                      "overrides": tuple(tuple(o) for o in data.get("overrides", ()))})
+                      "overrides": tuple(tuple(o) for o in data.get("overrides", ())),
+                      "merged": tuple(data.get("merged", ()))})
 
 
 @dataclass(frozen=True)
@@ -117,13 +121,17 @@ def build_pool(spec: SampleSpec, now: datetime | None = None) -> PoolDraft:
     asked = set(spec.dimensions) | ({WARD} if spec.wards else set())
     rows = db.session.execute(
         select(ProfileAnswer.resident_id, Dimension.key, Category.key,
-               Category.prefer_not_to_say)
+               Category.prefer_not_to_say, Category.group_label)
         .join(ProfileAnswer.dimension).join(ProfileAnswer.category)
         .where(Dimension.key.in_(asked), ProfileAnswer.resident_id.in_(eligible))
     ).all()
     answers: dict[int, dict[str, str]] = {}
-    for resident_id, dimension, category, prefer_not in rows:
-        answers.setdefault(resident_id, {})[dimension] = NOT_KNOWN if prefer_not else category
+    for resident_id, dimension, category, prefer_not, group in rows:
+        if prefer_not:
+            category = NOT_KNOWN
+        elif dimension in spec.merged and group and dimension != WARD:
+            category = group_key(group)
+        answers.setdefault(resident_id, {})[dimension] = category
     complete = sorted(db.session.scalars(eligible))
     left_out: dict[str, int] = {}
     if spec.wards:
@@ -149,15 +157,17 @@ def quotas_for(spec: SampleSpec, pool: Pool) -> list[Quota]:
     filter the ward shares are those of the chosen wards.
     """
     targets = db.session.execute(
-        select(Dimension.key, Category.key, Target.share)
+        select(Dimension.key, Category.key, Target.share, Category.group_label)
         .join(Target.dimension).join(Target.category)
         .where(Target.target_set_id == spec.target_set_id, Dimension.key.in_(spec.dimensions),
                Category.prefer_not_to_say.is_(False))).all()
     shares: dict[str, dict[str, float]] = {d: {} for d in spec.dimensions}
-    for dimension, category, share in targets:
+    for dimension, category, share, group in targets:
         if dimension == WARD and spec.wards and category not in spec.wards:
             continue
-        shares[dimension][category] = float(share)
+        if dimension in spec.merged and group and dimension != WARD:
+            category = group_key(group)
+        shares[dimension][category] = shares[dimension].get(category, 0.0) + float(share)
     for dimension in spec.dimensions:
         found = Counter(pool.profiles[dimension])
         for category in found:
@@ -192,8 +202,27 @@ def private_dimensions(keys: tuple[str, ...] | list[str]) -> dict[str, str]:
 
 
 def category_labels(keys: list[str]) -> dict[tuple[str, str], str]:
-    """(dimension, category) -> label for the dimensions ``keys``, "Not known" included."""
-    labels = {(d, c): label for d, c, label in db.session.execute(
-        select(Dimension.key, Category.key, Category.label).join(Category.dimension)
-        .where(Dimension.key.in_(keys)))}
-    return {**labels, **{(d, NOT_KNOWN): NOT_KNOWN_LABEL for d in keys}}
+    """(dimension, category) -> label for the dimensions ``keys``, parent groups and "Not
+    known" included."""
+    rows = db.session.execute(
+        select(Dimension.key, Category.key, Category.label, Category.group_label)
+        .join(Category.dimension).where(Dimension.key.in_(keys))).all()
+    groups = {(d, group_key(g)): g for d, _, _, g in rows if g}
+    return {**groups, **{(d, c): label for d, c, label, _ in rows},
+            **{(d, NOT_KNOWN): NOT_KNOWN_LABEL for d in keys}}
+
+
+def group_key(group_label: str) -> str:
+    """The category key of a parent group when answers are merged ("Asian or Asian British"
+    -> "group_asian_or_asian_british")."""
+    return "group_" + re.sub(r"[^a-z0-9]+", "_", group_label.lower()).strip("_")
+
+
+def parent_groups(keys: list[str]) -> dict[str, int]:
+    """Dimensions among ``keys`` whose answers have parent groups -> how many groups."""
+    rows = db.session.execute(
+        select(Dimension.key, Category.group_label).join(Category.dimension)
+        .where(Dimension.key.in_(keys), Dimension.key != WARD, Category.group_label != "",
+               Category.retired_at.is_(None)).distinct()).all()
+    counts = Counter(d for d, _ in rows)
+    return {k: counts[k] for k in keys if counts[k] > 1}
