@@ -29,6 +29,8 @@ def answers_given_away(quotas: Iterable[Quota], in_pool: Mapping[tuple[str, str]
     by_hand = set(overridden)
     problems = []
     for dimension, name in private.items():
+        if not any(q.dimension == dimension for q in quotas):
+            continue  # not matched in this design
         known = [q for q in quotas if q.dimension == dimension and q.category != NOT_KNOWN]
         present = [q for q in known if in_pool.get((dimension, q.category), 0) >= 1]
         open_ = [q for q in present if q.max >= 1]

@@ -116,11 +116,18 @@ def start_draw(actor: User, spec: SampleSpec, design: SampleDesign | None = None
 def _run_draw_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
     progress(0, message="Drawing the sample")
+    spec = SampleSpec.from_json(job.params["spec"])
     try:
         design_id = job.params.get("design_id")
-        sample = _draw(actor, SampleSpec.from_json(job.params["spec"]),
+        sample = _draw(actor, spec,
                        db.session.get(SampleDesign, design_id) if design_id else None)
     except (QuotaInfeasible, QuotaInputError, SampleError) as error:
+        if not sees_special_category(actor) and private_dimensions(spec.dimensions):
+            # the reason may count the people with a special-category answer
+            raise jobs.JobFailed(
+                "No sample was drawn: the pool as it is now cannot meet every quota of the "
+                "design an officer approved. Ask an engagement officer to check the "
+                "design.") from error
         raise jobs.JobFailed(f"No sample was drawn. {error}") from error
     return {"sample_id": sample.id}
 

@@ -158,3 +158,21 @@ def test_an_officers_fair_panel_hides_each_chance_from_organisers(demo, login, m
     assert "probability" not in rows[0]
     page = organiser.get(f"/quota/samples/{sample.id}").get_data(as_text=True)
     assert "Chances of selection" not in page and "Not disabled" not in page
+
+
+def test_a_failed_draw_of_a_design_does_not_count_special_category_answers(
+        demo, login, make_user):  # noqa: F811
+    from quota import designs
+
+    design = designs.approve_design(make_user(Role.OFFICER),
+                                    spec(dimensions=("age_band", "ethnic_group"), seed=None))
+    design.spec = {**design.spec, "overrides": [
+        [d, c, 39 if c == "white_irish" else low, 40 if c == "white_irish" else high]
+        for d, c, low, high in design.spec["overrides"]]}
+    db.session.commit()
+    job = designs.draw_design(make_user(Role.ORGANISER), design)
+    run_pending_jobs()
+    organiser = login(Role.ORGANISER)
+    page = organiser.get(f"/quota/jobs/{job.id}").get_data(as_text=True)
+    assert "No sample was drawn" in page and "Ask an engagement officer" in page
+    assert "white_irish" not in page and "Irish" not in page
