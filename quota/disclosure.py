@@ -19,11 +19,13 @@ NOT_KNOWN = "not_known"
 
 def answers_given_away(quotas: Iterable[Quota], in_pool: Mapping[tuple[str, str], int],
                        private: Mapping[str, str], labels: Mapping[tuple[str, str], str], *,
-                       tolerance: int = 0, overridden: Iterable[str] = ()) -> list[str]:
+                       tolerance: int = 0, overridden: Iterable[str] = (),
+                       size: int | None = None) -> list[str]:
     """A plain-English problem, with its fix, per special-category question given away.
 
     ``private`` maps each special-category dimension in the design to its label; ``labels``
-    names the categories; ``overridden`` lists dimensions whose quotas were set by hand.
+    names the categories; ``overridden`` lists dimensions whose quotas were set by hand. With
+    the panel ``size``, an answer whose place the other answers' minimums fill is closed too.
     """
     quotas = list(quotas)
     by_hand = set(overridden)
@@ -33,7 +35,8 @@ def answers_given_away(quotas: Iterable[Quota], in_pool: Mapping[tuple[str, str]
             continue  # not matched in this design
         known = [q for q in quotas if q.dimension == dimension and q.category != NOT_KNOWN]
         present = [q for q in known if in_pool.get((dimension, q.category), 0) >= 1]
-        open_ = [q for q in present if q.max >= 1]
+        everyone = [q for q in quotas if q.dimension == dimension]
+        open_ = [q for q in present if _most(q, everyone, size) >= 1]
         if len(open_) >= 2:
             continue
         if len(present) < 2:
@@ -54,3 +57,11 @@ def answers_given_away(quotas: Iterable[Quota], in_pool: Mapping[tuple[str, str]
                     "sees who was selected would know their answer was withheld")
         problems.append(f"{name}: {what}. {fix}")
     return problems
+
+
+def _most(quota: Quota, dimension: list[Quota], size: int | None) -> int:
+    """The most people with this answer a panel can hold: its maximum, and the places the
+    other answers' minimums leave."""
+    if size is None:
+        return quota.max
+    return min(quota.max, size - sum(q.min for q in dimension if q is not quota))

@@ -97,7 +97,7 @@ def _answers_given_away(spec: SampleSpec, quotas: list[Quota],
     if not private:
         return []
     return answers_given_away(quotas, in_pool, private, category_labels(list(private)),
-                              tolerance=spec.tolerance,
+                              tolerance=spec.tolerance, size=spec.size,
                               overridden={o[0] for o in spec.overrides})
 
 

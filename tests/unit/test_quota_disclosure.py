@@ -50,3 +50,11 @@ def test_the_fix_for_rounding_is_a_tolerance_and_for_a_tiny_pool_to_stop_matchin
     pool = {("orientation", "straight"): 20}
     [tiny] = answers_given_away(quotas(straight=3, gay=0, bi=0), pool, PRIVATE, LABELS)
     assert "stop matching this question" in tiny and "not enough people" in tiny
+
+
+def test_an_answer_whose_places_the_other_minimums_fill_is_closed():
+    design = [Quota("orientation", "gay", 5, 5), Quota("orientation", "straight", 0, 5),
+              Quota("orientation", "bi", 0, 5)]
+    [problem] = answers_given_away(design, POOL, PRIVATE, LABELS, size=5)
+    assert "Gay or lesbian" in problem
+    assert answers_given_away(design, POOL, PRIVATE, LABELS, size=6) == []
