@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from panel.extensions import db
 from panel.models import Category, Dimension, TargetSet, User
 from quota.access import sees_special_category, special_category_refusal
+from quota.check import QuotaCheck, check_spec
 from quota.forms import (
     DEFAULT_RULES,
     SampleForm,
@@ -36,7 +37,6 @@ from quota.pool import (
     private_dimensions,
 )
 from quota.problem import Quota, QuotaConflict
-from quota.services import QuotaCheck, check_spec
 
 SPEC_FIELDS = ("target_set", "dimensions", "size", "tolerance", "rules", "wards", "seed",
                "merge")

@@ -18,11 +18,12 @@ from panel import audit
 from panel.extensions import db
 from panel.models import Dimension, Job, TargetSet, User, utcnow
 from quota.access import design_spec, sees_special_category, special_category_use
+from quota.check import check_spec
 from quota.models import SampleDesign
 from quota.pool import SampleSpec, category_labels
 from quota.problem import Quota
 from quota.report import RULE_TEXT
-from quota.services import SampleError, check_spec, start_draw
+from quota.services import SampleError, start_draw
 
 
 def approve_design(actor: User, spec: SampleSpec) -> SampleDesign:

@@ -23,21 +23,18 @@ from quota.access import (
     special_category_refusal,
     special_category_use,
 )
-from quota.disclosure import answers_given_away
+from quota.check import answers_given_away_in, pool_counts
 from quota.draw import draw
-from quota.feasibility import find_conflicts
 from quota.files import report_of
-from quota.groups import build_instance
 from quota.models import MemberRole, Sample, SampleDesign, SampleMember, SampleStatus
 from quota.polytope import HIGHS
 from quota.pool import (
     SampleSpec,
     build_pool,
-    category_labels,
     private_dimensions,
     quotas_for,
 )
-from quota.problem import Pool, Quota, QuotaConflict, QuotaInfeasible, QuotaInputError, Selection
+from quota.problem import Pool, Quota, QuotaInfeasible, QuotaInputError, Selection
 from quota.reserves import propose_replacement
 
 JOB_KIND = "quota.draw"
@@ -46,59 +43,6 @@ SOFTWARE = f"civic-panel {version('civic-panel')}; {HIGHS}; numpy {np.__version_
 
 class SampleError(DomainError):
     """A sample cannot be drawn or changed; the message is plain English."""
-
-
-@dataclass(frozen=True)
-class QuotaCheck:
-    """What the builder shows while the officer edits: the quotas, the pool, any conflicts."""
-
-    pool_size: int
-    left_out: dict[str, int]
-    quotas: list[Quota]
-    in_pool: dict[tuple[str, str], int]
-    conflicts: list[QuotaConflict]
-    problems: list[str]
-
-    @property
-    def feasible(self) -> bool:
-        return not self.conflicts and not self.problems
-
-    def conflicts_for(self, dimension: str, category: str) -> list[QuotaConflict]:
-        return [c for c in self.conflicts if (c.dimension, c.category) == (dimension, category)]
-
-    @property
-    def general_conflicts(self) -> list[QuotaConflict]:
-        return [c for c in self.conflicts if c.dimension is None]
-
-
-def check_spec(spec: SampleSpec) -> QuotaCheck:
-    """Can a sample be drawn for ``spec``? Never raises for bad quotas: it reports them."""
-    draft = build_pool(spec)
-    pool = draft.pool
-    in_pool = _in_pool(spec, pool)
-    try:
-        quotas = quotas_for(spec, pool)
-        conflicts = find_conflicts(build_instance(pool, quotas, spec.size))
-    except QuotaInputError as error:
-        return QuotaCheck(len(pool), draft.left_out, [], in_pool, [], list(error.problems))
-    given_away = _answers_given_away(spec, quotas, in_pool)
-    return QuotaCheck(len(pool), draft.left_out, quotas, in_pool, conflicts, given_away)
-
-
-def _in_pool(spec: SampleSpec, pool: Pool) -> dict[tuple[str, str], int]:
-    return {(d, str(c)): int(n) for d in spec.dimensions
-            for c, n in zip(*np.unique(np.asarray(pool.profiles[d], dtype=str),
-                                       return_counts=True), strict=True)}
-
-
-def _answers_given_away(spec: SampleSpec, quotas: list[Quota],
-                        in_pool: dict[tuple[str, str], int]) -> list[str]:
-    private = private_dimensions(spec.dimensions)
-    if not private:
-        return []
-    return answers_given_away(quotas, in_pool, private, category_labels(list(private)),
-                              tolerance=spec.tolerance, size=spec.size,
-                              overridden={o[0] for o in spec.overrides})
 
 
 def start_draw(actor: User, spec: SampleSpec, design: SampleDesign | None = None) -> Job:
@@ -166,7 +110,7 @@ def _draw(actor: User | None, spec: SampleSpec, design: SampleDesign | None = No
     _check_allowed(actor, spec, design)
     draft = build_pool(spec)
     quotas = quotas_for(spec, draft.pool)
-    given_away = _answers_given_away(spec, quotas, _in_pool(spec, draft.pool))
+    given_away = answers_given_away_in(spec, quotas, pool_counts(spec, draft.pool))
     if given_away:
         raise SampleError(" ".join(given_away))
     selection = draw(spec.mode.value, draft.pool, quotas, spec.size, seed=spec.seed)

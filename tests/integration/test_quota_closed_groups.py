@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from panel.models import Role
 from quota import services
+from quota.check import check_spec
 from quota.pool import NOT_KNOWN, build_pool
 from tests.conftest import csrf_token_from
 from tests.integration.test_quota_samples import builder_form, demo, officer, spec  # noqa: F401
@@ -24,7 +25,7 @@ def builder_page(client, **changes) -> str:
 
 
 def test_each_quota_with_a_maximum_of_0_says_so_with_the_fix(demo, login):  # noqa: F811
-    check = services.check_spec(spec(dimensions=("age_band", "ethnic_group"), size=100,
+    check = check_spec(spec(dimensions=("age_band", "ethnic_group"), size=100,
                                      tolerance=0))
     closed = [q for q in check.quotas if q.max == 0]
     assert len(closed) >= 5
@@ -44,10 +45,10 @@ def test_merging_into_parent_groups_pools_and_targets_by_group(demo):  # noqa: F
                   merged=("ethnic_group",))
     pool = build_pool(merged).pool
     assert set(pool.profiles["ethnic_group"]) <= ETHNIC_GROUPS | {NOT_KNOWN}
-    check = services.check_spec(merged)
+    check = check_spec(merged)
     assert {q.category for q in check.quotas if q.dimension == "ethnic_group"} <= (
         ETHNIC_GROUPS | {NOT_KNOWN})
-    detailed = services.check_spec(spec(dimensions=("age_band", "ethnic_group"), size=100,
+    detailed = check_spec(spec(dimensions=("age_band", "ethnic_group"), size=100,
                                         tolerance=0))
     assert (sum(q.max == 0 for q in check.quotas)
             < sum(q.max == 0 for q in detailed.quotas))

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from panel.extensions import db
 from panel.models import Role
 from quota import services
+from quota.check import check_spec
 from quota.models import Sample, SampleMode
 from quota.pool import NOT_KNOWN, build_pool, eligible_residents, quotas_for
 from tests.conftest import csrf_token_from
@@ -48,7 +49,7 @@ def test_people_who_did_not_say_are_drawn_in_proportion(demo):  # noqa: F811
 
 
 def test_an_override_on_not_known_is_kept(demo):  # noqa: F811
-    check = services.check_spec(spec(dimensions=("sex",), size=20,
+    check = check_spec(spec(dimensions=("sex",), size=20,
                                      overrides=(("sex", NOT_KNOWN, 0, 0),)))
     assert next(q for q in check.quotas if q.category == NOT_KNOWN).max == 0
 
@@ -61,7 +62,7 @@ def only_gay_men(size: int = 5) -> tuple[tuple[str, str, int, int], ...]:
 
 
 def test_a_design_that_tells_who_is_gay_is_refused_with_the_fix(demo):  # noqa: F811
-    check = services.check_spec(spec(dimensions=("sexual_orientation",), size=5,
+    check = check_spec(spec(dimensions=("sexual_orientation",), size=5,
                                      overrides=only_gay_men()))
     assert not check.feasible
     message = " ".join(check.problems)
@@ -76,21 +77,21 @@ def test_a_design_that_tells_who_is_gay_is_refused_with_the_fix(demo):  # noqa: 
 def test_not_known_is_no_cover_for_a_single_answer(demo):  # noqa: F811
     overrides = tuple((d, c, lo, 5 if c == NOT_KNOWN else hi)
                       for d, c, lo, hi in only_gay_men(3))
-    check = services.check_spec(spec(dimensions=("sexual_orientation",), size=5,
+    check = check_spec(spec(dimensions=("sexual_orientation",), size=5,
                                      overrides=overrides))
     assert any("would know their answer" in p for p in check.problems)
 
 
 def test_a_small_sample_whose_rounding_leaves_one_answer_is_refused(demo):  # noqa: F811
-    check = services.check_spec(spec(dimensions=("sexual_orientation",), size=3, tolerance=0))
+    check = check_spec(spec(dimensions=("sexual_orientation",), size=3, tolerance=0))
     assert any("would know their answer" in p and "tolerance of 1" in p
                for p in check.problems)
-    assert services.check_spec(spec(dimensions=("sexual_orientation",), size=3,
+    assert check_spec(spec(dimensions=("sexual_orientation",), size=3,
                                     tolerance=1)).feasible
 
 
 def test_other_questions_may_be_narrowed_to_one_answer(demo):  # noqa: F811
-    check = services.check_spec(spec(dimensions=("sex",), size=5, mode=SampleMode.SURVEY,
+    check = check_spec(spec(dimensions=("sex",), size=5, mode=SampleMode.SURVEY,
                                      overrides=(("sex", "female", 5, 5), ("sex", "male", 0, 0),
                                                 ("sex", NOT_KNOWN, 0, 0))))
     assert check.feasible
