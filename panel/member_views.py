@@ -56,6 +56,7 @@ def _filters() -> tuple[members.MemberFilters, list[str]]:
 def list_members() -> Any:
     filters, problems = _filters()
     cap = contact_policy.contact_cap()
+    members.record_search(current_user, filters)
     result = members.search_members(filters, cap)
     return render_page("members/list.html", block="member_results", result=result,
                        filters=filters, problems=problems, cap=cap,

@@ -101,6 +101,25 @@ def search_members(filters: MemberFilters, cap: ContactCap,
         total=total, page=page, pages=pages)
 
 
+def record_search(actor: User, filters: MemberFilters) -> None:
+    """A search that filters on a special-category question is audited with what was asked."""
+    private = set(db.session.scalars(select(Dimension.key).where(
+        Dimension.key.in_(list(filters.categories)), Dimension.special_category.is_(True))))
+    if not private:
+        return
+    asked = {name: str(value) for name, value in (
+        ("status", filters.status), ("verified", filters.verified),
+        ("joined_from", filters.joined_from), ("joined_to", filters.joined_to),
+        ("contacted", filters.contacted)) if value}
+    audit.record(actor, "members_searched", "", None,
+                 special_category_filters={k: v for k, v in sorted(filters.categories.items())
+                                           if k in private},
+                 other_filters={k: v for k, v in sorted(filters.categories.items())
+                                if k not in private},
+                 search=filters.q, **asked, **({"at_cap": True} if filters.at_cap else {}))
+    db.session.commit()
+
+
 def _count(filters: MemberFilters, last, recent, window_start: datetime,  # noqa: ANN001
            max_contacts: int) -> int:
     """The number of matches; the contacts join only when a contacts filter needs it."""

@@ -16,7 +16,9 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from panel.extensions import db
-from panel.models import Category, Dimension, TargetSet
+from panel.models import Category, Dimension, TargetSet, User
+from quota.access import sees_special_category, special_category_refusal
+from quota.check import QuotaCheck, check_spec
 from quota.forms import (
     DEFAULT_RULES,
     SampleForm,
@@ -25,11 +27,19 @@ from quota.forms import (
     read_overrides,
 )
 from quota.models import SampleMode
-from quota.pool import WARD, SampleSpec, dimensions_with_targets
-from quota.problem import QuotaConflict
-from quota.services import QuotaCheck, check_spec
+from quota.pool import (
+    WARD,
+    SampleSpec,
+    category_labels,
+    dimensions_with_targets,
+    group_key,
+    parent_groups,
+    private_dimensions,
+)
+from quota.problem import Quota, QuotaConflict
 
-SPEC_FIELDS = ("target_set", "dimensions", "size", "tolerance", "rules", "wards", "seed")
+SPEC_FIELDS = ("target_set", "dimensions", "size", "tolerance", "rules", "wards", "seed",
+               "merge")
 DEFAULT_DIMENSIONS = ("age_band", "sex")
 
 
@@ -45,6 +55,7 @@ class QuotaRow:
     in_pool: int
     conflicts: list[QuotaConflict]
     errors: dict[str, str]
+    closed: str = ""  # why nobody from this group can be selected (a maximum of 0)
 
     @property
     def min_field(self) -> str:
@@ -60,6 +71,11 @@ class QuotaTable:
     key: str
     label: str
     rows: list[QuotaRow]
+    parent_groups: int = 0  # offer to merge into this many parent groups (0: no offer)
+
+    @property
+    def offer_merge(self) -> bool:
+        return bool(self.parent_groups) and any(row.closed for row in self.rows)
 
 
 @dataclass(frozen=True)
@@ -90,6 +106,9 @@ class BuilderState:
     def error_list(self) -> list[dict[str, str]]:
         return [{"text": text, "href": href} for text, href in self.errors]
 
+    def with_error(self, message: str) -> BuilderState:
+        return replace(self, draw_errors=[*self.draw_errors, (message, "#quota-check")])
+
     def with_draw_errors(self) -> BuilderState:
         problems: list[tuple[str, str]] = []
         if self.check is not None:
@@ -104,7 +123,7 @@ class BuilderState:
         return replace(self, draw_errors=problems)
 
 
-def new_form(formdata: Mapping[str, str] | None) -> SampleForm:
+def new_form(formdata: Mapping[str, str] | None, actor: User | None = None) -> SampleForm:
     form = SampleForm(formdata=formdata) if formdata is not None else SampleForm(formdata=None)
     target_sets = list(db.session.scalars(select(TargetSet).order_by(TargetSet.is_default.desc(),
                                                                      TargetSet.name)))
@@ -114,21 +133,29 @@ def new_form(formdata: Mapping[str, str] | None) -> SampleForm:
         chosen = target_sets[0].id
         form.target_set.data = chosen
     live = dimensions_with_targets(chosen) if chosen else []
+    if not sees_special_category(actor):  # organisers are not offered them at all
+        live = [d for d in live if not d.special_category]
     form.dimensions.choices = [SelectChoice(d.key, d.label) for d in live]
     wards = db.session.scalars(select(Category).join(Category.dimension).where(
         Dimension.key == WARD, Category.retired_at.is_(None),
         Category.prefer_not_to_say.is_(False)).order_by(Category.label))
     form.wards.choices = [SelectChoice(c.key, c.label) for c in wards]
+    groups = parent_groups([d.key for d in live])
+    form.merge.choices = [SelectChoice(d.key, f"{d.label} ({groups[d.key]} groups)")
+                          for d in live if d.key in groups]
     if formdata is None:
         form.dimensions.data = [d.key for d in live if d.key in DEFAULT_DIMENSIONS]
         form.rules.data = list(DEFAULT_RULES)
     return form
 
 
-def read(formdata: Mapping[str, str] | None) -> BuilderState:
-    form = new_form(formdata)
+def read(formdata: Mapping[str, str] | None, actor: User | None = None) -> BuilderState:
+    form = new_form(formdata, actor)
     if formdata is not None:
         form.validate()
+        refused = _special_category_named(formdata, actor)
+        if refused:  # said plainly, never silently dropped
+            form.dimensions.errors = [special_category_refusal(refused)]
     waiting = [messages[0] for name, messages in form.errors.items() if name in SPEC_FIELDS]
     if formdata is None or waiting or not form.target_set.choices:
         if not form.target_set.choices:
@@ -138,7 +165,7 @@ def read(formdata: Mapping[str, str] | None) -> BuilderState:
         return BuilderState(form, None, None, [], "", {}, waiting)
     spec = _spec(form)
     basis = "|".join([str(spec.target_set_id), ",".join(spec.dimensions), str(spec.size),
-                      str(spec.tolerance), ",".join(spec.wards)])
+                      str(spec.tolerance), ",".join(spec.wards), ",".join(spec.merged)])
     check = check_spec(spec)
     table_errors: dict[str, str] = {}
     if formdata.get("quota_basis") == basis and check.quotas:
@@ -155,6 +182,16 @@ def read(formdata: Mapping[str, str] | None) -> BuilderState:
                         table_errors, [])
 
 
+def _special_category_named(formdata: Mapping[str, str], actor: User | None) -> list[str]:
+    """Labels of special-category questions an organiser's form names (questions or quotas)."""
+    if sees_special_category(actor):
+        return []
+    named = list(getattr(formdata, "getlist", lambda _: [])("dimensions"))
+    named += [key.split("-", 3)[2] for key in formdata
+              if key.startswith(("quota-min-", "quota-max-")) and key.count("-") >= 3]
+    return list(private_dimensions(list(dict.fromkeys(named))).values())
+
+
 def _spec(form: SampleForm) -> SampleSpec:
     rules = set(form.rules.data or ())
     return SampleSpec(
@@ -164,14 +201,13 @@ def _spec(form: SampleForm) -> SampleSpec:
         household="household" in rules, seed=number(form.seed.data) if form.seed.data else None,
         under_contact_cap="under_contact_cap" in rules,
         not_in_open_sample="not_in_open_sample" in rules, events_only="events_only" in rules,
-        wards=tuple(form.wards.data or ()))
+        wards=tuple(form.wards.data or ()),
+        merged=tuple(m for m in dict.fromkeys(form.merge.data or ())
+                     if m in form.dimensions.data and m in {c.value for c in form.merge.choices}))
 
 
 def _labels(dimensions: tuple[str, ...]) -> dict[tuple[str, str], tuple[str, str]]:
-    rows = db.session.execute(select(Dimension.key, Category.key, Category.label,
-                                     Category.group_label).join(Category.dimension)
-                              .where(Dimension.key.in_(dimensions)))
-    return {(d, c): (label, group) for d, c, label, group in rows}
+    return {key: (label, "") for key, label in category_labels(list(dimensions)).items()}
 
 
 def _tables(spec: SampleSpec, check: QuotaCheck, formdata: Mapping[str, str],
@@ -179,24 +215,49 @@ def _tables(spec: SampleSpec, check: QuotaCheck, formdata: Mapping[str, str],
     labels = _labels(spec.dimensions)
     names = dict(db.session.execute(select(Dimension.key, Dimension.label)
                                     .where(Dimension.key.in_(spec.dimensions))).all())
-    order = {(d, c): i for i, (d, c) in enumerate(db.session.execute(
-        select(Dimension.key, Category.key).join(Category.dimension)
-        .where(Dimension.key.in_(spec.dimensions))
-        .order_by(Dimension.position, Category.position, Category.id)))}
+    order: dict[tuple[str, str], int] = {}
+    for i, (d, c, group) in enumerate(db.session.execute(
+            select(Dimension.key, Category.key, Category.group_label).join(Category.dimension)
+            .where(Dimension.key.in_(spec.dimensions))
+            .order_by(Dimension.position, Category.position, Category.id))):
+        order[(d, c)] = i
+        if group:
+            order.setdefault((d, group_key(group)), i)
+    groups = parent_groups([d for d in spec.dimensions if d not in spec.merged])
+    by_hand = {(o[0], o[1]) for o in spec.overrides}
     tables = []
     for dimension in spec.dimensions:
         quotas = sorted((q for q in check.quotas if q.dimension == dimension),
-                        key=lambda q: order.get((q.dimension, q.category), 0))
+                        key=lambda q: order.get((q.dimension, q.category), len(order)))
         rows = []
         for q in quotas:
             label, group = labels.get((q.dimension, q.category), (q.category, ""))
             row = QuotaRow(q.dimension, q.category, label, group, q.target, q.min, q.max,
                            int(check.in_pool.get((q.dimension, q.category), 0)),
-                           check.conflicts_for(q.dimension, q.category), {})
+                           check.conflicts_for(q.dimension, q.category), {},
+                           _closed(q, spec, names.get(dimension, dimension),
+                                   (q.dimension, q.category) in by_hand,
+                                   dimension in groups))
             row_errors = {b: errors[f] for b, f in (("min", row.min_field),
                                                     ("max", row.max_field)) if f in errors}
             if row_errors:  # show what was typed, so it can be corrected
                 row = replace(row, errors=row_errors)
             rows.append(row)
-        tables.append(QuotaTable(dimension, names.get(dimension, dimension), rows))
+        tables.append(QuotaTable(dimension, names.get(dimension, dimension), rows,
+                                 groups.get(dimension, 0)))
     return tables
+
+
+def _closed(quota: Quota, spec: SampleSpec, question: str, by_hand: bool,
+            can_merge: bool) -> str:
+    """Why nobody from this group can be selected, and the fix ("" if someone can be)."""
+    if quota.max > 0:
+        return ""
+    if by_hand:
+        return ("No one from this group can be selected: its maximum is set to 0. Raise it "
+                "to 1 or more to give this group a place.")
+    target = f"{quota.target:.1f}" if quota.target is not None else "0"
+    merge = f", or merge {question} into its parent groups" if can_merge else ""
+    return (f"No one from this group can be selected: its target for {spec.size:,} people "
+            f"is {target}, which rounds to 0. Use a tolerance of 1 or more (a tolerance of 1 "
+            f"gives it a maximum of 1){merge}.")

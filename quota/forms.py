@@ -80,6 +80,10 @@ class SampleForm(FlaskForm):
                                 choices=list(RULES), validate_choice=True,
                                 description="Everyone in the pool has confirmed their email, "
                                             "is an active member and has given consent.")
+    merge = SelectMultipleField(
+        "Match on parent groups (optional)", widget=GovCheckboxesInput(), validate_choice=False,
+        description="Small answers often get a quota of 0 people. Matching on their parent "
+                    "groups (for example the 5 ONS ethnic groups) gives each group a place.")
     wards = SelectMultipleField("Only these wards (optional)", widget=GovCheckboxesInput(),
                                 description="Leave all unticked to draw from every ward.")
     seed = StringField(

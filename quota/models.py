@@ -47,6 +47,27 @@ class MemberRole(enum.StrEnum):
                 "dropped_out": "Dropped out"}[self.value]
 
 
+class SampleDesign(db.Model):
+    """A sample design an officer approved for organisers to draw (and draw again).
+
+    ``spec`` is the builder's spec with every quota frozen as the officer saw it, and no seed:
+    each draw from it gets a new one. Approval is how an organiser's draw may use quotas on a
+    special-category question without anyone but officers seeing those answers.
+    """
+
+    __tablename__ = "sample_designs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160))
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON)
+    approved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_at: Mapped[datetime | None]
+
+    approved_by: Mapped[User | None] = relationship()
+
+
 class Sample(db.Model):
     __tablename__ = "samples"
 
@@ -69,7 +90,10 @@ class Sample(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     reproduced_at: Mapped[datetime | None]
+    design_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sample_designs.id", ondelete="SET NULL"))
 
+    design: Mapped[SampleDesign | None] = relationship()
     target_set: Mapped[TargetSet | None] = relationship()
     created_by: Mapped[User | None] = relationship()
     members: Mapped[list[SampleMember]] = relationship(

@@ -1,13 +1,16 @@
 """Who can be drawn, and the quotas a target set gives: from the database to the pure core.
 
 Always in the pool: residents with a confirmed email, an active membership (not paused, not
-left) and a standing membership consent, who gave a real answer (not "Prefer not to say", not
-blank) to every chosen question. Optional rules narrow it further: under the contact limit, not
+left) and a standing membership consent, whatever they answered. Someone who chose "Prefer not
+to say" on a chosen question, or never answered it, is in the pool as "Not known" on that
+question: a group of its own with its own quota (by default its share of the pool), never a
+reason to leave anyone out. Optional rules narrow the pool: under the contact limit, not
 selected in another open sample, interested in events, living in chosen wards.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
@@ -29,11 +32,13 @@ from panel.models import (
     User,
     utcnow,
 )
+from quota.disclosure import NOT_KNOWN
 from quota.models import MemberRole, Sample, SampleMember, SampleMode, SampleStatus
 from quota.problem import Pool, Quota
 from quota.targets import quotas_from_shares
 
 WARD = "ward"
+NOT_KNOWN_LABEL = "Not known (prefer not to say, or not answered)"
 
 
 @dataclass(frozen=True)
@@ -53,16 +58,19 @@ class SampleSpec:
     events_only: bool = False
     wards: tuple[str, ...] = ()
     overrides: tuple[tuple[str, str, int, int], ...] = ()  # (dimension, category, min, max)
+    merged: tuple[str, ...] = ()  # dimensions matched on their parent groups (group_label)
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "mode": self.mode.value, "dimensions": list(self.dimensions),
-                "wards": list(self.wards), "overrides": [list(o) for o in self.overrides]}
+                "wards": list(self.wards), "overrides": [list(o) for o in self.overrides],
+                "merged": list(self.merged)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SampleSpec:
         return cls(**{**data, "mode": SampleMode(data["mode"]),
                       "dimensions": tuple(data["dimensions"]), "wards": tuple(data["wards"]),
-                      "overrides": tuple(tuple(o) for o in data.get("overrides", ()))})
+                      "overrides": tuple(tuple(o) for o in data.get("overrides", ())),
+                      "merged": tuple(data.get("merged", ()))})
 
 
 @dataclass(frozen=True)
@@ -113,22 +121,21 @@ def build_pool(spec: SampleSpec, now: datetime | None = None) -> PoolDraft:
     asked = set(spec.dimensions) | ({WARD} if spec.wards else set())
     rows = db.session.execute(
         select(ProfileAnswer.resident_id, Dimension.key, Category.key,
-               Category.prefer_not_to_say)
+               Category.prefer_not_to_say, Category.group_label)
         .join(ProfileAnswer.dimension).join(ProfileAnswer.category)
         .where(Dimension.key.in_(asked), ProfileAnswer.resident_id.in_(eligible))
     ).all()
     answers: dict[int, dict[str, str]] = {}
-    declined: set[int] = set()
-    for resident_id, dimension, category, prefer_not in rows:
-        if prefer_not and dimension in spec.dimensions:
-            declined.add(resident_id)
+    for resident_id, dimension, category, prefer_not, group in rows:
+        if prefer_not:
+            category = NOT_KNOWN
+        elif dimension in spec.merged and group and dimension != WARD:
+            category = group_key(group)
         answers.setdefault(resident_id, {})[dimension] = category
-    everyone = set(db.session.scalars(eligible))
-    complete = sorted(r for r in everyone if r not in declined
-                      and all(d in answers.get(r, {}) for d in spec.dimensions))
-    left_out = {"did not answer every chosen question": len(everyone) - len(complete)}
+    complete = sorted(db.session.scalars(eligible))
+    left_out: dict[str, int] = {}
     if spec.wards:
-        in_wards = [r for r in complete if answers[r].get(WARD) in spec.wards]
+        in_wards = [r for r in complete if answers.get(r, {}).get(WARD) in spec.wards]
         left_out["outside the chosen wards"] = len(complete) - len(in_wards)
         complete = in_wards
     households = None
@@ -136,7 +143,7 @@ def build_pool(spec: SampleSpec, now: datetime | None = None) -> PoolDraft:
         keys = dict(db.session.execute(select(Resident.id, Resident.household_key)
                                        .where(Resident.id.in_(complete))).all())
         households = [keys[r] or f"resident:{r}" for r in complete]
-    pool = Pool(ids=complete, profiles={d: [answers[r][d] for r in complete]
+    pool = Pool(ids=complete, profiles={d: [answers.get(r, {}).get(d, NOT_KNOWN) for r in complete]
                                         for d in spec.dimensions}, households=households)
     return PoolDraft(pool, left_out)
 
@@ -144,22 +151,34 @@ def build_pool(spec: SampleSpec, now: datetime | None = None) -> PoolDraft:
 def quotas_for(spec: SampleSpec, pool: Pool) -> list[Quota]:
     """Quotas from the target set's shares for the chosen dimensions (rounding: quota.targets).
 
-    Categories with no target (and found in the pool) get a share of zero; "Prefer not to
-    say" never has one. With a ward filter the ward shares are those of the chosen wards.
+    Categories with no target (and found in the pool) get a share of zero. "Not known" (prefer
+    not to say, or no answer) has no population target: its share is its share of the pool,
+    and the known categories share the rest in the target set's proportions. With a ward
+    filter the ward shares are those of the chosen wards.
     """
     targets = db.session.execute(
-        select(Dimension.key, Category.key, Target.share)
+        select(Dimension.key, Category.key, Target.share, Category.group_label)
         .join(Target.dimension).join(Target.category)
         .where(Target.target_set_id == spec.target_set_id, Dimension.key.in_(spec.dimensions),
                Category.prefer_not_to_say.is_(False))).all()
     shares: dict[str, dict[str, float]] = {d: {} for d in spec.dimensions}
-    for dimension, category, share in targets:
+    for dimension, category, share, group in targets:
         if dimension == WARD and spec.wards and category not in spec.wards:
             continue
-        shares[dimension][category] = float(share)
+        if dimension in spec.merged and group and dimension != WARD:
+            category = group_key(group)
+        shares[dimension][category] = shares[dimension].get(category, 0.0) + float(share)
     for dimension in spec.dimensions:
-        for category in Counter(pool.profiles[dimension]):
-            shares[dimension].setdefault(category, 0.0)
+        found = Counter(pool.profiles[dimension])
+        for category in found:
+            if category != NOT_KNOWN:
+                shares[dimension].setdefault(category, 0.0)
+        unknown = found.get(NOT_KNOWN, 0) / len(pool) if len(pool) else 0.0
+        known = sum(shares[dimension].values())
+        if unknown and known > 0:
+            shares[dimension] = {c: s / known * (1 - unknown)
+                                 for c, s in shares[dimension].items()}
+            shares[dimension][NOT_KNOWN] = unknown
     quotas = quotas_from_shares(shares, spec.size, spec.tolerance)
     changed = {(d, c): (low, high) for d, c, low, high in spec.overrides}
     return [replace(q, min=changed[key][0], max=changed[key][1])
@@ -173,3 +192,37 @@ def dimensions_with_targets(target_set_id: int) -> list[Dimension]:
     return [d for d in db.session.scalars(select(Dimension).where(Dimension.retired_at.is_(None))
                                           .order_by(Dimension.position, Dimension.id))
             if d.key in keys]
+
+
+def private_dimensions(keys: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """The special-category dimensions among ``keys`` (key -> label), in the order given."""
+    found = dict(db.session.execute(select(Dimension.key, Dimension.label).where(
+        Dimension.key.in_(list(keys)), Dimension.special_category.is_(True))).all())
+    return {k: found[k] for k in keys if k in found}
+
+
+def category_labels(keys: list[str]) -> dict[tuple[str, str], str]:
+    """(dimension, category) -> label for the dimensions ``keys``, parent groups and "Not
+    known" included."""
+    rows = db.session.execute(
+        select(Dimension.key, Category.key, Category.label, Category.group_label)
+        .join(Category.dimension).where(Dimension.key.in_(keys))).all()
+    groups = {(d, group_key(g)): g for d, _, _, g in rows if g}
+    return {**groups, **{(d, c): label for d, c, label, _ in rows},
+            **{(d, NOT_KNOWN): NOT_KNOWN_LABEL for d in keys}}
+
+
+def group_key(group_label: str) -> str:
+    """The category key of a parent group when answers are merged ("Asian or Asian British"
+    -> "group_asian_or_asian_british")."""
+    return "group_" + re.sub(r"[^a-z0-9]+", "_", group_label.lower()).strip("_")
+
+
+def parent_groups(keys: list[str]) -> dict[str, int]:
+    """Dimensions among ``keys`` whose answers have parent groups -> how many groups."""
+    rows = db.session.execute(
+        select(Dimension.key, Category.group_label).join(Category.dimension)
+        .where(Dimension.key.in_(keys), Dimension.key != WARD, Category.group_label != "",
+               Category.retired_at.is_(None)).distinct()).all()
+    counts = Counter(d for d, _ in rows)
+    return {k: counts[k] for k in keys if counts[k] > 1}

@@ -8,8 +8,9 @@ import numpy as np
 from sqlalchemy import select
 
 from panel.extensions import db
-from panel.models import Category, Dimension
+from panel.models import Dimension
 from quota.models import MemberRole, Sample, SampleMode
+from quota.pool import category_labels
 
 RULE_TEXT = {
     "under_contact_cap": "people who had reached the contact limit were left out",
@@ -38,6 +39,8 @@ class TallyTable:
     key: str
     label: str
     rows: list[TallyRow]
+    hidden: bool = False   # special-category: only "every quota met", no numbers per answer
+    all_met: bool = True
 
 
 @dataclass(frozen=True)
@@ -62,19 +65,22 @@ class SampleView:
 def _labels(keys: list[str]) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     dims = dict(db.session.execute(select(Dimension.key, Dimension.label)
                                    .where(Dimension.key.in_(keys))).all())
-    cats = {(d, c): label for d, c, label in db.session.execute(
-        select(Dimension.key, Category.key, Category.label).join(Category.dimension)
-        .where(Dimension.key.in_(keys)))}
-    return dims, cats
+    return dims, category_labels(keys)
 
 
-def sample_view(sample: Sample) -> SampleView:
+def sample_view(sample: Sample, hidden: frozenset[str] = frozenset()) -> SampleView:
+    """What the sample page shows; ``hidden`` special-category questions show no numbers (and
+    then nobody's chance either: in a fair panel it differs by group)."""
     categories = sample.report["categories"]
     keys = list(dict.fromkeys(c["dimension"] for c in categories))
     dims, cats = _labels(keys)
     tables = []
     for key in keys:
         rows = [c for c in categories if c["dimension"] == key]
+        if key in hidden:
+            tables.append(TallyTable(key, dims.get(key, key), [], hidden=True, all_met=all(
+                c["min"] <= c["achieved"] <= c["max"] for c in rows)))
+            continue
         axis = max([1, *(max(c["achieved"], c["max"]) for c in rows)])
         tables.append(TallyTable(key, dims.get(key, key), [
             TallyRow(cats.get((key, c["category"]), c["category"]), c["target"], c["min"],
@@ -82,7 +88,8 @@ def sample_view(sample: Sample) -> SampleView:
                      c["min"] <= c["achieved"] <= c["max"], round(100 * c["achieved"] / axis),
                      None if c["target"] is None else round(100 * c["target"] / axis))
             for c in rows]))
-    return SampleView(tables, _spread(sample), sample.members_with(MemberRole.SELECTED),
+    return SampleView(tables, None if hidden else _spread(sample),
+                      sample.members_with(MemberRole.SELECTED),
                       sample.members_with(MemberRole.RESERVE),
                       sample.members_with(MemberRole.DROPPED_OUT))
 
@@ -104,24 +111,34 @@ def _spread(sample: Sample) -> Spread | None:
                   sample.probability_bound, bins, unselectable)
 
 
-def methods_note(sample: Sample) -> list[str]:
-    """Plain-English paragraphs to publish with results: pool, rules, algorithm, seed, quotas."""
+def methods_note(sample: Sample, hidden: frozenset[str] = frozenset()) -> list[str]:
+    """Plain-English paragraphs to publish with results: pool, rules, algorithm, seed, quotas.
+
+    Quotas on ``hidden`` (special-category) questions are named, not listed, for readers who
+    may not see those answers."""
     spec, report = sample.spec, sample.report
     left_out = "; ".join(f"{n:,} {why}" for why, n in report.get("left_out", {}).items() if n)
     rules = [RULE_TEXT[r] for r in ("under_contact_cap", "not_in_open_sample", "events_only",
                                     "household") if spec.get(r)]
     dims, cats = _labels(list(spec["dimensions"]))
-    quotas = "; ".join(
-        f"{dims.get(d, d)} {cats.get((d, c['category']), c['category'])}"
-        f" {c['min']}\u2013{c['max']} (selected {c['achieved']})"
-        for c in report["categories"] if (d := c["dimension"]))
+    quotas = "; ".join([
+        *(f"{dims.get(d, d)} {cats.get((d, c['category']), c['category'])}"
+          f" {c['min']}\u2013{c['max']} (selected {c['achieved']})"
+          for c in report["categories"] if (d := c["dimension"]) not in hidden),
+        *(f"{dims.get(d, d)}: quotas set and approved by an officer (shown to officers only)"
+          for d in spec["dimensions"] if d in hidden)])
+    dropped_for_answers = "did not answer every chosen question" in report.get("left_out", {})
     paragraphs = [
         f"{sample.mode.label} \u201c{sample.name}\u201d: {sample.size:,} people selected from "
         f"{sample.pool_size:,} members of the council's resident e-panel on "
         f"{sample.created_at:%-d %B %Y}.",
         "The pool was every member who had confirmed their email address, was an active "
-        "member (not paused or left), had given consent, and had answered each of the questions "
-        "matched" + (f"; {'; '.join(rules)}" if rules else "") + "."
+        "member (not paused or left) and had given consent"
+        + (f"; {'; '.join(rules)}" if rules else "") + "."
+        + ("" if dropped_for_answers else " Nobody was left out for their answers: people "
+           "who preferred not to say, or had not answered, a question matched were in the "
+           "pool as \u201cNot known\u201d, a group with its own quota (by default its share "
+           "of the pool).")
         + (f" Left out: {left_out}." if left_out else ""),
         f"Targets: {report.get('target_set') or 'the chosen target set'}, turned into whole "
         "numbers for the sample size by the largest-remainder method, with a tolerance of "
@@ -132,7 +149,7 @@ def methods_note(sample: Sample) -> list[str]:
     ]
     if sample.mode == SampleMode.FAIR and sample.min_probability is not None:
         spread = _spread(sample)
-        unselectable = spread.unselectable if spread else 0
+        unselectable = spread.unselectable if spread and not hidden else 0
         who = "Everyone in the pool" if not unselectable else (
             f"{unselectable:,} {'person' if unselectable == 1 else 'people'} in the pool could "
             "not be in any panel that meets these quotas (a category with a maximum of 0, or "
@@ -147,3 +164,24 @@ def methods_note(sample: Sample) -> list[str]:
         f"Reproducible: the draw used seed {sample.seed} with {sample.software_version}; "
         "running it again on the same inputs gives the same people.")
     return paragraphs
+
+
+LIKENESS = (" Same profile as the person who dropped out.",
+            " Differs from the person who dropped out on ")
+
+
+def redacted_reason(sample: Sample, dropped: int | None, replacement: int, reason: str,
+                    hidden: frozenset[str]) -> str:
+    """A replacement's reason without the ``hidden`` questions' answers of either person."""
+    head = reason
+    for marker in LIKENESS:
+        head = head.split(marker)[0]
+    ids, profiles = sample.inputs["ids"], sample.inputs["profiles"]
+    if dropped not in ids or replacement not in ids:
+        return head
+    a, b = ids.index(dropped), ids.index(replacement)
+    differences = [f"{d} {profiles[d][b]} instead of {profiles[d][a]}" for d in profiles
+                   if d not in hidden and profiles[d][a] != profiles[d][b]]
+    if not differences:
+        return f"{head} Same answers as the person who dropped out on the questions shown to you."
+    return f"{head} Differs from the person who dropped out on {'; '.join(differences)}."

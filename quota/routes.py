@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
@@ -11,11 +12,12 @@ from panel import data_export
 from panel.auth import role_required
 from panel.htmx import is_fragment_request, render_page
 from panel.models import JobStatus, Role
-from quota import builder, services
+from quota import builder, designs, services
+from quota.access import hidden_dimensions, sees_special_category
 from quota.cli import draw_command
 from quota.data_rights import samples_section
 from quota.models import MemberRole, SampleMember, SampleStatus
-from quota.report import methods_note, sample_view
+from quota.report import methods_note, redacted_reason, sample_view
 
 bp = Blueprint("quota", __name__, url_prefix="/quota")
 bp.cli.add_command(draw_command)
@@ -27,27 +29,75 @@ STAFF = (Role.OFFICER, Role.ORGANISER)
 @bp.get("/samples")
 @role_required(*STAFF)
 def list_samples() -> Any:
-    return render_page("quota/list.html", samples=services.list_samples())
+    return render_page("quota/list.html", samples=services.list_samples(),
+                       designs=designs.list_designs())
 
 
 @bp.route("/samples/new", methods=["GET", "POST"])
 @role_required(*STAFF)
 def new_sample() -> Any:
-    state = builder.read(request.form if request.method == "POST" else None)
-    if request.method == "POST" and request.form.get("action") == "draw":
+    state = builder.read(request.form if request.method == "POST" else None, current_user)
+    action = request.form.get("action") if request.method == "POST" else None
+    if state.check is not None:
+        designs.record_check(current_user, state.spec, state.check.quotas)
+    if action == "approve" and not sees_special_category(current_user):
+        abort(403)
+    if action in ("draw", "approve"):
         if state.ready_to_draw:
-            job = services.start_draw(current_user, state.spec)
-            return redirect(url_for("quota.show_job", job_id=job.id), 303)
-        state = state.with_draw_errors()
+            try:
+                if action == "approve":
+                    design = designs.approve_design(current_user, state.spec)
+                    flash("The design is approved: organisers can now draw it.", "success")
+                    return redirect(url_for("quota.show_design", design_id=design.id), 303)
+                job = services.start_draw(current_user, state.spec)
+                return redirect(url_for("quota.show_job", job_id=job.id), 303)
+            except services.SampleError as error:
+                state = state.with_error(str(error))
+        else:
+            state = state.with_draw_errors()
     status = 422 if state.errors else 200
-    return render_page("quota/new.html", block=None, state=state), status
+    return render_page("quota/new.html", block=None, state=state,
+                       can_approve=sees_special_category(current_user)), status
+
+
+@bp.get("/designs/<int:design_id>")
+@role_required(*STAFF)
+def show_design(design_id: int) -> Any:
+    design = designs.get_design(design_id) or abort(404)
+    hidden = hidden_dimensions(current_user, design.spec["dimensions"])
+    return render_page("quota/design.html", design=design,
+                       view=designs.design_view(design, hidden),
+                       can_withdraw=sees_special_category(current_user))
+
+
+@bp.post("/designs/<int:design_id>/draw")
+@role_required(*STAFF)
+def draw_design(design_id: int) -> Any:
+    design = designs.get_design(design_id) or abort(404)
+    try:
+        job = designs.draw_design(current_user, design)
+    except services.SampleError as error:
+        flash(str(error), "error")
+        return redirect(url_for("quota.list_samples"), 303)
+    return redirect(url_for("quota.show_job", job_id=job.id), 303)
+
+
+@bp.post("/designs/<int:design_id>/withdraw")
+@role_required(Role.OFFICER)
+def withdraw_design(design_id: int) -> Any:
+    design = designs.get_design(design_id) or abort(404)
+    designs.withdraw_design(current_user, design)
+    flash("The design is withdrawn: organisers can no longer draw it.", "success")
+    return redirect(url_for("quota.list_samples"), 303)
 
 
 @bp.post("/samples/check")
 @role_required(*STAFF)
 def check_quotas() -> Any:
     """The builder's quota table, re-checked as the officer edits (htmx)."""
-    state = builder.read(request.form)
+    state = builder.read(request.form, current_user)
+    if state.check is not None:
+        designs.record_check(current_user, state.spec, state.check.quotas)
     if is_fragment_request() and state.tables and request.form.get("quota_basis") == state.basis:
         # Same table: update only the messages, never the inputs someone may be typing in.
         html = render_page("quota/new.html", block="quota_status", state=state, oob=True)
@@ -74,15 +124,17 @@ def show_job(job_id: int) -> Any:
 def show_sample(sample_id: int) -> Any:
     sample = services.get_sample(sample_id) or abort(404)
     services.record_view(current_user, sample)
-    return render_page("quota/show.html", view=sample_view(sample), sample=sample,
-                       reproduction=None, methods=methods_note(sample))
+    hidden = hidden_dimensions(current_user, sample.spec["dimensions"])
+    return render_page("quota/show.html", view=sample_view(sample, hidden), sample=sample,
+                       reproduction=None, methods=methods_note(sample, hidden))
 
 
 @bp.get("/samples/<int:sample_id>/methods.txt")
 @role_required(*STAFF)
 def methods_text(sample_id: int) -> Any:
     sample = services.get_sample(sample_id) or abort(404)
-    return Response("\n\n".join(methods_note(sample)) + "\n", mimetype="text/plain",
+    hidden = hidden_dimensions(current_user, sample.spec["dimensions"])
+    return Response("\n\n".join(methods_note(sample, hidden)) + "\n", mimetype="text/plain",
                     headers={"Content-Disposition":
                              f'attachment; filename="sample-{sample.id}-methods.txt"'})
 
@@ -101,8 +153,10 @@ def members_csv(sample_id: int) -> Any:
 def reproduce_sample(sample_id: int) -> Any:
     sample = services.get_sample(sample_id) or abort(404)
     reproduction = services.reproduce(current_user, sample)
-    return render_page("quota/show.html", block="reproduction", view=sample_view(sample),
-                       sample=sample, reproduction=reproduction, methods=methods_note(sample))
+    hidden = hidden_dimensions(current_user, sample.spec["dimensions"])
+    return render_page("quota/show.html", block="reproduction",
+                       view=sample_view(sample, hidden), sample=sample,
+                       reproduction=reproduction, methods=methods_note(sample, hidden))
 
 
 @bp.post("/samples/<int:sample_id>/close")
@@ -128,10 +182,17 @@ def _member(sample_id: int, member_id: int) -> tuple[Any, SampleMember]:
 @role_required(*STAFF)
 def propose_replacement(sample_id: int, member_id: int) -> Any:
     sample, member = _member(sample_id, member_id)
+    hidden = hidden_dimensions(current_user, sample.spec["dimensions"])
     try:
         proposal, problem = services.propose(sample, member), None
     except services.SampleError as error:
         proposal, problem = None, str(error)
+        if hidden:  # the quota in the way may be one organisers do not see
+            problem = ("Nobody left in the pool can take this place without breaking a quota "
+                       "of the design. Ask an engagement officer to look at this sample.")
+    if proposal is not None and hidden:
+        proposal = replace(proposal, reason=redacted_reason(
+            sample, member.resident_id, proposal.resident_id, proposal.reason, hidden))
     return render_page("quota/replace.html", sample=sample, member=member, proposal=proposal,
                        problem=problem, person=services.person_name)
 

@@ -17,14 +17,24 @@ from panel.extensions import db
 from panel.imports import safe_cell
 from panel.models import Job, Resident, ResidentStatus, TargetSet, User, utcnow
 from panel.services import DomainError
+from quota.access import (
+    design_spec,
+    sees_special_category,
+    special_category_refusal,
+    special_category_use,
+)
+from quota.check import answers_given_away_in, pool_counts
 from quota.draw import draw
-from quota.feasibility import find_conflicts
 from quota.files import report_of
-from quota.groups import build_instance
-from quota.models import MemberRole, Sample, SampleMember, SampleStatus
+from quota.models import MemberRole, Sample, SampleDesign, SampleMember, SampleStatus
 from quota.polytope import HIGHS
-from quota.pool import SampleSpec, build_pool, quotas_for
-from quota.problem import Pool, Quota, QuotaConflict, QuotaInfeasible, QuotaInputError, Selection
+from quota.pool import (
+    SampleSpec,
+    build_pool,
+    private_dimensions,
+    quotas_for,
+)
+from quota.problem import Pool, Quota, QuotaInfeasible, QuotaInputError, Selection
 from quota.reserves import propose_replacement
 
 JOB_KIND = "quota.draw"
@@ -35,49 +45,13 @@ class SampleError(DomainError):
     """A sample cannot be drawn or changed; the message is plain English."""
 
 
-@dataclass(frozen=True)
-class QuotaCheck:
-    """What the builder shows while the officer edits: the quotas, the pool, any conflicts."""
-
-    pool_size: int
-    left_out: dict[str, int]
-    quotas: list[Quota]
-    in_pool: dict[tuple[str, str], int]
-    conflicts: list[QuotaConflict]
-    problems: list[str]
-
-    @property
-    def feasible(self) -> bool:
-        return not self.conflicts and not self.problems
-
-    def conflicts_for(self, dimension: str, category: str) -> list[QuotaConflict]:
-        return [c for c in self.conflicts if (c.dimension, c.category) == (dimension, category)]
-
-    @property
-    def general_conflicts(self) -> list[QuotaConflict]:
-        return [c for c in self.conflicts if c.dimension is None]
-
-
-def check_spec(spec: SampleSpec) -> QuotaCheck:
-    """Can a sample be drawn for ``spec``? Never raises for bad quotas: it reports them."""
-    draft = build_pool(spec)
-    pool = draft.pool
-    in_pool = {(d, c): n for d in spec.dimensions
-               for c, n in zip(*np.unique(np.asarray(pool.profiles[d], dtype=str),
-                                          return_counts=True), strict=True)}
-    try:
-        quotas = quotas_for(spec, pool)
-        conflicts = find_conflicts(build_instance(pool, quotas, spec.size))
-    except QuotaInputError as error:
-        return QuotaCheck(len(pool), draft.left_out, [], in_pool, [], list(error.problems))
-    return QuotaCheck(len(pool), draft.left_out, quotas, in_pool, conflicts, [])
-
-
-def start_draw(actor: User, spec: SampleSpec) -> Job:
+def start_draw(actor: User, spec: SampleSpec, design: SampleDesign | None = None) -> Job:
     """Queue the draw as a job (the page shows its progress); the seed is fixed now."""
     spec = _with_seed(spec)
-    job = jobs.enqueue(JOB_KIND, actor, {"spec": spec.to_json()}, total=1,
-                       message="Waiting to start the draw")
+    _check_allowed(actor, spec, design)
+    job = jobs.enqueue(JOB_KIND, actor, {"spec": spec.to_json(),
+                                         "design_id": design.id if design else None},
+                       total=1, message="Waiting to start the draw")
     db.session.commit()
     return job
 
@@ -86,16 +60,26 @@ def start_draw(actor: User, spec: SampleSpec) -> Job:
 def _run_draw_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
     progress(0, message="Drawing the sample")
+    spec = SampleSpec.from_json(job.params["spec"])
     try:
-        sample = _draw(actor, SampleSpec.from_json(job.params["spec"]))
-    except (QuotaInfeasible, QuotaInputError) as error:
+        design_id = job.params.get("design_id")
+        sample = _draw(actor, spec,
+                       db.session.get(SampleDesign, design_id) if design_id else None)
+    except (QuotaInfeasible, QuotaInputError, SampleError) as error:
+        if not sees_special_category(actor) and private_dimensions(spec.dimensions):
+            # the reason may count the people with a special-category answer
+            raise jobs.JobFailed(
+                "No sample was drawn: the pool as it is now cannot meet every quota of the "
+                "design an officer approved. Ask an engagement officer to check the "
+                "design.") from error
         raise jobs.JobFailed(f"No sample was drawn. {error}") from error
     return {"sample_id": sample.id}
 
 
-def draw_sample(actor: User | None, spec: SampleSpec) -> Sample:
+def draw_sample(actor: User | None, spec: SampleSpec,
+                design: SampleDesign | None = None) -> Sample:
     """Draw and store a sample now (the job and the tests call this)."""
-    sample = _draw(actor, _with_seed(spec))
+    sample = _draw(actor, _with_seed(spec), design)
     db.session.commit()
     return sample
 
@@ -106,10 +90,29 @@ def _with_seed(spec: SampleSpec) -> SampleSpec:
     return SampleSpec.from_json({**spec.to_json(), "seed": secrets.randbelow(2**31)})
 
 
-def _draw(actor: User | None, spec: SampleSpec) -> Sample:
+def _check_allowed(actor: User | None, spec: SampleSpec, design: SampleDesign | None) -> None:
+    """Quotas on special-category questions: officers, or an officer's approved design."""
+    private = private_dimensions(spec.dimensions)
+    if not private or sees_special_category(actor):
+        return
+    if design is None:
+        raise SampleError(special_category_refusal(list(private.values())))
+    if design.withdrawn_at is not None:
+        raise SampleError("This design was withdrawn by an officer, so it can no longer be "
+                          "drawn. Ask an officer to approve a new one.")
+    if SampleSpec.from_json({**spec.to_json(), "seed": None, "name": design.name}
+                            ) != design_spec(design):
+        raise SampleError("Only the design as the officer approved it can be drawn.")
+
+
+def _draw(actor: User | None, spec: SampleSpec, design: SampleDesign | None = None) -> Sample:
     assert spec.seed is not None
+    _check_allowed(actor, spec, design)
     draft = build_pool(spec)
     quotas = quotas_for(spec, draft.pool)
+    given_away = answers_given_away_in(spec, quotas, pool_counts(spec, draft.pool))
+    if given_away:
+        raise SampleError(" ".join(given_away))
     selection = draw(spec.mode.value, draft.pool, quotas, spec.size, seed=spec.seed)
     sample = Sample(
         name=spec.name, mode=spec.mode, target_set_id=spec.target_set_id, size=spec.size,
@@ -122,7 +125,7 @@ def _draw(actor: User | None, spec: SampleSpec) -> Sample:
                 "selected": list(selection.selected), "reserves": list(selection.reserves),
                 "probabilities": (list(selection.lottery.probabilities.values())
                                   if selection.lottery else None)},
-        created_by_id=actor.id if actor else None,
+        created_by_id=actor.id if actor else None, design_id=design.id if design else None,
         min_probability=selection.lottery.minimum if selection.lottery else None,
         probability_bound=selection.lottery.upper_bound if selection.lottery else None,
     )
@@ -130,7 +133,8 @@ def _draw(actor: User | None, spec: SampleSpec) -> Sample:
     db.session.add(sample)
     db.session.flush()
     audit.record(actor, "sample_drawn", "sample", sample.id, mode=spec.mode.value,
-                 size=spec.size, pool=len(draft.pool), seed=spec.seed)
+                 size=spec.size, pool=len(draft.pool), seed=spec.seed,
+                 design=design.id if design else None, **special_category_use(spec, quotas))
     return sample
 
 
@@ -282,7 +286,9 @@ def get_draw_job(job_id: int) -> Job | None:
 
 def record_view(actor: User, sample: Sample) -> None:
     """The sample page lists residents by name: opening it is officer access to personal data."""
-    audit.record(actor, "sample_viewed", "sample", sample.id)
+    private = private_dimensions(sample.spec["dimensions"])
+    audit.record(actor, "sample_viewed", "sample", sample.id,
+                 **({"special_category_questions": list(private)} if private else {}))
     db.session.commit()
 
 
@@ -292,19 +298,27 @@ def person_name(resident_id: int | None) -> str:
 
 
 def members_csv(actor: User, sample: Sample) -> str:
-    """Selected members and reserves with their contact details (audited), formula-safe."""
+    """Selected members and reserves with their contact details (audited), formula-safe.
+
+    Without the chance of selection for anyone who may not see special-category answers when
+    the sample matched such a question (a chance can tell the group someone is in).
+    """
+    private = private_dimensions(sample.spec["dimensions"])
+    chances = sees_special_category(actor) or not private
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["resident_id", "role", "reserve_rank", "first_name", "last_name", "email",
-                     "probability", "replaces_resident_id"])
+                     *(["probability"] if chances else []), "replaces_resident_id"])
     for member in sample.members:
         resident = member.resident
+        chance = "" if member.probability is None else f"{member.probability:.6f}"
         writer.writerow([member.resident_id or "", member.role.value, member.rank or "",
                          safe_cell(resident.first_name if resident else ""),
                          safe_cell(resident.last_name if resident else ""),
                          safe_cell(resident.user.email if resident else ""),
-                         "" if member.probability is None else f"{member.probability:.6f}",
+                         *([chance] if chances else []),
                          member.replaces.resident_id if member.replaces else ""])
-    audit.record(actor, "sample_exported", "sample", sample.id, rows=len(sample.members))
+    audit.record(actor, "sample_exported", "sample", sample.id, rows=len(sample.members),
+                 **({"special_category_questions": list(private)} if private else {}))
     db.session.commit()
     return out.getvalue()

@@ -73,3 +73,56 @@ def test_an_officer_fixes_an_impossible_quota_live_and_draws(page: Page, live_se
     expect(page.locator("#reproduction")).to_contain_text("the same people were selected")
     assert_accessible(page)
     assert errors == [], errors
+
+
+@pytest.fixture(scope="module")
+def disclosed(live_server):
+    """40 members who answered the disability question (a quarter disabled)."""
+    live_server.add_members("quota.disability{}@example.org", [
+        {"sex": "female" if n % 2 else "male", "age_band": ("25_34", "45_54", "65_74")[n % 3],
+         "disability": "disabled" if n % 4 == 0 else "not_disabled"} for n in range(40)])
+
+
+def test_an_officer_approves_a_design_that_an_organiser_draws_blind(page: Page, live_server,
+                                                                    volunteers, disclosed) -> None:
+    errors = watch_console(page)
+    live_server.create_user(Role.OFFICER, "quota.approver@burnley.example")
+    live_server.create_user(Role.ORGANISER, "quota.organiser@burnley.example")
+    sign_in(page, "quota.approver@burnley.example")
+    page.goto("/quota/samples/new")
+    page.get_by_label("Name of the sample").fill("Access audit")
+    page.get_by_role("checkbox", name="Age", exact=True).uncheck()
+    page.get_by_role("checkbox", name="Ethnic group", exact=True).check()
+    page.get_by_label("Number of people to select").fill("10")
+    page.get_by_label("Number of people to select").press("Tab")
+    check = page.locator("#quota-check")
+    expect(check).to_contain_text("No one from this group can be selected")
+    expect(page.get_by_role("button", name="Merge Ethnic group into its 5 parent groups")
+           ).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("checkbox", name="Ethnic group", exact=True).uncheck()
+    page.get_by_role("checkbox", name="Disability", exact=True).check()
+    page.get_by_label("Tolerance (people either side of each target)").fill("1")
+    page.get_by_label("Tolerance (people either side of each target)").press("Tab")
+    expect(check).to_contain_text("Can be drawn")
+    page.get_by_role("button", name="Approve this design for organisers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Access audit")
+    expect(page.get_by_text("Draw a sample from this design")).to_be_visible()
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    sign_in(page, "quota.organiser@burnley.example")
+    page.goto("/quota/samples")
+    page.get_by_role("link", name="Access audit").click()
+    expect(page.get_by_text("shown only to officers")).to_be_visible()
+    expect(page.get_by_text("Not disabled")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_role("button", name="Draw a sample from this design").click()
+    with live_server.app.app_context():
+        run_pending_jobs()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Access audit", timeout=10000)
+    expect(page.get_by_text("approved by an officer, and every one was met")).to_be_visible()
+    expect(page.get_by_text("Not disabled")).to_have_count(0)
+    assert_accessible(page)
+    assert errors == [], errors

@@ -23,6 +23,7 @@ from panel.models import (
     utcnow,
 )
 from quota import services
+from quota.check import check_spec
 from quota.models import MemberRole, Sample, SampleMode, SampleStatus
 from quota.pool import SampleSpec, build_pool
 from tests.conftest import csrf_token_from
@@ -142,9 +143,7 @@ def test_members_of_an_open_sample_are_left_out_until_it_closes(demo):
     assert chosen <= set(build_pool(spec()).pool.ids)
 
 
-def test_prefer_not_to_say_and_ward_filters_narrow_the_pool(demo):
-    draft = build_pool(spec(dimensions=("age_band", "sex", "ethnic_group")))
-    assert draft.left_out["did not answer every chosen question"] > 0
+def test_a_ward_filter_narrows_the_pool(demo):
     one_ward = build_pool(spec(dimensions=("sex", "ward"), wards=("E05005163",)))
     assert set(one_ward.pool.profiles["ward"]) == {"E05005163"}
     sample = services.draw_sample(officer(), spec(dimensions=("sex", "ward"),
@@ -154,10 +153,10 @@ def test_prefer_not_to_say_and_ward_filters_narrow_the_pool(demo):
 
 
 def test_an_impossible_sample_is_explained_before_drawing(demo):
-    check = services.check_spec(spec(size=5000))
+    check = check_spec(spec(size=5000))
     assert not check.feasible
     assert "pool" in check.general_conflicts[0].message
-    tight = services.check_spec(spec(overrides=(("sex", "female", 39, 40),
+    tight = check_spec(spec(overrides=(("sex", "female", 39, 40),
                                                 ("sex", "male", 10, 40))))
     assert not tight.feasible
     assert {c.category for c in tight.conflicts} <= {"female", "male"}

@@ -1,0 +1,49 @@
+"""Who may use special-category questions in samples, and what the audit log records of it.
+
+Only officers (and admins) may set quotas on, or see answers to, special-category questions
+(ethnicity, disability, religion, sexual orientation). An organiser's draw may use such quotas
+only through a design an officer approved, and never shows them the answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from panel.models import Role, User
+from quota.models import SampleDesign
+from quota.pool import SampleSpec, private_dimensions
+from quota.problem import Quota
+
+
+def sees_special_category(user: User | None) -> bool:
+    """Officers and admins; never organisers (``None``: the command line, an officer's tool)."""
+    return user is None or user.has_role(Role.OFFICER)
+
+
+def special_category_refusal(labels: Iterable[str]) -> str:
+    names = " or ".join(labels)
+    return (f"Only an engagement officer can match on {names}: it is special-category data. "
+            "Ask an officer to approve a sample design that uses it; you can then draw that "
+            "design from the list of approved designs on the Samples page.")
+
+
+def special_category_use(spec: SampleSpec, quotas: Iterable[Quota]) -> dict[str, Any]:
+    """What a design asked of special-category questions, for the audit row ({} if nothing)."""
+    private = private_dimensions(spec.dimensions)
+    if not private:
+        return {}
+    return {"special_category_questions": list(private),
+            "quotas": [[q.dimension, q.category, q.min, q.max] for q in quotas
+                       if q.dimension in private]}
+
+
+def design_spec(design: SampleDesign) -> SampleSpec:
+    return SampleSpec.from_json({**design.spec, "seed": None, "name": design.name})
+
+
+def hidden_dimensions(user: User | None, keys: Iterable[str]) -> frozenset[str]:
+    """The special-category dimensions among ``keys`` that ``user`` must not see answers to."""
+    if sees_special_category(user):
+        return frozenset()
+    return frozenset(private_dimensions(list(keys)))
