@@ -1,0 +1,161 @@
+"""What may be shown of a table of counts to anyone but the officer who owns the data. PURE.
+
+DESIGN §6b: every figure shown to others passes this one function, ``protect``, and no group
+under the threshold can be worked out from the figures around it: base sizes, percentages,
+zeros and totals.
+
+A table is given as *quantities* (cells, bases, totals: each a whole number of people) and the
+*sums* that tie them (``total = part + part + …``). ``protect`` decides which quantities may be
+printed:
+
+1. **Primary**: a group of 1 to ``threshold − 1`` people is hidden.
+2. **Audit**: for each hidden small group, the smallest and largest value it could have, given
+   every printed quantity and every sum (small integer programmes, HiGHS). It is safe only if that
+   range holds more than one value and reaches the threshold (or the grand total, when the whole
+   table is smaller than the threshold): then no reader can tell its size, nor even that it is a
+   small group. A hidden 1 beside a printed total, or two hidden cells of 1 and 2 whose sum a
+   total gives away, fail.
+3. **Secondary**: while some small group fails, the smallest non-empty quantity that shares a
+   sum with it is hidden too (a zero is hidden only if nothing else is left), and the audit goes
+   on. Hiding more only widens every range, so a group found safe stays safe; at worst every
+   quantity but the grand total is hidden, and then each range is 0 to the grand total.
+
+A percentage may be printed only if its part and its whole may (``Disclosure.shows_all``); a
+rounded percentage of a printed whole says no more than the part itself. Weighted shares and
+intervals follow their unweighted count.
+
+Quantities that are not groups of people (how many answered a question, how many did not) are
+never primary and never audited, but they can be hidden as partners. ``known`` quantities are
+printed whatever happens (the number of responses); ``kept_hidden`` are hidden already by
+another table on the same page and stay hidden (and audited), so linked tables are protected
+together. ``never_shown`` quantities are printed nowhere (people in a group who skipped a
+question); they are unknowns of the sums.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+Key = Hashable
+_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """Which quantities of a table are hidden; the rest may be printed."""
+
+    hidden: frozenset
+    threshold: int
+
+    def shows(self, key: Key) -> bool:
+        return key not in self.hidden
+
+    def shows_all(self, *keys: Key) -> bool:
+        """True if every one of ``keys`` may be printed (a percentage: its part and whole)."""
+        return all(key not in self.hidden for key in keys)
+
+
+def protect(values: Mapping[Key, int], sums: Iterable[tuple[Key, Sequence[Key]]],
+            threshold: int, *, known: Iterable[Key] = (), not_groups: Iterable[Key] = (),
+            never_shown: Iterable[Key] = (), kept_hidden: Iterable[Key] = ()) -> Disclosure:
+    """Which of ``values`` to hide so that no small group can be worked out (module docstring).
+
+    ``values``: every quantity's true count. ``sums``: (total, parts) for each sum the reader
+    knows holds. Every key in ``sums`` must be in ``values``.
+    """
+    if threshold < 1:
+        raise ValueError("the threshold must be 1 or more")
+    values = {key: int(value) for key, value in values.items()}
+    sums = [(total, tuple(parts)) for total, parts in sums]
+    known, not_groups = set(known), set(not_groups) | set(never_shown)
+    kept_hidden = set(kept_hidden)
+    if known & (kept_hidden | set(never_shown)):
+        raise ValueError("a quantity cannot be both printed and hidden")
+    groups = [key for key in values if key not in not_groups]
+    hidden = set(never_shown) | kept_hidden | {
+        key for key in groups if 0 < values[key] < threshold and key not in known}
+    grand_total = max(values.values(), default=0)
+    need = min(threshold, grand_total)
+    neighbours = _neighbours(sums)
+    safe: set[Key] = set()
+    while True:
+        small = [key for key in values if key in hidden and key in groups
+                 and 0 < values[key] < threshold and key not in safe]
+        exposed = next((key for key in small
+                        if not _protected(key, values, sums, hidden, need, grand_total)), None)
+        safe.update(small if exposed is None else small[:small.index(exposed)])
+        if exposed is None:
+            return Disclosure(frozenset(hidden), threshold)
+        partner = _partner(exposed, values, neighbours, hidden, known)
+        if partner is None:  # only printed-anyway figures are left: nothing more to hide
+            return Disclosure(frozenset(hidden), threshold)
+        hidden.add(partner)
+
+
+def _neighbours(sums: list[tuple[Key, tuple[Key, ...]]]) -> dict[Key, list[Key]]:
+    """Each quantity's companions in the sums it is part of, in the order given."""
+    out: dict[Key, list[Key]] = {}
+    for total, parts in sums:
+        members = (total, *parts)
+        for key in members:
+            out.setdefault(key, []).extend(k for k in members if k != key)
+    return out
+
+
+def _partner(key: Key, values: dict, neighbours: dict, hidden: set, known: set) -> Key | None:
+    """The smallest non-empty printable companion of ``key`` (the first of equals); a zero
+    only if there is nothing else; then any printable quantity at all."""
+    for pool in (neighbours.get(key, []), list(values)):
+        free = [k for k in dict.fromkeys(pool) if k not in hidden and k not in known]
+        if free:
+            return min(free, key=lambda k: (values[k] == 0, values[k]))
+    return None
+
+
+def _protected(key: Key, values: dict, sums: list, hidden: set, need: int,
+               grand_total: int) -> bool:
+    low, high = feasible_range(key, values, sums, hidden, grand_total)
+    return low < high and high >= need
+
+
+def feasible_range(key: Key, values: Mapping[Key, int], sums: list, hidden: set,
+                   upper: int) -> tuple[int, int]:
+    """The smallest and largest whole value ``key`` can take given the printed quantities
+    (those not ``hidden``) and the sums, every quantity between 0 and ``upper``."""
+    unknowns = [k for k in values if k in hidden]
+    position = {k: i for i, k in enumerate(unknowns)}
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("random_seed", 0)
+    n = len(unknowns)
+    h.addVars(n, np.zeros(n), np.full(n, float(upper)))
+    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.ones(n, dtype=np.uint8))
+    for total, parts in sums:
+        terms: dict[int, float] = {}
+        constant = 0.0
+        for k, sign in ((total, -1.0), *((p, 1.0) for p in parts)):
+            if k in position:
+                terms[position[k]] = terms.get(position[k], 0.0) + sign
+            else:
+                constant += sign * values[k]
+        terms = {i: c for i, c in terms.items() if c}
+        if not terms:
+            continue
+        index = np.array(list(terms), dtype=np.int32)
+        h.addRow(-constant, -constant, len(index), index, np.array(list(terms.values())))
+    cost = np.zeros(n)
+    cost[position[key]] = 1.0
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+    bounds = []
+    for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+        h.changeObjectiveSense(sense)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise ValueError("the sums do not hold for these values")
+        bounds.append(h.getInfo().objective_function_value)
+    return math.ceil(bounds[0] - _TOLERANCE), math.floor(bounds[1] + _TOLERANCE)
