@@ -15,10 +15,13 @@ printed:
    table is smaller than the threshold): then no reader can tell its size, nor even that it is a
    small group. A hidden 1 beside a printed total, or two hidden cells of 1 and 2 whose sum a
    total gives away, fail.
-3. **Secondary**: while some small group fails, the smallest non-empty quantity that shares a
-   sum with it is hidden too (a zero is hidden only if nothing else is left), and the audit goes
-   on. Hiding more only widens every range, so a group found safe stays safe; at worst every
-   quantity but the grand total is hidden, and then each range is 0 to the grand total.
+3. **Secondary**: while some small group fails, one more quantity is hidden and the audit goes
+   on. It is taken from the sums that pin a hidden quantity alone (the group's own, or those of
+   the hidden quantities beside it): preferably one that un-pins several such sums at once,
+   then the smallest non-empty one (a zero only if nothing else is left). Failing that, the
+   smallest that shares a sum with the group. Hiding more only widens every range, so a group
+   found safe stays safe; at worst every quantity but the grand total is hidden, and then each
+   range is 0 to the grand total.
 
 A percentage may be printed only if its part and its whole may (``Disclosure.shows_all``); a
 rounded percentage of a printed whole says no more than the part itself. Weighted shares and
@@ -91,7 +94,7 @@ def protect(values: Mapping[Key, int], sums: Iterable[tuple[Key, Sequence[Key]]]
         safe.update(small if exposed is None else small[:small.index(exposed)])
         if exposed is None:
             return Disclosure(frozenset(hidden), threshold)
-        partner = _partner(exposed, values, neighbours, hidden, known)
+        partner = _partner(exposed, values, sums, neighbours, hidden, known)
         if partner is None:  # only printed-anyway figures are left: nothing more to hide
             return Disclosure(frozenset(hidden), threshold)
         hidden.add(partner)
@@ -107,13 +110,22 @@ def _neighbours(sums: list[tuple[Key, tuple[Key, ...]]]) -> dict[Key, list[Key]]
     return out
 
 
-def _partner(key: Key, values: dict, neighbours: dict, hidden: set, known: set) -> Key | None:
-    """The smallest non-empty printable companion of ``key`` (the first of equals); a zero
-    only if there is nothing else; then any printable quantity at all."""
+def _partner(key: Key, values: dict, sums: list, neighbours: dict, hidden: set,
+             known: set) -> Key | None:
+    """The next quantity to hide so that ``key`` is no longer worked out (module docstring)."""
+    def free(pool):
+        return [k for k in dict.fromkeys(pool) if k not in hidden and k not in known]
+
+    near = {key, *(k for k in neighbours.get(key, []) if k in hidden)}
+    lonely = [members for total, parts in sums
+              for members in [(total, *parts)]
+              if sum(k in hidden for k in members) == 1 and near & set(members)]
+    if candidates := free(k for members in lonely for k in members):
+        return min(candidates, key=lambda k: (-sum(k in m for m in lonely), values[k] == 0,
+                                              values[k]))
     for pool in (neighbours.get(key, []), list(values)):
-        free = [k for k in dict.fromkeys(pool) if k not in hidden and k not in known]
-        if free:
-            return min(free, key=lambda k: (values[k] == 0, values[k]))
+        if candidates := free(pool):
+            return min(candidates, key=lambda k: (values[k] == 0, values[k]))
     return None
 
 

@@ -22,8 +22,9 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from panel.disclosure import Disclosure
 from surveys.suppression import (
+    THRESHOLD,
+    Disclosure,
     Suppression,
     answers_disclosure,
     cell_reasons,
@@ -50,7 +51,6 @@ __all__ = [
     "weighted_margins", "weighting_problems", "wilson_interval",
 ]
 
-THRESHOLD = 10
 NOT_KNOWN = "Not known"
 
 

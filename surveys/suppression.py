@@ -26,6 +26,10 @@ import pandas as pd
 
 from panel.disclosure import Disclosure, protect
 
+__all__ = ["Disclosure", "Suppression", "answers_disclosure", "multiple_choice_disclosure",
+           "rates_disclosure", "suppress_small_cells", "who_answered_disclosure"]
+
+THRESHOLD = 10
 PRIMARY = "primary"
 SECONDARY = "secondary"
 RESPONSES, BASE, NOT_ANSWERED = "responses", "base", "not_answered"
@@ -165,7 +169,8 @@ def rates_disclosure(answered: pd.Series, silent: pd.Series, threshold: int) -> 
     return protect(values, sums, threshold, known=[INVITED], not_groups=[ANSWERED, SILENT])
 
 
-def suppress_small_cells(counts: pd.DataFrame | pd.Series, threshold: int) -> Suppression:
+def suppress_small_cells(counts: pd.DataFrame | pd.Series,
+                         threshold: int = THRESHOLD) -> Suppression:
     """Which cells of a table of counts to hide, and why, when its totals are printed: each row
     and column total and the grand total for a table, the total for a list. Primary: cells of
     1 to ``threshold - 1``; secondary: whatever ``protect`` hides besides (totals that must be
@@ -180,13 +185,16 @@ def suppress_small_cells(counts: pd.DataFrame | pd.Series, threshold: int) -> Su
             for r in range(frame.shape[0])}
     columns = {("column", c): tuple(("cell", r, c) for r in range(frame.shape[0]))
                for c in range(frame.shape[1])}
-    for key, parts in (*rows.items(), *columns.items()):
-        values[key] = sum(values[p] for p in parts)
-        sums.append((key, parts))
     values["total"] = int(frame.to_numpy().sum())
-    sums.append(("total", tuple(rows)))
-    if isinstance(counts, pd.DataFrame):
-        sums.append(("total", tuple(columns)))
+    for lines in (rows, columns):
+        if len(lines) == 1:  # a list: its one line's total is the grand total
+            sums.append(("total", next(iter(lines.values()))))
+            continue
+        for key, parts in lines.items():
+            values[key] = sum(values[p] for p in parts)
+            if len(parts) > 1:  # a line of one cell: its total would print the cell
+                sums.append((key, parts))
+        sums.append(("total", tuple(lines)))
     disclosure = protect(values, sums, threshold, known=["total"])
     reasons = pd.DataFrame(
         [[_reason(disclosure, values[("cell", r, c)], ("cell", r, c))
