@@ -10,7 +10,7 @@ printed:
 
 1. **Primary**: a group of 1 to ``threshold − 1`` people is hidden.
 2. **Audit**: for each hidden small group, the smallest and largest value it could have, given
-   every printed quantity and every sum (small integer programmes, HiGHS). It is safe only if that
+   every printed quantity and every sum (linear programmes, HiGHS). It is safe only if that
    range holds more than one value and reaches the threshold (or the grand total, when the whole
    table is smaller than the threshold): then no reader can tell its size, nor even that it is a
    small group. A hidden 1 beside a printed total, or two hidden cells of 1 and 2 whose sum a
@@ -89,8 +89,9 @@ def protect(values: Mapping[Key, int], sums: Iterable[tuple[Key, Sequence[Key]]]
     while True:
         small = [key for key in values if key in hidden and key in groups
                  and 0 < values[key] < threshold and key not in safe]
-        exposed = next((key for key in small
-                        if not _protected(key, values, sums, hidden, need, grand_total)), None)
+        ranges = Ranges(values, sums, hidden, grand_total)
+        exposed = next((key for key in small if _alone_in_a_sum(key, sums, hidden)
+                        or not _wide(ranges.of(key), need)), None)
         safe.update(small if exposed is None else small[:small.index(exposed)])
         if exposed is None:
             return Disclosure(frozenset(hidden), threshold)
@@ -129,45 +130,67 @@ def _partner(key: Key, values: dict, sums: list, neighbours: dict, hidden: set,
     return None
 
 
-def _protected(key: Key, values: dict, sums: list, hidden: set, need: int,
-               grand_total: int) -> bool:
-    low, high = feasible_range(key, values, sums, hidden, grand_total)
+def _alone_in_a_sum(key: Key, sums: list, hidden: set) -> bool:
+    """Pinned at a glance: the only hidden quantity of a sum (the sum gives it back)."""
+    return any(key in members and sum(k in hidden for k in members) == 1
+               for total, parts in sums for members in [(total, *parts)])
+
+
+def _wide(bounds: tuple[int, int], need: int) -> bool:
+    low, high = bounds
     return low < high and high >= need
 
 
-def feasible_range(key: Key, values: Mapping[Key, int], sums: list, hidden: set,
+class Ranges:
+    """The smallest and largest value each hidden quantity can take, given the printed
+    quantities (those not ``hidden``) and the sums, every quantity from 0 to ``upper``.
+
+    One linear programme, solved twice per quantity asked about. The sums' matrix is that of a
+    table with its margins (and of tables linked through them), whose vertices are whole
+    numbers, so the linear bounds are the whole-number bounds (the property test checks them
+    with integer programmes)."""
+
+    def __init__(self, values: Mapping[Key, int], sums: list, hidden: set, upper: int):
+        self.unknowns = [k for k in values if k in hidden]
+        self.position = {k: i for i, k in enumerate(self.unknowns)}
+        h = self.highs = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("random_seed", 0)
+        n = len(self.unknowns)
+        h.addVars(n, np.zeros(n), np.full(n, float(upper)))
+        for total, parts in sums:
+            terms: dict[int, float] = {}
+            constant = 0.0
+            for k, sign in ((total, -1.0), *((p, 1.0) for p in parts)):
+                if k in self.position:
+                    terms[self.position[k]] = terms.get(self.position[k], 0.0) + sign
+                else:
+                    constant += sign * values[k]
+            terms = {i: c for i, c in terms.items() if c}
+            if terms:
+                index = np.array(list(terms), dtype=np.int32)
+                h.addRow(-constant, -constant, len(index), index,
+                         np.array(list(terms.values())))
+        self._last: int | None = None
+
+    def of(self, key: Key) -> tuple[int, int]:
+        h, i = self.highs, self.position[key]
+        if self._last is not None:
+            h.changeColCost(self._last, 0.0)
+        h.changeColCost(i, 1.0)
+        self._last = i
+        bounds = []
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            h.changeObjectiveSense(sense)
+            h.run()
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                raise ValueError("the sums do not hold for these values")
+            bounds.append(h.getInfo().objective_function_value)
+        return math.ceil(bounds[0] - _TOLERANCE), math.floor(bounds[1] + _TOLERANCE)
+
+
+def feasible_range(key: Key, values: Mapping[Key, int], sums: Iterable, hidden: set,
                    upper: int) -> tuple[int, int]:
-    """The smallest and largest whole value ``key`` can take given the printed quantities
-    (those not ``hidden``) and the sums, every quantity between 0 and ``upper``."""
-    unknowns = [k for k in values if k in hidden]
-    position = {k: i for i, k in enumerate(unknowns)}
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("random_seed", 0)
-    n = len(unknowns)
-    h.addVars(n, np.zeros(n), np.full(n, float(upper)))
-    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.ones(n, dtype=np.uint8))
-    for total, parts in sums:
-        terms: dict[int, float] = {}
-        constant = 0.0
-        for k, sign in ((total, -1.0), *((p, 1.0) for p in parts)):
-            if k in position:
-                terms[position[k]] = terms.get(position[k], 0.0) + sign
-            else:
-                constant += sign * values[k]
-        terms = {i: c for i, c in terms.items() if c}
-        if not terms:
-            continue
-        index = np.array(list(terms), dtype=np.int32)
-        h.addRow(-constant, -constant, len(index), index, np.array(list(terms.values())))
-    cost = np.zeros(n)
-    cost[position[key]] = 1.0
-    h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
-    bounds = []
-    for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
-        h.changeObjectiveSense(sense)
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            raise ValueError("the sums do not hold for these values")
-        bounds.append(h.getInfo().objective_function_value)
-    return math.ceil(bounds[0] - _TOLERANCE), math.floor(bounds[1] + _TOLERANCE)
+    """The range of one hidden quantity (``Ranges``)."""
+    sums = [(total, tuple(parts)) for total, parts in sums]
+    return Ranges(values, sums, hidden, upper).of(key)

@@ -261,7 +261,7 @@ def test_the_people_who_skipped_a_question_do_not_link_the_two_tables():
 
 def attack_linked(cells, skipped, threshold):
     rows = [f"a{r}" for r in range(len(cells))]
-    columns = [f"c{g}" for g in range(len(cells[0]))]
+    columns = [f"c{g}" for g in range(len(cells[0]) - 1)] + ["pnts"]  # the last: prefer not
     answers, groups = [], []
     for g, column in enumerate(columns):
         for r, row in enumerate(rows):
@@ -272,7 +272,7 @@ def attack_linked(cells, skipped, threshold):
     if not responses:
         return []
     everyone = [sum(line[g] for line in cells) + skipped[g] for g in range(len(columns))]
-    who, _ = who_answered_figures(everyone, 0, 0, threshold)
+    who, _ = who_answered_figures(everyone[:-1], everyone[-1], 0, threshold)
     hidden_groups = [r.row.category for r in who.rows if r.hidden]
     table = crosstab(pd.Series(answers, dtype=object), pd.Series(groups, dtype=object),
                      threshold=threshold, categories=rows, by_categories=columns,
@@ -297,7 +297,7 @@ def attack_linked(cells, skipped, threshold):
 
 def _read_breakdown(reading, table, cells, threshold, answers):
     rows = [f"a{r}" for r in range(len(cells))]
-    columns = [f"c{g}" for g in range(len(cells[0]))]
+    columns = [f"c{g}" for g in range(len(cells[0]) - 1)] + ["pnts"]  # the last: prefer not
     one_way = frequency_table(pd.Series(answers, dtype=object), categories=rows)
     result = _counted(None, "q", one_way, {row: row for row in rows}, threshold,
                       one_way.base, one_way.not_answered, table.disclosure)
