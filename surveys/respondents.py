@@ -50,6 +50,11 @@ class WhoAnswered:
     def hidden(self) -> int:
         return sum(r.hidden for r in self.rows)
 
+    @property
+    def answered_shown(self) -> bool:
+        """Whether the number who gave an answer (the shares' base) may be printed."""
+        return all(r.share_shown for r in self.rows)
+
 
 def who_answered(profiles: pd.DataFrame, categories: pd.DataFrame, targets: pd.DataFrame,
                  threshold: int) -> list[WhoAnswered]:

@@ -18,7 +18,7 @@ ago is in the next page shown.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -84,6 +84,9 @@ class Weighting:
     problems: list[str]
     # target groups nobody who answered is in: left out, the others scaled up to fill
     empty: dict[str, list[str]] = field(default_factory=dict)  # dimension -> group labels
+    # ``not_known`` as the page may print it: None when it is a small group, or when it would
+    # give back the number "who answered" hides (everyone less those who answered)
+    not_known_shown: dict[str, int | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,8 @@ def results(survey: Survey, *, target_set: TargetSet | None = None,
     weight = pd.Series(1.0, index=submitted.ids)
     if target_set is not None and dimensions and responses:
         weight, weighting = weights(profiles, target_set, dimensions)
+        weighting = replace(weighting, not_known_shown=_not_known_shown(
+            weighting.not_known, who, survey.suppress_below))
     tables: dict[str, CrossTable] = {}
     if by:
         weighted = weighting is not None and not weighting.problems
@@ -193,6 +198,13 @@ def results(survey: Survey, *, target_set: TargetSet | None = None,
         return Results(responses, weighting, questions, **seen)
     return Results(responses, weighting, questions, by, tables,
                    breakdowns.rates(survey, by, groups, survey.suppress_below), **seen)
+
+
+def _not_known_shown(not_known: dict[str, int], who: list[WhoAnswered],
+                     threshold: int) -> dict[str, int | None]:
+    hides_answered = {w.dimension.key for w in who if not w.answered_shown}
+    return {key: n if n >= threshold and key not in hides_answered else None
+            for key, n in not_known.items()}
 
 
 def _category_labels(dimension: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ import json
 import os
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pandas as pd
 import pyreadstat
@@ -32,6 +33,7 @@ from surveys.results import (
     _base,
     _category_labels,
     _counted,
+    _not_known_shown,
     _row,
     weights,
 )
@@ -72,11 +74,13 @@ def results(survey: Survey, *, target_set: TargetSet | None = None,
     answers, profiles = frame(survey)
     weighting = None
     weight = pd.Series(1.0, index=answers.index)
-    if target_set is not None and dimensions and len(answers):
-        weight, weighting = weights(profiles, target_set, dimensions)
     who = (who_answered(profiles, categories_frame(), targets_frame(target_set),
                         survey.suppress_below) if target_set is not None and len(answers)
            else [])
+    if target_set is not None and dimensions and len(answers):
+        weight, weighting = weights(profiles, target_set, dimensions)
+        weighting = replace(weighting, not_known_shown=_not_known_shown(
+            weighting.not_known, who, survey.suppress_below))
     tables = {}
     if by:
         weighted = weighting is not None and not weighting.problems
