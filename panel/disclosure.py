@@ -11,10 +11,12 @@ printed:
 1. **Primary**: a group of 1 to ``threshold − 1`` people is hidden.
 2. **Audit**: for each hidden small group, the smallest and largest value it could have, given
    every printed quantity and every sum (linear programmes, HiGHS). It is safe only if that
-   range holds more than one value and reaches the threshold (or the grand total, when the whole
-   table is smaller than the threshold): then no reader can tell its size, nor even that it is a
-   small group. A hidden 1 beside a printed total, or two hidden cells of 1 and 2 whose sum a
-   total gives away, fail.
+   range holds more than one value and reaches the threshold: then no reader can tell its size,
+   nor even that it is a small group. A hidden 1 beside a printed total, or two hidden cells of
+   1 and 2 whose sum a total gives away, fail. The ``known`` totals are printed whatever is
+   hidden and may bound a group (one of 4 responses is at most 4): the range need only reach
+   as far as they allow (``min(threshold, largest value given the known totals alone)``), and
+   may be one value only if they alone pin it.
 3. **Secondary**: while some small group fails, one more quantity is hidden and the audit goes
    on. It is taken from the sums that pin a hidden quantity alone (the group's own, or those of
    the hidden quantities beside it): preferably one that un-pins several such sums at once,
@@ -83,15 +85,15 @@ def protect(values: Mapping[Key, int], sums: Iterable[tuple[Key, Sequence[Key]]]
     hidden = set(never_shown) | kept_hidden | {
         key for key in groups if 0 < values[key] < threshold and key not in known}
     grand_total = max(values.values(), default=0)
-    need = min(threshold, grand_total)
+    ceiling = Ranges(values, sums, set(values) - known, grand_total)
     neighbours = _neighbours(sums)
     safe: set[Key] = set()
     while True:
         small = [key for key in values if key in hidden and key in groups
                  and 0 < values[key] < threshold and key not in safe]
         ranges = Ranges(values, sums, hidden, grand_total)
-        exposed = next((key for key in small if _alone_in_a_sum(key, sums, hidden)
-                        or not _wide(ranges.of(key), need)), None)
+        exposed = next((key for key in small if not _wide(
+            key, ranges, ceiling, threshold, _alone_in_a_sum(key, sums, hidden))), None)
         safe.update(small if exposed is None else small[:small.index(exposed)])
         if exposed is None:
             return Disclosure(frozenset(hidden), threshold)
@@ -136,9 +138,14 @@ def _alone_in_a_sum(key: Key, sums: list, hidden: set) -> bool:
                for total, parts in sums for members in [(total, *parts)])
 
 
-def _wide(bounds: tuple[int, int], need: int) -> bool:
-    low, high = bounds
-    return low < high and high >= need
+def _wide(key: Key, ranges: Ranges, ceiling: Ranges, threshold: int, alone: bool) -> bool:
+    """Whether ``key``'s range is as wide as the threshold asks, or as the known totals let
+    it be (``ceiling``: its range when nothing but them is printed)."""
+    least, most = ceiling.of(key)
+    if alone and least < most:  # pinned by a sum, though it need not be
+        return False
+    low, high = ranges.of(key)
+    return (low < high or least == most) and high >= min(threshold, most)
 
 
 class Ranges:
@@ -172,8 +179,14 @@ class Ranges:
                 h.addRow(-constant, -constant, len(index), index,
                          np.array(list(terms.values())))
         self._last: int | None = None
+        self._known: dict[Key, tuple[int, int]] = {}
 
     def of(self, key: Key) -> tuple[int, int]:
+        if key not in self._known:
+            self._known[key] = self._solve(key)
+        return self._known[key]
+
+    def _solve(self, key: Key) -> tuple[int, int]:
         h, i = self.highs, self.position[key]
         if self._last is not None:
             h.changeColCost(self._last, 0.0)

@@ -72,9 +72,11 @@ def crosstab_of(question: Question, column: AnswerColumn, ids: pd.Index, profile
     return CrossTable(columns, rows, bases, weight is not None, table.disclosure)
 
 
-def rates(survey: Survey, by: str, groups: dict[str, str], threshold: int) -> list[RateRow]:
+def rates(survey: Survey, by: str, groups: dict[str, str], threshold: int,
+          linked: list[str] | None = None) -> list[RateRow]:
     """Invited and answered per category of ``by`` (the members' profiles now), protected
-    (``surveys.suppression.rates_disclosure``)."""
+    (``surveys.suppression.rates_disclosure``); ``linked``: the groups of ``by`` that "who
+    answered" hides, if it prints ``by``."""
     invited = db.session.execute(select(Invitation.id, Invitation.resident_id).where(
         Invitation.survey_id == survey.id)).all()
     if not invited:
@@ -92,12 +94,14 @@ def rates(survey: Survey, by: str, groups: dict[str, str], threshold: int) -> li
     table = response_rates(pd.Series([category.get(r) for _, r in invited], index=index),
                            pd.Series([i in answered for i, _ in invited], index=index),
                            categories=list(groups), not_known=NOT_KNOWN)
-    return rate_rows(table, groups, threshold)
+    return rate_rows(table, groups, threshold, linked)
 
 
-def rate_rows(table: pd.DataFrame, groups: dict[str, str], threshold: int) -> list[RateRow]:
+def rate_rows(table: pd.DataFrame, groups: dict[str, str], threshold: int,
+              linked: list[str] | None = None) -> list[RateRow]:
     """``response_rates``' table as the page prints it: hidden figures are None."""
-    disclosure = rates_disclosure(table["responded"], table["not_responded"], threshold)
+    disclosure = rates_disclosure(table["responded"], table["not_responded"], threshold,
+                                  who_hidden=linked)
     out = []
     for c, line in table.iterrows():
         asked, said = ("invited", c), ("answered", c)

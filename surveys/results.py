@@ -197,7 +197,8 @@ def results(survey: Survey, *, target_set: TargetSet | None = None,
     if not by:
         return Results(responses, weighting, questions, **seen)
     return Results(responses, weighting, questions, by, tables,
-                   breakdowns.rates(survey, by, groups, survey.suppress_below), **seen)
+                   breakdowns.rates(survey, by, groups, survey.suppress_below, linked),
+                   **seen)
 
 
 def _not_known_shown(not_known: dict[str, int], who: list[WhoAnswered],

@@ -152,10 +152,16 @@ def who_answered_disclosure(counts: Mapping[Hashable, int], answers: Iterable[Ha
     return protect(values, sums, threshold, known=[MEMBERS], not_groups=[ANSWERED, MEMBERS])
 
 
-def rates_disclosure(answered: pd.Series, silent: pd.Series, threshold: int) -> Disclosure:
+def rates_disclosure(answered: pd.Series, silent: pd.Series, threshold: int, *,
+                     who_hidden: Iterable[Hashable] | None = None) -> Disclosure:
     """Per group (``answered``' index): ``("answered", g)``, ``("silent", g)`` (invited, did
     not answer) and ``("invited", g)``; the totals ``ANSWERED``, ``SILENT`` and ``INVITED``
-    (always printed)."""
+    (always printed).
+
+    ``who_hidden``: when "who answered" prints the same profile question, the groups it hides.
+    Those who answered an invitation are most often all the respondents, so a reader may take
+    the two counts for one: a group "who answered" hides stays hidden here, and one it prints
+    is printed here too when it is no small group (else the two tables could be subtracted)."""
     values: dict = {ANSWERED: int(answered.sum()), SILENT: int(silent.sum())}
     values[INVITED] = values[ANSWERED] + values[SILENT]
     sums: list = [(INVITED, (ANSWERED, SILENT)),
@@ -166,7 +172,18 @@ def rates_disclosure(answered: pd.Series, silent: pd.Series, threshold: int) -> 
         values[("silent", group)] = int(silent[group])
         values[("invited", group)] = int(answered[group]) + int(silent[group])
         sums.append((("invited", group), (("answered", group), ("silent", group))))
-    return protect(values, sums, threshold, known=[INVITED], not_groups=[ANSWERED, SILENT])
+    kept, printed = [], []
+    if who_hidden is not None:
+        printed.append(ANSWERED)  # "who answered" prints how many responses in all
+        hidden = set(who_hidden)
+        for group in answered.index:
+            n = values[("answered", group)]
+            if group in hidden:
+                kept.append(("answered", group))
+            elif not 0 < n < threshold:
+                printed.append(("answered", group))
+    return protect(values, sums, threshold, known=[INVITED, *printed],
+                   not_groups=[ANSWERED, SILENT], kept_hidden=kept)
 
 
 def suppress_small_cells(counts: pd.DataFrame | pd.Series,

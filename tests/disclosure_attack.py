@@ -18,12 +18,15 @@ the smallest and the largest whole value consistent with everything shown (integ
 HiGHS). The group is protected only if
 
 1. the range holds more than one value (it is not pinned), and
-2. the range reaches the threshold, or the grand total when the whole table is smaller than the
-   threshold (``high >= min(threshold, grand total)``): the figures around it never prove that
-   the group is small. A hidden 1 whose range is 0 to 4 is recovered: the reader knows it is a
-   small group, if not which size.
+2. the range reaches the threshold (``high >= threshold``): the figures around it never prove
+   that the group is small. A hidden 1 whose range is 0 to 4 is recovered: the reader knows it
+   is a small group, if not which size.
 
-The grand total (responses, members, invitations) is always taken as known: the page says it.
+Totals the page always prints (responses, members, invitations: ``count(..., public=True)``)
+can bound a group whatever is hidden: one of 4 responses is at most 4. So both conditions are
+asked only as far as hiding every other figure could meet them: the range must reach
+``min(threshold, the group's largest value given the public totals alone)``, and must hold more
+than one value unless the public totals alone pin it.
 The attacker does not use the suppression rules themselves (which cells are secondary), as the
 usual disclosure audit does not (a linear-programming attack on the published table).
 """
@@ -44,10 +47,14 @@ class Reading:
     grand_total: int
     exact: list[tuple[Terms, float]] = field(default_factory=list)
     ratios: list[tuple[Terms, Terms, float, float]] = field(default_factory=list)
+    public: list[tuple[Terms, float]] = field(default_factory=list)
 
-    def count(self, terms: Terms | str, value: float) -> None:
-        """A number shown exactly: the sum of ``terms`` is ``value``."""
+    def count(self, terms: Terms | str, value: float, *, public: bool = False) -> None:
+        """A number shown exactly: the sum of ``terms`` is ``value``; ``public``: a total the
+        page prints whatever it hides."""
         self.exact.append((_terms(terms), float(value)))
+        if public:
+            self.public.append((_terms(terms), float(value)))
 
     def percent(self, part: Terms | str, whole: Terms | str, shown: float,
                 decimals: int = 0) -> None:
@@ -60,26 +67,27 @@ class Reading:
         """``part / whole`` shown as "less than ``share``" (e.g. "<0.1%")."""
         self.ratios.append((_terms(part), _terms(whole), 0.0, share))
 
-    def feasible_range(self, terms: Terms | str) -> tuple[int, int]:
+    def feasible_range(self, terms: Terms | str, *, public_only: bool = False
+                       ) -> tuple[int, int]:
         terms = _terms(terms)
-        return (round(self._optimum(terms, highspy.ObjSense.kMinimize)),
-                round(self._optimum(terms, highspy.ObjSense.kMaximize)))
+        return (round(self._optimum(terms, highspy.ObjSense.kMinimize, public_only)),
+                round(self._optimum(terms, highspy.ObjSense.kMaximize, public_only)))
 
     def recovered(self, secrets: list[tuple[str, Terms | str, int]], threshold: int
                   ) -> list[tuple[str, int, tuple[int, int]]]:
         """The small groups among ``secrets`` (label, terms, true size) that the shown figures
         give away: (label, size, range)."""
-        need = min(threshold, self.grand_total)
         out = []
         for label, terms, size in secrets:
             if not 0 < size < threshold:
                 continue
             low, high = self.feasible_range(terms)
-            if low >= high or high < need:
+            least, most = self.feasible_range(terms, public_only=True)
+            if (low >= high and least < most) or high < min(threshold, most):
                 out.append((label, size, (low, high)))
         return out
 
-    def _optimum(self, terms: Terms, sense) -> float:
+    def _optimum(self, terms: Terms, sense, public_only: bool = False) -> float:
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("random_seed", 0)
@@ -91,8 +99,8 @@ class Reading:
         h.addVars(n, np.zeros(n), np.full(n, float(self.grand_total)))
         h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.ones(n, dtype=np.uint8))
         h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
-        rows = [(t, v, v) for t, v in self.exact]
-        for part, whole, low, high in self.ratios:
+        rows = [(t, v, v) for t, v in (self.public if public_only else self.exact)]
+        for part, whole, low, high in ([] if public_only else self.ratios):
             rows.append((_combine(part, whole, -high), -highspy.kHighsInf, 0.0))
             rows.append((_combine(part, whole, -low), 0.0, highspy.kHighsInf))
         for terms_, lower, upper in rows:

@@ -98,7 +98,7 @@ def results(survey: Survey, *, target_set: TargetSet | None = None,
     if not by:
         return Results(len(answers), weighting, questions)
     return Results(len(answers), weighting, questions, by, tables,
-                   breakdown_rates(survey, by, groups, survey.suppress_below))
+                   breakdown_rates(survey, by, groups, survey.suppress_below, linked))
 
 
 def _crosstab(question: Question, column: pd.Series, profiles: pd.DataFrame, by: str,

@@ -82,7 +82,7 @@ def attack(printed, rows, answers, members=40, threshold=10):
     """rows: (label, true size); answers: the labels that are answers (the shares' base)."""
     names = [label for label, _ in rows]
     reading = Reading(names, members)
-    reading.count(total(names), members)  # "(40 responses in all)"
+    reading.count(total(names), members, public=True)  # "(40 responses in all)"
     for label in names:
         count, share = printed.get(label, (0, None))  # a row left out has nobody in it
         if count is not None:

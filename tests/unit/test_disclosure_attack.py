@@ -66,7 +66,7 @@ def test_who_answered_gives_no_small_group_away(case):
     table, keys = who_answered_figures(counts, prefer_not, no_answer, threshold)
     names = [*keys, "pnts", "no_answer"]
     reading = Reading(names, members)
-    reading.count(total(names), members)  # "(29 responses in all)"
+    reading.count(total(names), members, public=True)  # "(29 responses in all)"
     printed = {r.row.category or "no_answer": r for r in table.rows}
     for name in names:
         row = printed.get(name)
@@ -164,7 +164,7 @@ def question_reading(cells, not_answered):
     names.append("not_answered")
     responses = sum(map(sum, cells)) + not_answered
     reading = Reading(names, responses)
-    reading.count(total(names), responses)  # "32 responses sent"
+    reading.count(total(names), responses, public=True)  # "32 responses sent"
     return reading
 
 
@@ -215,7 +215,7 @@ def test_response_rates_give_no_small_group_away(case):
     rates = rate_rows(table, {g: g for g in groups}, threshold)
     names = [f"{kind}{g}" for g in groups for kind in ("yes_", "no_")]
     reading = Reading(names, invited_total)
-    reading.count(total(names), invited_total)
+    reading.count(total(names), invited_total, public=True)
     all_yes = total(f"yes_{g}" for g in groups)
     for row in rates:
         g = row.label
@@ -280,7 +280,7 @@ def attack_linked(cells, skipped, threshold):
     names = [f"x{r}_{g}" for r in range(len(rows)) for g in range(len(columns))]
     names += [f"s{g}" for g in range(len(columns))]
     reading = Reading([*names, "not_answered"], responses)
-    reading.count(total(names), responses)
+    reading.count(total(names), responses, public=True)
     skipped_all = total(f"s{g}" for g in range(len(columns)))
     reading.count({**skipped_all, "not_answered": -1.0}, 0)  # who skipped: the groups' total
     group_terms = {column: {**{f"x{r}_{g}": 1.0 for r in range(len(rows))}, f"s{g}": 1.0}
@@ -329,3 +329,38 @@ def _read_breakdown(reading, table, cells, threshold, answers):
             secrets.append((f"{row} in {column}", f"x{r}_{g}", cells[r][g]))
     return secrets
 
+
+
+@ATTACK
+@given(invitation_tables())
+def test_response_rates_beside_who_answered_give_nothing_away(case):
+    # every respondent was invited, so a reader takes "answered" per group for the counts of
+    # "who answered" on the same profile question: the two are read together
+    answered, silent, threshold = case
+    if not sum(answered):
+        return
+    who, keys = who_answered_figures(answered[:-1], answered[-1], 0, threshold)
+    keys = [*keys, "pnts"]  # the last group: prefer not to say
+    linked = [r.row.category for r in who.rows if r.hidden]
+    people = [(k, True) for k, n in zip(keys, answered, strict=True) for _ in range(n)]
+    people += [(k, False) for k, n in zip(keys, silent, strict=True) for _ in range(n)]
+    table = response_rates(pd.Series([k for k, _ in people], dtype=object),
+                           pd.Series([a for _, a in people]), categories=keys)
+    rates = {row.label: row for row in rate_rows(table, {k: k for k in keys}, threshold,
+                                                  linked)}
+    names = [f"{kind}{k}" for k in keys for kind in ("yes_", "no_")]
+    reading = Reading(names, sum(answered) + sum(silent))
+    reading.count(total(names), reading.grand_total, public=True)
+    reading.count(total(f"yes_{k}" for k in keys), sum(answered),
+                  public=True)  # "(26 responses in all)"
+    for shown in who.rows:
+        if shown.row.category in keys and not shown.hidden:
+            reading.count(f"yes_{shown.row.category}", shown.row.count)
+    for k, row in rates.items():
+        invited = {f"yes_{k}": 1.0, f"no_{k}": 1.0}
+        for terms, value in ((invited, row.invited), (f"yes_{k}", row.responded)):
+            if value is not None:
+                reading.count(terms, value)
+    secrets = [(f"{k} answered", f"yes_{k}", a) for k, a in zip(keys, answered, strict=True)]
+    secrets += [(f"{k} did not", f"no_{k}", s) for k, s in zip(keys, silent, strict=True)]
+    assert reading.recovered(secrets, threshold) == []
