@@ -6,9 +6,10 @@ is counted as "not answered", never as a category. Confidence intervals are 95% 
 intervals for the weighted proportion, using Kish's effective sample size in place of n, so
 they widen as the weights grow unequal and stay inside 0–100% even at 0% and 100%.
 
-Disclosure control works on unweighted counts: a cell of 1 to ``threshold - 1`` people is
-suppressed (primary), then the next smallest cells of the same row or column (secondary) until
-no row or column has exactly one suppressed cell, so published totals cannot give one back.
+Disclosure control works on unweighted counts, through the one function ``panel.disclosure.
+protect`` (the tables' shapes are in ``surveys.suppression``): a group of 1 to
+``threshold - 1`` people is hidden, and so is whatever else would let the figures around it
+(bases, totals, percentages, zeros) give it back.
 """
 
 from __future__ import annotations
@@ -21,6 +22,15 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from surveys.suppression import (
+    THRESHOLD,
+    Disclosure,
+    Suppression,
+    answers_disclosure,
+    cell_reasons,
+    column,
+    suppress_small_cells,
+)
 from surveys.weighting import (
     RakingDidNotConverge,
     WeightingError,
@@ -41,9 +51,6 @@ __all__ = [
     "weighted_margins", "weighting_problems", "wilson_interval",
 ]
 
-PRIMARY = "primary"
-SECONDARY = "secondary"
-THRESHOLD = 10
 NOT_KNOWN = "Not known"
 
 
@@ -61,33 +68,13 @@ class FrequencyTable:
 
 
 @dataclass(frozen=True)
-class Suppression:
-    """Why each cell of a table is hidden: ``"primary"``, ``"secondary"`` or ``""`` (shown)."""
-
-    reasons: pd.DataFrame | pd.Series
-    threshold: int
-
-    @property
-    def hidden(self) -> pd.DataFrame | pd.Series:
-        return self.reasons != ""
-
-    @property
-    def cells(self) -> list[tuple]:
-        """(row, column, reason) for a table, or (category, reason) for a list of counts."""
-        stacked = self.reasons.stack() if isinstance(self.reasons, pd.DataFrame) else self.reasons
-        return [(*(key if isinstance(key, tuple) else (key,)), reason)
-                for key, reason in stacked.items() if reason]
-
-    def apply(self, table: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
-        """``table`` with its hidden cells blanked (NaN)."""
-        return table.astype(float).mask(self.hidden)
-
-
-@dataclass(frozen=True)
 class Crosstab:
     """A question (rows) by a profile dimension (columns), suppression already applied: hidden
-    cells are NaN in all four tables. ``bases`` has, per column, the respondents who answered
-    (``base``), their weighted total and their effective sample size."""
+    cells, and every cell of a column whose base is hidden, are NaN in all four tables.
+    ``bases`` has, per column, the respondents who answered (``base``), their weighted total
+    and their effective sample size, exactly: print a base only if ``disclosure.shows(
+    column(group))``; ``disclosure`` also says which of the question's own counts
+    (``suppression.row``) and base may be printed beside this table."""
 
     counts: pd.DataFrame
     column_percent: pd.DataFrame
@@ -96,6 +83,7 @@ class Crosstab:
     bases: pd.DataFrame
     suppression: Suppression
     not_answered: int
+    disclosure: Disclosure
 
 
 def wilson_interval(proportion, n, *, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -149,43 +137,20 @@ def frequency_table(answers: pd.Series, weights: pd.Series | None = None, *,
     return FrequencyTable(table, base, weighted_base, n_eff, int((~answered).sum()))
 
 
-def suppress_small_cells(counts: pd.DataFrame | pd.Series, threshold: int = THRESHOLD, *,
-                         suppress_zeros: bool = False) -> Suppression:
-    """Which cells of a table of unweighted counts to hide, and why.
-
-    Primary: cells of 1 to ``threshold - 1`` (and 0 too if ``suppress_zeros``). Secondary: while
-    some row or column (a *line*, whose total is published) has exactly one hidden cell, hide
-    the smallest shown cell of the first such line too, so no total minus the shown cells gives
-    a hidden cell back. A cell whose other line also has a lone hidden cell is preferred (one
-    cell then protects two lines); ties go to the first in table order. A Series is one line
-    (its total is the base). A line of one cell cannot be protected this way: do not publish its
-    total. This stops differencing within a line; it does not defeat every combination of totals.
-    """
-    grid = counts.to_numpy(dtype=float).reshape(len(counts), -1)
-    hidden = (grid < threshold) & ((grid > 0) | suppress_zeros)
-    reasons = np.where(hidden, PRIMARY, "").astype(object)
-    lines = _lines(grid.shape) if isinstance(counts, pd.DataFrame) else [
-        [(row, 0) for row in range(grid.shape[0])]]
-    lines = [line for line in lines if len(line) > 1]
-    while (line := _line_with_one_hidden(lines, hidden)) is not None:
-        pick = _partner(line, lines, hidden, grid)
-        hidden[pick], reasons[pick] = True, SECONDARY
-    if isinstance(counts, pd.DataFrame):
-        return Suppression(pd.DataFrame(reasons, index=counts.index, columns=counts.columns),
-                           threshold)
-    return Suppression(pd.Series(reasons[:, 0], index=counts.index, name=counts.name), threshold)
-
-
 def crosstab(answers: pd.Series, by: pd.Series, weights: pd.Series | None = None, *,
              threshold: int = THRESHOLD, categories: Sequence[Hashable] | None = None,
              by_categories: Sequence[Hashable] | None = None,
-             not_known: str = NOT_KNOWN) -> Crosstab:
+             not_known: str = NOT_KNOWN,
+             who_hidden: Sequence[Hashable] | None = None) -> Crosstab:
     """A question's answers by a profile dimension: counts and column percentages, unweighted
-    and weighted, with small cells suppressed (``suppress_small_cells`` on the counts).
+    and weighted, with small groups suppressed (``surveys.suppression.answers_disclosure``, the
+    question's own counts and base protected together with the table).
 
     ``answers``, ``by`` and ``weights`` share one index (one row per respondent). Respondents
     with no answer are left out and counted in ``not_answered``; those with no value for ``by``
     form a column of their own, ``not_known``. column percent = cell / column base · 100.
+    ``who_hidden``: when the page also prints how many respondents are in each group of ``by``
+    ("who answered"), the groups it hides; the two tables are then protected together.
     """
     if not by.index.equals(answers.index):
         raise ValueError("answers and by must have the same index (one row per respondent)")
@@ -198,16 +163,24 @@ def crosstab(answers: pd.Series, by: pd.Series, weights: pd.Series | None = None
     frame = pd.DataFrame({"answer": values, "group": groups, "weight": weight[answered]})
     counts = _table(frame, rows, columns, lambda g: g.size())
     weighted = _table(frame, rows, columns, lambda g: g["weight"].sum())
-    suppression = suppress_small_cells(counts, threshold)
+    who = None
+    if who_hidden is not None:
+        everyone = by.astype(object).where(by.notna(), not_known)
+        who = {group: int(n) for group, n in everyone.value_counts().items()}
+    disclosure = answers_disclosure(counts.sum(axis=1), int((~answered).sum()), threshold,
+                                    by=counts, who=who, who_hidden=who_hidden or ())
+    suppression = cell_reasons(disclosure, counts)
     column_base, weighted_base = counts.sum(axis=0), weighted.sum(axis=0)
     effective = frame.groupby("group")["weight"].agg(_effective_or_zero)
     bases = pd.DataFrame({"base": column_base.astype(int), "weighted_base": weighted_base,
                           "effective_base": effective.reindex(columns, fill_value=0.0)})
     percent = counts.div(column_base.where(column_base > 0), axis=1) * 100
     weighted_percent = weighted.div(weighted_base.where(weighted_base > 0), axis=1) * 100
-    return Crosstab(suppression.apply(counts), suppression.apply(percent),
-                    suppression.apply(weighted), suppression.apply(weighted_percent),
-                    bases, suppression, int((~answered).sum()))
+    hidden = suppression.hidden | pd.DataFrame(
+        {g: [not disclosure.shows(column(g))] * len(rows) for g in columns}, index=counts.index)
+    return Crosstab(*(table.astype(float).mask(hidden)
+                      for table in (counts, percent, weighted, weighted_percent)),
+                    bases, suppression, int((~answered).sum()), disclosure)
 
 
 def response_rates(invited: pd.Series, responded: pd.Series, *,
@@ -243,31 +216,6 @@ def _table(frame: pd.DataFrame, rows: list, columns: list, measure) -> pd.DataFr
     table = grouped.unstack("group") if len(grouped) else pd.DataFrame()
     return (table.reindex(index=rows, columns=columns).fillna(0).astype(float)
             .rename_axis(index=None, columns=None))
-
-
-def _lines(shape: tuple[int, int]) -> list[list[tuple[int, int]]]:
-    rows, columns = shape
-    return ([[(r, c) for c in range(columns)] for r in range(rows)]
-            + [[(r, c) for r in range(rows)] for c in range(columns)])
-
-
-def _partner(line: list, lines: list, hidden: np.ndarray, grid: np.ndarray) -> tuple[int, int]:
-    """The shown cell of ``line`` to hide with its lone hidden cell: the smallest, preferring
-    one whose other line has a lone hidden cell too (``min`` keeps the first of equals)."""
-    def choice(cell):
-        crossing = [other for other in lines if cell in other and other is not line]
-        protects_another = any(_hidden_count(other, hidden) == 1 for other in crossing)
-        return (not protects_another, grid[cell])
-
-    return min((cell for cell in line if not hidden[cell]), key=choice)
-
-
-def _hidden_count(line: list, hidden: np.ndarray) -> int:
-    return sum(bool(hidden[cell]) for cell in line)
-
-
-def _line_with_one_hidden(lines: list, hidden: np.ndarray) -> list | None:
-    return next((line for line in lines if _hidden_count(line, hidden) == 1), None)
 
 
 def _categories(values: pd.Series, given: Sequence[Hashable] | None) -> list:

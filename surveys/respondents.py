@@ -4,8 +4,10 @@ you"), by the same rules as the panel's dashboard (``panel.representation.compar
 
 Unlike the dashboard, the results page promises that no group smaller than the survey's
 threshold can be seen or worked out: per question, counts of 1 to threshold − 1 are hidden,
-and so is the next smallest where one hidden count could be had back from the total
-(``surveys.analysis.suppress_small_cells``). A hidden row shows no count, share, gap or flag.
+and so is whatever would give one back from the total of responses or from the shares
+(``surveys.suppression.who_answered_disclosure``, i.e. ``panel.disclosure.protect``). A hidden
+row shows no count, share, gap or flag; when the number who answered the question must be
+hidden, no row shows a share (each share would give it back), only its count.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy import select
 from panel.extensions import db
 from panel.models import Category, Dimension, Target, TargetSet
 from panel.representation import CATEGORY_COLUMNS, DimensionResult, Row, compare
-from surveys.analysis import suppress_small_cells
+from surveys.suppression import ANSWERED, row, who_answered_disclosure
 
 NO_ANSWER = "__no_answer__"
 
@@ -27,10 +29,16 @@ NO_ANSWER = "__no_answer__"
 class ShownRow:
     row: Row
     hidden: bool
+    share_shown: bool = True  # False: the count may be printed, but not its share (nor gap)
 
     @property
     def label(self) -> str:
         return self.row.label
+
+    @property
+    def share(self) -> float | None:
+        """The share of respondents as it may be printed (None: not printed)."""
+        return self.row.panel_share if self.share_shown and not self.hidden else None
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,11 @@ class WhoAnswered:
     @property
     def hidden(self) -> int:
         return sum(r.hidden for r in self.rows)
+
+    @property
+    def answered_shown(self) -> bool:
+        """Whether the number who gave an answer (the shares' base) may be printed."""
+        return all(r.share_shown for r in self.rows)
 
 
 def who_answered(profiles: pd.DataFrame, categories: pd.DataFrame, targets: pd.DataFrame,
@@ -59,11 +72,16 @@ def who_answered(profiles: pd.DataFrame, categories: pd.DataFrame, targets: pd.D
                          targets, len(profiles))
     out = []
     for dimension in comparison.dimensions:
-        shown = [r for r in dimension.rows if r.count or r.kind.value == "category"]
-        hidden = suppress_small_cells(pd.Series([r.count for r in shown], dtype=float),
-                                      threshold).hidden
-        out.append(WhoAnswered(dimension, tuple(ShownRow(r, bool(h))
-                                                for r, h in zip(shown, hidden, strict=True))))
+        disclosure = who_answered_disclosure(
+            {r.category: r.count for r in dimension.rows},
+            [r.category for r in dimension.rows if r.kind.value == "category"], threshold)
+        # a row nobody is in is left out (unless it is an answer, or hidden: then it stays,
+        # as "not shown", for its absence would say it is 0)
+        shown = [r for r in dimension.rows if r.count or r.kind.value == "category"
+                 or not disclosure.shows(row(r.category))]
+        shares = disclosure.shows(ANSWERED)
+        out.append(WhoAnswered(dimension, tuple(
+            ShownRow(r, not disclosure.shows(row(r.category)), shares) for r in shown)))
     return out
 
 

@@ -5,7 +5,10 @@ database and turns what officers chose into their inputs. Weighting rakes to a t
 the chosen profile questions, using each response's profile snapshot. Respondents who gave no
 answer (or "Prefer not to say") to a weighting question form a "Not known" group whose target
 is their own share of respondents, so they are neither weighted up nor down on it, and the
-page says how many there were. Cells under the survey's threshold are suppressed.
+page says how many there were. Groups under the survey's threshold are suppressed, and so is
+every figure that would give one back: each table's figures pass ``panel.disclosure.protect``
+(shapes in ``surveys.suppression``); a question broken down by a profile question is protected
+together with its own counts and with "who answered" on that question.
 
 Answers are read per question, each distinct stored answer decoded and classified once
 (``surveys.answer_columns``), and nothing is kept between requests: a response sent a moment
@@ -15,33 +18,37 @@ ago is in the next page shown.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
+from panel.disclosure import Disclosure
 from panel.extensions import db
-from panel.models import Category, Dimension, ProfileAnswer, Target, TargetSet
-from surveys import answer_columns
+from panel.models import Category, Dimension, Target, TargetSet
+from surveys import answer_columns, breakdowns
 from surveys.analysis import (
     FrequencyTable,
     WeightingError,
-    crosstab,
     design_effect,
     effective_sample_size,
     frequency_table,
     rake,
-    response_rates,
-    suppress_small_cells,
 )
 from surveys.answer_columns import AnswerColumn
-from surveys.models import Invitation, Question, Response, Survey
+from surveys.breakdowns import NOT_KNOWN, CrossTable, RateRow, num
+from surveys.models import Question, Survey
 from surveys.question_types import TYPES
 from surveys.respondents import WhoAnswered, categories_frame, targets_frame, who_answered
+from surveys.suppression import (
+    BASE,
+    NOT_ANSWERED,
+    answers_disclosure,
+    multiple_choice_disclosure,
+    row,
+)
 
-NOT_KNOWN = "not_known"
 COUNTED = ("single", "multiple", "agree", "matrix", "rating", "ranking")
 
 
@@ -60,8 +67,8 @@ class QuestionResult:
     question: Question
     heading: str
     rows: list[Row]
-    base: int
-    not_answered: int
+    base: int | None          # None: hidden (it would give a small group away)
+    not_answered: int | None  # None: hidden
     suppressed: int
     texts: list[str] = field(default_factory=list)   # free text, or numbers as text
     summary: str = ""                                  # e.g. numbers: median and range
@@ -77,26 +84,9 @@ class Weighting:
     problems: list[str]
     # target groups nobody who answered is in: left out, the others scaled up to fill
     empty: dict[str, list[str]] = field(default_factory=dict)  # dimension -> group labels
-
-
-@dataclass(frozen=True)
-class CrossTable:
-    """One question by one profile question: column per cents (None: hidden), bases."""
-
-    columns: list[str]
-    rows: list[tuple[str, list[float | None]]]
-    bases: list[int]
-    weighted: bool
-
-
-@dataclass(frozen=True)
-class RateRow:
-    label: str
-    invited: int
-    responded: int
-    rate: float | None
-    share_of_invited: float | None
-    share_of_respondents: float | None
+    # ``not_known`` as the page may print it: None when it is a small group, or when it would
+    # give back the number "who answered" hides (everyone less those who answered)
+    not_known_shown: dict[str, int | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -187,21 +177,35 @@ def results(survey: Survey, *, target_set: TargetSet | None = None,
     weight = pd.Series(1.0, index=submitted.ids)
     if target_set is not None and dimensions and responses:
         weight, weighting = weights(profiles, target_set, dimensions)
+        weighting = replace(weighting, not_known_shown=_not_known_shown(
+            weighting.not_known, who, survey.suppress_below))
+    tables: dict[str, CrossTable] = {}
+    if by:
+        weighted = weighting is not None and not weighting.problems
+        groups = _category_labels(by)
+        linked = next(([r.row.category or NOT_KNOWN for r in w.rows if r.hidden]
+                       for w in who if w.dimension.key == by), None)
+        for question in survey.questions:
+            if question.kind in ("single", "agree", "rating") and \
+                    question.key in submitted.columns:
+                tables[question.text] = breakdowns.crosstab_of(
+                    question, submitted.column(question.key), submitted.ids, profiles, by,
+                    groups, weight if weighted else None, survey.suppress_below, linked)
     questions = [result for q in survey.questions for result in _question_results(
-        q, submitted.column(q.key), weight, survey.suppress_below, search)]
+        q, submitted.column(q.key), weight, survey.suppress_below, search,
+        tables[q.text].disclosure if q.text in tables else None)]
     if not by:
         return Results(responses, weighting, questions, **seen)
-    weighted = weighting is not None and not weighting.problems
-    groups = _category_labels(by)
-    tables = {}
-    for question in survey.questions:
-        if question.kind in ("single", "agree", "rating") and question.key in submitted.columns:
-            tables[question.text] = _crosstab(question, submitted.column(question.key),
-                                              submitted.ids, profiles, by, groups,
-                                              weight if weighted else None,
-                                              survey.suppress_below)
-    return Results(responses, weighting, questions, by, tables, _rates(survey, by, groups),
+    return Results(responses, weighting, questions, by, tables,
+                   breakdowns.rates(survey, by, groups, survey.suppress_below, linked),
                    **seen)
+
+
+def _not_known_shown(not_known: dict[str, int], who: list[WhoAnswered],
+                     threshold: int) -> dict[str, int | None]:
+    hides_answered = {w.dimension.key for w in who if not w.answered_shown}
+    return {key: n if n >= threshold and key not in hides_answered else None
+            for key, n in not_known.items()}
 
 
 def _category_labels(dimension: str) -> dict[str, str]:
@@ -210,56 +214,12 @@ def _category_labels(dimension: str) -> dict[str, str]:
                                    .order_by(Category.position)).all())
 
 
-def _crosstab(question: Question, column: AnswerColumn, ids: pd.Index, profiles: pd.DataFrame,
-              by: str, groups: dict[str, str], weight: pd.Series | None,
-              threshold: int) -> CrossTable:
-    spec = question.spec()
-    labels = dict(TYPES[spec.kind].categories(spec))
-    first = pd.Series(column.each(lambda v: (TYPES[spec.kind].counted(spec, v) or [None])[0]),
-                      index=ids, dtype=object, name=spec.key)
-    profile = profiles.get(by, pd.Series(index=profiles.index, dtype=object))
-    table = crosstab(first, profile.reindex(first.index), weight, threshold=threshold,
-                     categories=list(labels), by_categories=list(groups), not_known="not_known")
-    percent = table.weighted_column_percent if weight is not None else table.column_percent
-    present = table.bases["base"] > 0  # a group nobody is in gets no column
-    percent = percent.loc[:, present.to_numpy()]
-    columns = [groups.get(c, "Not known" if c == "not_known" else str(c))
-               for c in percent.columns]
-    rows = [(labels.get(r, str(r)), [None if pd.isna(v) else float(v) for v in values])
-            for r, values in zip(percent.index, percent.to_numpy(), strict=True)]
-    return CrossTable(columns, rows, [int(b) for b in table.bases["base"][present]],
-                      weight is not None)
-
-
-def _rates(survey: Survey, by: str, groups: dict[str, str]) -> list[RateRow]:
-    """Invited and answered per category of ``by`` (the members' profiles now)."""
-    invited = db.session.execute(select(Invitation.id, Invitation.resident_id).where(
-        Invitation.survey_id == survey.id)).all()
-    if not invited:
-        return []
-    category = dict(db.session.execute(
-        select(ProfileAnswer.resident_id, Category.key).join(ProfileAnswer.category)
-        .join(ProfileAnswer.dimension).where(Dimension.key == by,
-                                             ProfileAnswer.resident_id.in_(
-                                                 select(Invitation.resident_id).where(
-                                                     Invitation.survey_id == survey.id))))
-        .all())
-    answered = set(db.session.scalars(select(Response.invitation_id).where(
-        Response.survey_id == survey.id, Response.submitted_at.is_not(None))).all())
-    index = pd.Index([i for i, _ in invited])
-    table = response_rates(pd.Series([category.get(r) for _, r in invited], index=index),
-                           pd.Series([i in answered for i, _ in invited], index=index),
-                           categories=list(groups), not_known="not_known")
-    return [RateRow(groups.get(c, "Not known" if c == "not_known" else str(c)),
-                    int(row["invited"]), int(row["responded"]), _num(row["response_rate"]),
-                    _num(row["share_of_invited"]), _num(row["share_of_respondents"]))
-            for c, row in table.iterrows()]
-
-
 def _question_results(question: Question, column: AnswerColumn, weight: pd.Series,
-                      threshold: int, search: str) -> list[QuestionResult]:
+                      threshold: int, search: str,
+                      disclosure: Disclosure | None = None) -> list[QuestionResult]:
     """One result per question; a matrix has one per statement. Percentages are of the
     respondents who answered (for multiple choice, of them, the share who chose each).
+    ``disclosure``: what may be printed, when the question's crosstab has decided it.
 
     What an answer counts as is worked out once per distinct answer (``AnswerColumn.each``)."""
     spec = question.spec()
@@ -285,17 +245,18 @@ def _question_results(question: Question, column: AnswerColumn, weight: pd.Serie
         chosen = [kind.counted(spec, v) for v in column.values]
         counts = pd.Series({c: sum(int(n) for n, those in zip(given, chosen, strict=True)
                                    if c in those) for c in labels})
-        # each option is its own total (people choose several): only small counts are hidden
-        secret = (counts > 0) & (counts < threshold)
+        # each option is its own count out of the base (people choose several)
+        disclosure = multiple_choice_disclosure(counts, base, missing, threshold)
         for category, label in labels.items():
             chose = pd.Series(column.each(lambda v, c=category: "yes" if c in
                                           kind.counted(spec, v) else "no")[answered],
                               index=answered_index, dtype=object, name=spec.key)
             yes = frequency_table(chose, weight.reindex(chose.index),
                                   categories=["yes", "no"]).table.loc["yes"]
-            hidden += bool(secret[category])
-            rows.append(_row(label, yes, bool(secret[category])))
-        return [QuestionResult(question, question.text, rows, base, missing, hidden)]
+            hidden += not disclosure.shows(row(category))
+            rows.append(_row(label, yes, disclosure, row(category)))
+        return [QuestionResult(question, question.text, rows, *_base(disclosure, base, missing),
+                               hidden)]
     if spec.kind in COUNTED:
         labels = dict(kind.categories(spec))
         first = pd.Series(column.each(lambda v: kind.counted(spec, v)[0])[answered],
@@ -303,7 +264,8 @@ def _question_results(question: Question, column: AnswerColumn, weight: pd.Serie
         table = frequency_table(first, weight.reindex(first.index), categories=list(labels))
         heading = f"{question.text} (first choices)" if spec.kind == "ranking" else \
             question.text
-        return [_counted(question, heading, table, labels, threshold, base, missing)]
+        return [_counted(question, heading, table, labels, threshold, base, missing,
+                         disclosure)]
     if spec.kind == "number" and base:
         numbers = pd.Series(column.each(lambda v: float(str(v)))[answered].astype(float))
         summary = (f"Median {numbers.median():g}, from {numbers.min():g} to {numbers.max():g} "
@@ -317,20 +279,29 @@ def _question_results(question: Question, column: AnswerColumn, weight: pd.Serie
     return [QuestionResult(question, question.text, [], base, missing, 0, texts.tolist())]
 
 
-def _row(label: str, row: pd.Series, secret: bool) -> Row:
-    if secret:
+def _row(label: str, line: pd.Series, disclosure: Disclosure, key: tuple) -> Row:
+    """A count as it may be printed; its per cents (and interval) only with its base too."""
+    if not disclosure.shows(key):
         return Row(label, None, None, None, None, None)
-    return Row(label, int(row["count"]), _num(row["percent"]), _num(row["weighted_percent"]),
-               _num(row["ci_low"]), _num(row["ci_high"]))
+    if not disclosure.shows(BASE):
+        return Row(label, int(line["count"]), None, None, None, None)
+    return Row(label, int(line["count"]), num(line["percent"]),
+               num(line["weighted_percent"]), num(line["ci_low"]), num(line["ci_high"]))
+
+
+def _base(disclosure: Disclosure, base: int, not_answered: int) -> tuple[int | None, ...]:
+    return (base if disclosure.shows(BASE) else None,
+            not_answered if disclosure.shows(NOT_ANSWERED) else None)
 
 
 def _counted(question: Question, heading: str, table: FrequencyTable, labels: dict[str, str],
-             threshold: int, base: int, not_answered: int) -> QuestionResult:
-    hidden = suppress_small_cells(table.table["count"], threshold).hidden
-    rows = [_row(labels.get(category, str(category)), row, bool(hidden[category]))
-            for category, row in table.table.iterrows()]
-    return QuestionResult(question, heading, rows, base, not_answered, int(hidden.sum()))
+             threshold: int, base: int, not_answered: int,
+             disclosure: Disclosure | None = None) -> QuestionResult:
+    disclosure = disclosure or answers_disclosure(table.table["count"], not_answered, threshold)
+    rows = [_row(labels.get(category, str(category)), line, disclosure, row(category))
+            for category, line in table.table.iterrows()]
+    hidden = sum(not disclosure.shows(row(category)) for category in table.table.index)
+    return QuestionResult(question, heading, rows, *_base(disclosure, base, not_answered),
+                          hidden)
 
 
-def _num(value: Any) -> float | None:
-    return None if pd.isna(value) else float(value)

@@ -10,6 +10,7 @@ import json
 import os
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pandas as pd
 import pyreadstat
@@ -19,20 +20,25 @@ from panel.extensions import db
 from panel.imports import safe_cell
 from panel.models import TargetSet
 from surveys.analysis import crosstab, frequency_table
+from surveys.breakdowns import NOT_KNOWN, CrossTable
+from surveys.breakdowns import rates as breakdown_rates
 from surveys.exports import Export, _profile_labels, methods_note, note_lines
 from surveys.models import Answer, Question, Response, Survey
 from surveys.question_types import TYPES
+from surveys.respondents import categories_frame, targets_frame, who_answered
 from surveys.results import (
     COUNTED,
-    CrossTable,
     QuestionResult,
     Results,
+    _base,
     _category_labels,
     _counted,
-    _rates,
+    _not_known_shown,
     _row,
     weights,
 )
+from surveys.suppression import column as column_key
+from surveys.suppression import multiple_choice_disclosure, row
 
 
 def frame(survey: Survey) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -68,45 +74,60 @@ def results(survey: Survey, *, target_set: TargetSet | None = None,
     answers, profiles = frame(survey)
     weighting = None
     weight = pd.Series(1.0, index=answers.index)
+    who = (who_answered(profiles, categories_frame(), targets_frame(target_set),
+                        survey.suppress_below) if target_set is not None and len(answers)
+           else [])
     if target_set is not None and dimensions and len(answers):
         weight, weighting = weights(profiles, target_set, dimensions)
+        weighting = replace(weighting, not_known_shown=_not_known_shown(
+            weighting.not_known, who, survey.suppress_below))
+    tables = {}
+    if by:
+        weighted = weighting is not None and not weighting.problems
+        groups = _category_labels(by)
+        linked = next(([r.row.category or NOT_KNOWN for r in w.rows if r.hidden]
+                       for w in who if w.dimension.key == by), None)
+        for question in survey.questions:
+            if question.kind in ("single", "agree", "rating") and question.key in answers:
+                tables[question.text] = _crosstab(question, answers[question.key], profiles,
+                                                  by, groups, weight if weighted else None,
+                                                  survey.suppress_below, linked)
     questions = [result for q in survey.questions for result in _question_results(
-        q, answers.get(q.key), weight, survey.suppress_below, search)]
+        q, answers.get(q.key), weight, survey.suppress_below, search,
+        tables[q.text].disclosure if q.text in tables else None)]
     if not by:
         return Results(len(answers), weighting, questions)
-    weighted = weighting is not None and not weighting.problems
-    groups = _category_labels(by)
-    tables = {}
-    for question in survey.questions:
-        if question.kind in ("single", "agree", "rating") and question.key in answers:
-            tables[question.text] = _crosstab(question, answers[question.key], profiles, by,
-                                              groups, weight if weighted else None,
-                                              survey.suppress_below)
-    return Results(len(answers), weighting, questions, by, tables, _rates(survey, by, groups))
+    return Results(len(answers), weighting, questions, by, tables,
+                   breakdown_rates(survey, by, groups, survey.suppress_below, linked))
 
 
 def _crosstab(question: Question, column: pd.Series, profiles: pd.DataFrame, by: str,
-              groups: dict[str, str], weight: pd.Series | None, threshold: int) -> CrossTable:
+              groups: dict[str, str], weight: pd.Series | None, threshold: int,
+              linked: list[str] | None) -> CrossTable:
     spec = question.spec()
     labels = dict(TYPES[spec.kind].categories(spec))
     first = column.map(lambda v: (TYPES[spec.kind].counted(spec, v) or [None])[0]
                        if v is not None else None)
     profile = profiles.get(by, pd.Series(index=profiles.index, dtype=object))
     table = crosstab(first, profile.reindex(first.index), weight, threshold=threshold,
-                     categories=list(labels), by_categories=list(groups), not_known="not_known")
+                     categories=list(labels), by_categories=list(groups), not_known="not_known",
+                     who_hidden=linked)
     percent = table.weighted_column_percent if weight is not None else table.column_percent
-    present = table.bases["base"] > 0  # a group nobody is in gets no column
+    shown = pd.Series([table.disclosure.shows(column_key(g)) for g in table.bases.index],
+                      index=table.bases.index)
+    present = (table.bases["base"] > 0) | ~shown  # no column for nobody, unless hidden
     percent = percent.loc[:, present.to_numpy()]
     columns = [groups.get(c, "Not known" if c == "not_known" else str(c))
                for c in percent.columns]
     rows = [(labels.get(r, str(r)), [None if pd.isna(v) else float(v) for v in values])
             for r, values in zip(percent.index, percent.to_numpy(), strict=True)]
-    return CrossTable(columns, rows, [int(b) for b in table.bases["base"][present]],
-                      weight is not None)
+    return CrossTable(columns, rows, [int(b) if shown[g] else None
+                                      for g, b in table.bases["base"][present].items()],
+                      weight is not None, table.disclosure)
 
 
 def _question_results(question: Question, column: pd.Series | None, weight: pd.Series,
-                      threshold: int, search: str) -> list[QuestionResult]:
+                      threshold: int, search: str, disclosure=None) -> list[QuestionResult]:
     """One result per question; a matrix has one per statement. Percentages are of the
     respondents who answered (for multiple choice, of them, the share who chose each)."""
     spec = question.spec()
@@ -130,16 +151,16 @@ def _question_results(question: Question, column: pd.Series | None, weight: pd.S
         rows, hidden = [], 0
         counts = pd.Series({c: sum(c in kind.counted(spec, v) for v in column[answered])
                             for c in labels})
-        # each option is its own total (people choose several): only small counts are hidden
-        secret = (counts > 0) & (counts < threshold)
+        shown = multiple_choice_disclosure(counts, base, missing, threshold)
         for category, label in labels.items():
             chose = column[answered].map(lambda v, c=category: "yes" if c in
                                          kind.counted(spec, v) else "no")
             yes = frequency_table(chose, weight.reindex(chose.index),
                                   categories=["yes", "no"]).table.loc["yes"]
-            hidden += bool(secret[category])
-            rows.append(_row(label, yes, bool(secret[category])))
-        return [QuestionResult(question, question.text, rows, base, missing, hidden)]
+            hidden += not shown.shows(row(category))
+            rows.append(_row(label, yes, shown, row(category)))
+        return [QuestionResult(question, question.text, rows, *_base(shown, base, missing),
+                               hidden)]
     if spec.kind in COUNTED:
         labels = dict(kind.categories(spec))
         first = column[answered].map(lambda v: kind.counted(spec, v)[0])
@@ -147,7 +168,8 @@ def _question_results(question: Question, column: pd.Series | None, weight: pd.S
                                 categories=list(labels))
         heading = f"{question.text} (first choices)" if spec.kind == "ranking" else \
             question.text
-        return [_counted(question, heading, table, labels, threshold, base, missing)]
+        return [_counted(question, heading, table, labels, threshold, base, missing,
+                         disclosure)]
     values = [str(v) for v in column[answered]]
     summary = ""
     if spec.kind == "number" and values:

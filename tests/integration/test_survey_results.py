@@ -93,7 +93,7 @@ def test_raking_to_targets_weights_the_per_cents_and_reports_the_design_effect(a
     assert view.weighting.problems == [] and view.weighting.not_known == {}
 
 
-def test_people_without_an_answer_keep_their_own_share_of_the_weight(answered):
+def test_people_without_an_answer_keep_their_own_share_of_the_weight(answered, login):
     survey, halves = answered
     response = db.session.scalars(select(Response).where(Response.submitted_at.is_not(None))
                                   .order_by(Response.id)).first()
@@ -101,6 +101,10 @@ def test_people_without_an_answer_keep_their_own_share_of_the_weight(answered):
     db.session.commit()
     view = results.results(survey, target_set=halves, dimensions=["sex"])
     assert view.weighting.not_known == {"sex": 1} and view.weighting.problems == []
+    assert view.weighting.not_known_shown == {"sex": None}  # 1 is a small group: not printed
+    page = login(Role.OFFICER).get(f"/surveys/{survey.id}/results?target_set={halves.id}"
+                                   "&dimensions=sex").get_data(as_text=True)
+    assert "Some respondents (how many is not shown" in page and "1 respondent did" not in page
     library, _ = rows(view, "Which library do you use?")
     # the one not known (a Central user) keeps 1/30 of the weight; the rest split half and half
     assert library["Central"].weighted_percent == pytest.approx(100 * (1 / 30 + 29 / 60))
@@ -231,6 +235,12 @@ def test_who_answered_compared_with_who_was_invited(answered, make_resident):
             db.session.add(Response(survey_id=survey.id, invitation_id=invitation.id,
                                     submitted_at=utcnow()))
     db.session.commit()
+    # 3 invited: every group is small, so nothing per group is shown at the usual 10
+    hidden = {row.label: row for row in results.results(survey, by="sex").rates}
+    assert (hidden["Female"].invited, hidden["Female"].responded, hidden["Female"].rate) == (
+        None, None, None)
+    assert (hidden["Male"].invited, hidden["Male"].rate) == (None, None)
+    survey.suppress_below = 1  # hide nothing: the figures themselves
     rates = {row.label: row for row in results.results(survey, by="sex").rates}
     assert (rates["Female"].invited, rates["Female"].responded) == (2, 1)
     assert rates["Female"].rate == pytest.approx(50) and rates["Male"].rate == 0

@@ -213,15 +213,21 @@ def test_response_rates_by_group_are_charted(answered, login, make_resident):
         if sent:
             db.session.add(Response(survey_id=survey.id, invitation_id=invitation.id,
                                     submitted_at=utcnow()))
+    survey.suppress_below = 1  # hide nothing: 5 invited would all be small groups
     db.session.commit()
-    page = login(Role.OFFICER).get(f"/surveys/{survey.id}/results?by=sex").get_data(
-        as_text=True)
+    officer = login(Role.OFFICER)
+    page = officer.get(f"/surveys/{survey.id}/results?by=sex").get_data(as_text=True)
     rates = charts(page)[0]
     assert "response rate" in rates.legend
     rows = chart_rows(rates)
     assert (width(rows["Female"].bar), rows["Female"].value) == (25, "25%")
     assert (width(rows["Male"].bar), rows["Male"].value) == (0, "0%")
     assert rows["Female"].interval is None
+    survey.suppress_below = 10
+    db.session.commit()
+    page = officer.get(f"/surveys/{survey.id}/results?by=sex").get_data(as_text=True)
+    rows = chart_rows(charts(page)[0])
+    assert rows["Female"].hidden == rows["Male"].hidden == "hidden (small group)"
 
 
 def test_widths_are_whole_numbers_clamped_to_the_axis(app):

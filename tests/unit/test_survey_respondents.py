@@ -36,15 +36,15 @@ def test_shares_of_respondents_are_compared_with_the_targets():
     assert result["age_band"].dimension.answered == 40
 
 
-def test_small_groups_are_hidden_and_so_is_the_next_smallest():
-    # 25 women, 4 men, 11 no answer: 4 is hidden; 40 respondents less 25 and 11 would give
-    # it back, so the next smallest (11) is hidden too
+def test_small_groups_are_hidden_and_so_is_what_would_give_them_back():
+    # 25 women, 4 men, 11 no answer: 4 is hidden. Hiding the 11 would not do: "25 women,
+    # 86.2%" says 29 answered, so 4 are men. The 25 goes instead: 29 who answered, 0 to 29 men
     frame = profiles(["female"] * 25 + ["male"] * 4 + [None] * 11, ["35_plus"] * 40)
     sex = next(w for w in who_answered(frame, CATEGORIES, TARGETS, 10)
                if w.dimension.key == "sex")
     hidden = {r.row.label: r.hidden for r in sex.rows}
-    assert hidden["Male"] and hidden["Female"] is False
-    assert sum(hidden.values()) == 2 and sex.hidden == 2
+    assert hidden == {"Female": True, "Male": True, "No answer": False}
+    assert sex.hidden == 2 and all(r.share is None for r in sex.rows)
 
 
 def test_a_group_nobody_is_in_is_shown_as_none_not_hidden():
