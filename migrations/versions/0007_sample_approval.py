@@ -1,7 +1,7 @@
 """sample approval: designs an officer approved for organisers to draw
 
 Revision ID: 0007_sample_approval
-Revises: 0005_surveys
+Revises: 0006_sessions
 Create Date: 2026-12-07 12:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_sample_approval'
-down_revision = '0005_surveys'
+down_revision = '0006_sessions'
 branch_labels = None
 depends_on = None
 
