@@ -10,12 +10,10 @@ from typing import Any
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from panel import audit
 from panel.auth import role_required
-from panel.extensions import db
 from panel.htmx import is_fragment_request, render_page
 from panel.models import JobStatus, utcnow
-from surveys import exports, invitations, results, services, settings
+from surveys import exports, invitations, results, services, settings, special_use
 from surveys.forms import EnteredResponseForm
 from surveys.models import ResponseMode
 from surveys.question_types import answers_from, form_class
@@ -106,6 +104,9 @@ def show_results(survey_id: int) -> Any:
     by = by if by in dict(dimensions) else ""
     view = results.results(survey, target_set=target_set, dimensions=chosen, search=search,
                            by=by, compare_with=next((t for t in sets if t.is_default), None))
+    special_use.record_results_use(current_user, survey, by=by,
+                                   weighting=chosen if target_set else [],
+                                   target_set=target_set.id if target_set else None)
     return render_page("surveys/results.html", survey=survey, view=view, target_sets=sets,
                        dimensions=dimensions, chosen_set=chosen_set, chosen=chosen,
                        search=search, by=by)
@@ -123,8 +124,7 @@ def export_responses(survey_id: int, fmt: str) -> Any:
     survey = _survey(survey_id)
     make, mimetype = EXPORTS[fmt]
     content = make(survey)
-    audit.record(current_user, "survey_exported", "survey", survey.id, format=fmt)
-    db.session.commit()
+    special_use.record_export(current_user, survey, fmt)
     return Response(content, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="survey-{survey.id}-responses.{fmt}"'})
 

@@ -198,6 +198,31 @@ def test_the_three_exports_have_one_labelled_row_per_response(answered, login, t
         AuditEvent.action == "survey_exported")) == 3
 
 
+def test_results_by_a_special_category_question_and_exports_are_audited(answered, login):
+    """DESIGN §6b: a breakdown or weighting on a special-category question, and each export
+    (it holds every respondent's profile), is logged with what was asked; other views are not."""
+    survey, halves = answered
+    officer = login(Role.OFFICER)
+    url = f"/surveys/{survey.id}/results"
+    assert officer.get(f"{url}?by=sex&target_set={halves.id}&dimensions=sex").status_code == 200
+    assert db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "survey_results_by_special_category")).all() == []
+    assert officer.get(f"{url}?by=disability").status_code == 200
+    assert officer.get(
+        f"{url}?target_set={halves.id}&dimensions=sex&dimensions=religion").status_code == 200
+    events = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "survey_results_by_special_category").order_by(AuditEvent.id)).all()
+    assert [(e.object_id, e.detail) for e in events] == [
+        (survey.id, {"broken_down_by": "disability", "weighted_on": [], "target_set": None}),
+        (survey.id, {"broken_down_by": None, "weighted_on": ["religion"],
+                     "target_set": halves.id})]
+    assert officer.get(f"/surveys/{survey.id}/responses.csv").status_code == 200
+    export = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "survey_exported")).one()
+    assert export.detail == {"format": "csv", "special_category_questions": [
+        "ethnic_group", "disability", "religion", "sexual_orientation"]}
+
+
 def test_text_a_spreadsheet_would_run_is_quoted(answered, login):
     survey, _ = answered
     answer = db.session.scalar(select(Answer).join(Answer.question).where(
