@@ -15,6 +15,7 @@ from panel import audit, mail
 from panel.extensions import db
 from panel.households import household_key
 from panel.models import (
+    AuditEvent,
     Category,
     Consent,
     ConsentKind,
@@ -129,14 +130,23 @@ def register_resident(details: JoinDetails, *, privacy_notice_version: str,
     return resident
 
 
+JOIN_ATTEMPT_EMAIL_EVERY = timedelta(days=1)
+
+
 def _tell_owner_of_join_attempt(owner: User, password: str) -> None:
     """Email the owner of an address someone tried to join with (the same outbox row and
     the same password hashing as a real join, so the response takes as long)."""
     generate_password_hash(password)
-    name = owner.resident.first_name if owner.resident else owner.display_name
-    mail.queue_templated(owner.email, "join_attempt_existing_account", name=name,
-                         link=mail.absolute_url("auth.sign_in"))
-    audit.record(None, "join_attempt_with_existing_email", "user", owner.id)
+    recently_told = db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.action == "join_attempt_with_existing_email",
+        AuditEvent.object_id == owner.id, AuditEvent.detail["emailed"].as_boolean(),
+        AuditEvent.at > utcnow() - JOIN_ATTEMPT_EMAIL_EVERY).limit(1)) is not None
+    if not recently_told:  # one email a day at most, however often someone tries
+        name = owner.resident.first_name if owner.resident else owner.display_name
+        mail.queue_templated(owner.email, "join_attempt_existing_account", name=name,
+                             link=mail.absolute_url("auth.sign_in"))
+    audit.record(None, "join_attempt_with_existing_email", "user", owner.id,
+                 emailed=not recently_told)
     db.session.commit()
 
 

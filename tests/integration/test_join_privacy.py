@@ -4,13 +4,24 @@ follows the same password rule (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from panel.demo import install_dimensions, ward_dimension
 from panel.extensions import db
-from panel.models import Category, Dimension, Message, PostcodeWard, Resident, Role, User
+from panel.models import (
+    AuditEvent,
+    Category,
+    Dimension,
+    Message,
+    PostcodeWard,
+    Resident,
+    Role,
+    User,
+)
 from panel.reference_data import load_burnley_wards, load_default_dimensions
 from tests.conftest import CSRF_RE, PASSWORD, csrf_token_from
 
@@ -78,6 +89,30 @@ def test_joining_with_an_email_that_has_an_account_looks_the_same(schema, app, m
     assert "someone tried to join" in mails[0].body_text.lower()
     assert re.search(r"http://127.0.0.1:5000/sign-in", mails[0].body_text)
     assert db.session.get(User, owner.id).password_hash == owner.password_hash
+
+
+def test_the_owner_is_emailed_at_most_once_a_day_however_often_someone_tries(
+        schema, app, make_user):
+    make_user(Role.RESIDENT, email="taken@example.org")
+
+    def emails() -> int:
+        return db.session.scalar(select(func.count()).select_from(Message).where(
+            Message.to_address == "taken@example.org"))
+
+    start = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        for _ in range(3):
+            assert join(app.test_client(), email="taken@example.org").status_code == 302
+        assert emails() == 1
+    with time_machine.travel(start + timedelta(hours=23), tick=False):
+        join(app.test_client(), email="taken@example.org")
+        assert emails() == 1
+    with time_machine.travel(start + timedelta(hours=25), tick=False):
+        join(app.test_client(), email="taken@example.org")
+        assert emails() == 2
+    attempts = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "join_attempt_with_existing_email")).all()
+    assert [a.detail["emailed"] for a in attempts] == [True, False, False, False, True]
 
 
 def test_a_joiner_confirms_their_email_then_signs_in(schema, client):
