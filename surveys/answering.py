@@ -144,7 +144,24 @@ def visible_questions(section: Section, answers: Mapping[str, Any],
 
 def save_page(response: Response, section: Section, values: Mapping[str, Any]) -> None:
     """Keep this page's answers (an unanswered question keeps nothing); drop answers that
-    the new answers hide."""
+    the new answers hide. Idempotent: when the same page is saved twice at once (a double
+    click, two tabs), the one that finds the answers already written by the other applies
+    its values over them instead of failing on the one-answer-per-question key."""
+    for attempt in range(SAVE_ATTEMPTS):
+        try:
+            _save_page(response, section, values)
+            return
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == SAVE_ATTEMPTS - 1:
+                raise
+            db.session.expire(response)
+
+
+SAVE_ATTEMPTS = 3
+
+
+def _save_page(response: Response, section: Section, values: Mapping[str, Any]) -> None:
     if response.submitted:
         return
     by_question = {a.question_id: a for a in response.answers}

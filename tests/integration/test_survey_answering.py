@@ -188,3 +188,39 @@ def test_a_token_without_an_id_is_a_link_that_does_not_work(app, client):
     token = answering._serializer().dumps({"invitation": "1"})  # signed, but not an id
     assert client.get(f"/surveys/r/{token}").status_code == 404
     assert answering.link_from(answering._serializer().dumps({})) is None
+
+
+def test_pressing_continue_twice_at_once_saves_the_page_once(app, client, invited):
+    """A double click (or two tabs) sends page 1 at the same moment: both requests find no
+    answer yet, both save; the second must not hit the one-answer-per-question key."""
+    invitation, token = invited
+    response_id = answering.response_for(invitation).id
+    db.session.commit()
+    start = threading.Barrier(6)
+    outcomes: list[str] = []
+
+    def press() -> None:
+        with app.app_context():
+            try:
+                response = db.session.get(Response, response_id)
+                section = response.survey.sections[0]
+                answering.stored_answers(response)  # read before the others write
+                start.wait()
+                answering.save_page(response, section, {"q1": "padiham"})
+                outcomes.append("saved")
+            except Exception as error:  # reported by the assertion below
+                outcomes.append(f"{type(error).__name__}: {error}")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=press) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == ["saved"] * 6, outcomes
+    response = db.session.get(Response, response_id)
+    db.session.refresh(response)
+    assert answering.stored_answers(response) == {"q1": "padiham"}
+    again = post(client, f"/surveys/r/{token}/1", q1="central", action="continue")
+    assert again.status_code == 303  # and the page still saves afterwards
