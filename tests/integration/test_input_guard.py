@@ -60,3 +60,18 @@ def test_a_text_field_sent_as_a_file_part_is_a_missing_field(schema, client):
 @pytest.mark.parametrize("path", [f"/surveys/{2**63}", f"/panel/members/{10**40}"])
 def test_an_id_too_big_for_the_database_is_not_found(app, login, path):
     assert login(Role.OFFICER).get(path).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/account/profile/sex", "/account/profile"])
+def test_a_profile_answer_of_a_space_is_not_an_answer_and_keeps_the_saved_one(schema, client,
+                                                                             url):
+    from tests.conftest import csrf_token_from
+    from tests.integration.test_account import answers_of, join
+
+    join(client)
+    token = csrf_token_from(client, "/account/profile")
+    client.post("/account/profile", data={"csrf_token": token, "sex": "female"})
+    response = client.post(url, data={"csrf_token": token, "sex": " "})
+    assert response.status_code == 422
+    assert "Not a valid choice" in response.get_data(as_text=True)
+    assert answers_of("ada@example.org")["sex"] == "female"
