@@ -113,7 +113,8 @@ def new_form(formdata: Mapping[str, str] | None) -> SampleForm:
     if chosen is None and target_sets:
         chosen = target_sets[0].id
         form.target_set.data = chosen
-    live = dimensions_with_targets(chosen) if chosen else []
+    # a target set that is not one offered (or too big to look up) has no questions
+    live = dimensions_with_targets(chosen) if chosen in {t.id for t in target_sets} else []
     form.dimensions.choices = [SelectChoice(d.key, d.label) for d in live]
     wards = db.session.scalars(select(Category).join(Category.dimension).where(
         Dimension.key == WARD, Category.retired_at.is_(None),
@@ -158,13 +159,18 @@ def read(formdata: Mapping[str, str] | None) -> BuilderState:
 def _spec(form: SampleForm) -> SampleSpec:
     rules = set(form.rules.data or ())
     return SampleSpec(
-        name=form.name.data or "", mode=SampleMode(form.mode.data or SampleMode.SURVEY.value),
+        name=form.name.data or "", mode=_mode(form.mode.data),
         target_set_id=form.target_set.data, dimensions=tuple(form.dimensions.data),
         size=number(form.size.data), tolerance=number(form.tolerance.data),
         household="household" in rules, seed=number(form.seed.data) if form.seed.data else None,
         under_contact_cap="under_contact_cap" in rules,
         not_in_open_sample="not_in_open_sample" in rules, events_only="events_only" in rules,
         wards=tuple(form.wards.data or ()))
+
+
+def _mode(value: str | None) -> SampleMode:
+    """The kind chosen; a value that is not one (the form says so) is read as the default."""
+    return SampleMode(value) if value in {m.value for m in SampleMode} else SampleMode.SURVEY
 
 
 def _labels(dimensions: tuple[str, ...]) -> dict[tuple[str, str], tuple[str, str]]:
