@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from panel.extensions import db
-from panel.models import ProfileAnswer, utcnow
+from panel.models import ProfileAnswer, ResidentStatus, utcnow
 from surveys.models import Answer, Invitation, Question, Response, Section, Survey
 from surveys.question_types import TYPES
 
@@ -85,6 +85,14 @@ def link_from(token: str) -> Link | None:
         return None
     return Link(invitation.survey, invitation, db.session.scalar(
         select(Response).where(Response.invitation_id == invitation.id)))
+
+
+def membership_ended(link: Link) -> bool:
+    """A personal link of a resident who has left the panel takes no answers (a paused
+    resident may still answer an invitation they already had). An erased resident's
+    invitations are gone with them, so their links do not work at all."""
+    return (link.invitation is not None
+            and link.invitation.resident.status == ResidentStatus.WITHDRAWN)
 
 
 def start_public_response(survey: Survey) -> Response:
