@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
 
 from panel import audit
 from panel.dimensions import make_key
@@ -129,7 +130,21 @@ def update_section(actor: User, section: Section, *, title: str, intro: str,
     db.session.commit()
 
 
+KEY_ATTEMPTS = 5
+
+
 def add_question(actor: User, section: Section, data: QuestionInput) -> Question:
+    """Add a question with the survey's next key; when another request (a double click)
+    took that key first, take the one after."""
+    for _ in range(KEY_ATTEMPTS - 1):
+        try:
+            return _add_question(actor, section, data)
+        except IntegrityError:
+            db.session.rollback()
+    return _add_question(actor, section, data)
+
+
+def _add_question(actor: User, section: Section, data: QuestionInput) -> Question:
     survey = section.survey
     _check_structure(survey)
     _refuse(display_logic.rule_problem(data.show_if, survey, section))

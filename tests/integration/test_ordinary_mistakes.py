@@ -62,3 +62,47 @@ def test_the_erased_members_own_place_says_why_it_cannot_be_matched(
     assert page.status_code == 200
     assert "erased their data" in page.get_data(as_text=True)
     assert db.session.scalar(select(Resident).where(Resident.id == gone.resident_id)) is None
+
+
+def test_adding_a_question_twice_at_once_adds_both_with_their_own_keys(app, make_user):
+    """A double click on "Add question": both requests pick the next key (q2); the second
+    takes the one after instead of failing on the one-key-per-survey rule."""
+    import threading
+
+    from panel.engagements import Engagement, SpectrumLevel
+    from surveys import services as survey_services
+    from surveys.models import Question, Section, Survey
+
+    actor = make_user(Role.OFFICER)
+    survey = Survey(engagement=Engagement(title="Parks", level=SpectrumLevel.CONSULT),
+                    title="Parks survey")
+    survey.sections = [Section(title="Parks", position=0, questions=[Question(
+        survey=survey, key="q1", kind="short_text", position=0, text="Which park?")])]
+    db.session.add(survey)
+    db.session.commit()
+    section_id, actor_id = survey.sections[0].id, actor.id
+    start = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def press() -> None:
+        with app.app_context():
+            try:
+                section = db.session.get(Section, section_id)
+                survey_services._next_key(section.survey)  # read before the others write
+                start.wait()
+                survey_services.add_question(db.session.get(type(actor), actor_id), section,
+                                             survey_services.QuestionInput("short_text", "Why?"))
+                outcomes.append("added")
+            except Exception as error:  # reported by the assertion below
+                outcomes.append(f"{type(error).__name__}: {error}")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=press) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == ["added"] * 4, outcomes
+    keys = db.session.scalars(select(Question.key).order_by(Question.key)).all()
+    assert sorted(keys) == ["q1", "q2", "q3", "q4", "q5"]

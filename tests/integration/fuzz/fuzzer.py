@@ -22,7 +22,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import Rule
+from werkzeug.routing import AnyConverter, Rule
+from werkzeug.routing.converters import NumberConverter
 from werkzeug.test import encode_multipart
 
 from tests.integration.fuzz.hostile import (
@@ -283,8 +284,9 @@ class Fuzzer:
 
     def _fuzz_path(self, rule: Rule) -> None:
         bindings = self.world.bindings(rule)
+        converters = rule._converters  # noqa: SLF001 (werkzeug keeps them there)
         variables = [n for n in sorted(rule.arguments)
-                     if type(rule._converters[n]).__name__ != "AnyConverter"]  # noqa: SLF001
+                     if not isinstance(converters[n], AnyConverter)]
         if not variables:
             return
         methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
@@ -293,7 +295,7 @@ class Fuzzer:
         roles = sorted({"anonymous", *shown[:1]}, key=ROLES.index)
         adapter = self.app.url_map.bind("localhost")
         for name in variables:
-            integer = type(rule._converters[name]).__name__ == "IntegerConverter"  # noqa: SLF001
+            integer = isinstance(converters[name], NumberConverter)
             marker = 424242 if integer else "MARKER424242"
             url = adapter.build(rule.endpoint, {**bindings[0], name: marker}, method=methods[0])
             for label, value in PATH_INTS if integer else PATH_TEXTS:
