@@ -206,6 +206,17 @@ def move_question(actor: User, question: Question, offset: int) -> None:
 
 
 def duplicate_question(actor: User, question: Question) -> Question:
+    """A copy just after the question, with the survey's next key (the one after, when a
+    double click took that key first)."""
+    for _ in range(KEY_ATTEMPTS - 1):
+        try:
+            return _duplicate_question(actor, question)
+        except IntegrityError:
+            db.session.rollback()
+    return _duplicate_question(actor, question)
+
+
+def _duplicate_question(actor: User, question: Question) -> Question:
     survey = question.survey
     _check_structure(survey)
     siblings = question.section.questions

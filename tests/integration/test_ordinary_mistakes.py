@@ -106,3 +106,44 @@ def test_adding_a_question_twice_at_once_adds_both_with_their_own_keys(app, make
     assert outcomes == ["added"] * 4, outcomes
     keys = db.session.scalars(select(Question.key).order_by(Question.key)).all()
     assert sorted(keys) == ["q1", "q2", "q3", "q4", "q5"]
+
+
+def test_duplicating_a_question_twice_at_once_makes_two_copies(app, make_user):
+    import threading
+
+    from panel.engagements import Engagement, SpectrumLevel
+    from surveys import services as survey_services
+    from surveys.models import Question, Section, Survey
+
+    actor = make_user(Role.OFFICER)
+    survey = Survey(engagement=Engagement(title="Parks", level=SpectrumLevel.CONSULT),
+                    title="Parks survey")
+    survey.sections = [Section(title="Parks", position=0, questions=[Question(
+        survey=survey, key="q1", kind="short_text", position=0, text="Which park?")])]
+    db.session.add(survey)
+    db.session.commit()
+    question_id, actor_id = survey.sections[0].questions[0].id, actor.id
+    start = threading.Barrier(3)
+    outcomes: list[str] = []
+
+    def press() -> None:
+        with app.app_context():
+            try:
+                question = db.session.get(Question, question_id)
+                survey_services._next_key(question.survey)  # read before the others write
+                start.wait()
+                survey_services.duplicate_question(db.session.get(type(actor), actor_id),
+                                                   question)
+                outcomes.append("copied")
+            except Exception as error:  # reported by the assertion below
+                outcomes.append(f"{type(error).__name__}: {error}")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=press) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == ["copied"] * 3, outcomes
+    assert sorted(db.session.scalars(select(Question.key))) == ["q1", "q2", "q3", "q4"]
