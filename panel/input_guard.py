@@ -6,7 +6,8 @@ Nothing a browser sends by mistake (or a script on purpose) may end in a server 
   text): every text field of every form (WTForms, bound through ``bind_field`` below, so each
   form gets it without saying so) says "Remove the unusual character from ..." next to the
   field, as its first check; tab, new line and carriage return are allowed in text areas only.
-  In a query string the page is refused (400) with a plain message naming the parameter.
+  In a query string the page is refused (400) with a plain message naming the parameter;
+  in the path (a slug, a token) the page is not found (404).
 - **A text field sent as a file part**: only the fields named in ``UPLOAD_FIELDS`` may carry
   a file; any other file part is dropped, so the form says the field is missing, as usual.
 - **Ids in URLs** (``<int:...>``) above the largest 64-bit integer are "not found" (404)
@@ -95,6 +96,8 @@ class BoundedIntegerConverter(IntegerConverter):
 
 
 def check_request() -> None:
+    if has_unusual_character(request.path):  # no page has such an address
+        abort(404)
     for name, value in request.args.items(multi=True):
         if has_unusual_character(name) or has_unusual_character(value, multiline=True):
             from panel.errors import render_error

@@ -75,3 +75,7 @@ def test_a_profile_answer_of_a_space_is_not_an_answer_and_keeps_the_saved_one(sc
     assert response.status_code == 422
     assert "Not a valid choice" in response.get_data(as_text=True)
     assert answers_of("ada@example.org")["sex"] == "female"
+
+
+def test_a_control_character_in_the_path_is_not_found(app, client):
+    assert client.get("/surveys/p/a%00b").status_code == 404
