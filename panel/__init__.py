@@ -32,6 +32,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None, **overrid
         instance_path=str(PROJECT_ROOT / "instance"),
     )
     register_config(app, config, overrides)
+    register_input_guard(app)
     register_extensions(app)
     register_templates(app)
     register_blueprints(app)
@@ -71,6 +72,14 @@ def register_config(app: Flask, config: Any, overrides: Mapping[str, Any]) -> No
         )
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
+
+
+def register_input_guard(app: Flask) -> None:
+    """First, so its checks run before any other (and its URL converter is in place before
+    any blueprint's rules are added)."""
+    from panel import input_guard
+
+    input_guard.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -215,5 +215,6 @@ def profile_form(questions: list, formdata: object = None) -> FlaskForm:
 
 
 def _radio(options: list | tuple) -> RadioField:
+    # strip_whitespace=False: a space is not "no answer" but an answer that is not offered
     return RadioField(choices=[SelectChoice(value, label) for value, label in options],
-                      validators=[Optional()])
+                      validators=[Optional(strip_whitespace=False)])

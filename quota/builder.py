@@ -132,7 +132,8 @@ def new_form(formdata: Mapping[str, str] | None, actor: User | None = None) -> S
     if chosen is None and target_sets:
         chosen = target_sets[0].id
         form.target_set.data = chosen
-    live = dimensions_with_targets(chosen) if chosen else []
+    # a target set that is not one offered (or too big to look up) has no questions
+    live = dimensions_with_targets(chosen) if chosen in {t.id for t in target_sets} else []
     if not sees_special_category(actor):  # organisers are not offered them at all
         live = [d for d in live if not d.special_category]
     form.dimensions.choices = [SelectChoice(d.key, d.label) for d in live]
@@ -195,7 +196,7 @@ def _special_category_named(formdata: Mapping[str, str], actor: User | None) -> 
 def _spec(form: SampleForm) -> SampleSpec:
     rules = set(form.rules.data or ())
     return SampleSpec(
-        name=form.name.data or "", mode=SampleMode(form.mode.data or SampleMode.SURVEY.value),
+        name=form.name.data or "", mode=_mode(form.mode.data),
         target_set_id=form.target_set.data, dimensions=tuple(form.dimensions.data),
         size=number(form.size.data), tolerance=number(form.tolerance.data),
         household="household" in rules, seed=number(form.seed.data) if form.seed.data else None,
@@ -204,6 +205,11 @@ def _spec(form: SampleForm) -> SampleSpec:
         wards=tuple(form.wards.data or ()),
         merged=tuple(m for m in dict.fromkeys(form.merge.data or ())
                      if m in form.dimensions.data and m in {c.value for c in form.merge.choices}))
+
+
+def _mode(value: str | None) -> SampleMode:
+    """The kind chosen; a value that is not one (the form says so) is read as the default."""
+    return SampleMode(value) if value in {m.value for m in SampleMode} else SampleMode.SURVEY
 
 
 def _labels(dimensions: tuple[str, ...]) -> dict[tuple[str, str], tuple[str, str]]:

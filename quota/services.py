@@ -15,7 +15,7 @@ from sqlalchemy import select
 from panel import audit, jobs
 from panel.extensions import db
 from panel.imports import safe_cell
-from panel.models import Job, Resident, ResidentStatus, TargetSet, User, utcnow
+from panel.models import AuditEvent, Job, Resident, ResidentStatus, TargetSet, User, utcnow
 from panel.services import DomainError
 from quota.access import (
     design_spec,
@@ -207,8 +207,8 @@ def propose(sample: Sample, member: SampleMember) -> ReplacementProposal:
     if member.resident_id is None:
         raise SampleError("This member has erased their data; their place cannot be matched.")
     pool, quotas = stored_pool(sample)
-    pool = _still_available(sample, pool, keep=member.resident_id)
-    selected = [m.resident_id for m in sample.members_with(MemberRole.SELECTED)]
+    selected = _selected_ids(sample)
+    pool = _still_available(pool, selected, sample, keep=member.resident_id)
     reserves = [m.resident_id for m in sample.members_with(MemberRole.RESERVE)]
     reserves = [r for r in reserves if r in set(pool.ids)]
     try:
@@ -221,15 +221,36 @@ def propose(sample: Sample, member: SampleMember) -> ReplacementProposal:
                                proposal.reason)
 
 
-def _still_available(sample: Sample, pool: Pool, keep: int) -> Pool:
+def _selected_ids(sample: Sample) -> list[int]:
+    """Who holds the selected places, by the id they were drawn with. A member who has since
+    erased their account keeps their place: it still counts towards the quotas it filled
+    (their id in the stored pool points at nobody, but their categories are there), so the
+    others can still be replaced without the quotas moving. Their id is the one drawn that no
+    member row holds any more and that was not replaced; the place of an erased replacement,
+    whose id is not known, is left empty."""
+    members = sample.members_with(MemberRole.SELECTED)
+    known = [m.resident_id for m in members if m.resident_id is not None]
+    erased = len(members) - len(known)
+    if not erased:
+        return known
+    held = {m.resident_id for m in sample.members if m.resident_id is not None}
+    replaced = {event.detail.get("dropped_out") for event in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "sample_member_replaced",
+                                 AuditEvent.object_type == "sample",
+                                 AuditEvent.object_id == sample.id))}
+    gone = [pid for pid in sample.report["selected"] if pid not in held and pid not in replaced]
+    return known + gone[:erased]
+
+
+def _still_available(pool: Pool, selected: list[int], sample: Sample, keep: int) -> Pool:
     """The stored pool without people who have since left, paused or erased their data
     (selected members stay, they count towards the quotas)."""
-    selected = {m.resident_id for m in sample.members_with(MemberRole.SELECTED)}
+    held = set(selected)
     active = set(db.session.scalars(select(Resident.id).where(
         Resident.id.in_(pool.ids), Resident.status == ResidentStatus.ACTIVE)))
     dropped = {m.resident_id for m in sample.members_with(MemberRole.DROPPED_OUT)}
     keep_rows = [i for i, pid in enumerate(pool.ids)
-                 if pid in selected or pid == keep or (pid in active and pid not in dropped)]
+                 if pid in held or pid == keep or (pid in active and pid not in dropped)]
     return Pool(ids=[pool.ids[i] for i in keep_rows],
                 profiles={d: [c[i] for i in keep_rows] for d, c in pool.profiles.items()},
                 households=None if pool.households is None

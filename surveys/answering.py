@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from panel.extensions import db
-from panel.models import ProfileAnswer, utcnow
+from panel.models import ProfileAnswer, ResidentStatus, utcnow
 from surveys.models import Answer, Invitation, Question, Response, Section, Survey
 from surveys.question_types import TYPES
 
@@ -87,6 +87,14 @@ def link_from(token: str) -> Link | None:
         select(Response).where(Response.invitation_id == invitation.id)))
 
 
+def membership_ended(link: Link) -> bool:
+    """A personal link of a resident who has left the panel takes no answers (a paused
+    resident may still answer an invitation they already had). An erased resident's
+    invitations are gone with them, so their links do not work at all."""
+    return (link.invitation is not None
+            and link.invitation.resident.status == ResidentStatus.WITHDRAWN)
+
+
 def start_public_response(survey: Survey) -> Response:
     """An anonymous response to a survey anyone may answer (no invitation, no resident)."""
     response = Response(survey_id=survey.id)
@@ -144,7 +152,24 @@ def visible_questions(section: Section, answers: Mapping[str, Any],
 
 def save_page(response: Response, section: Section, values: Mapping[str, Any]) -> None:
     """Keep this page's answers (an unanswered question keeps nothing); drop answers that
-    the new answers hide."""
+    the new answers hide. Idempotent: when the same page is saved twice at once (a double
+    click, two tabs), the one that finds the answers already written by the other applies
+    its values over them instead of failing on the one-answer-per-question key."""
+    for attempt in range(SAVE_ATTEMPTS):
+        try:
+            _save_page(response, section, values)
+            return
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == SAVE_ATTEMPTS - 1:
+                raise
+            db.session.expire(response)
+
+
+SAVE_ATTEMPTS = 3
+
+
+def _save_page(response: Response, section: Section, values: Mapping[str, Any]) -> None:
     if response.submitted:
         return
     by_question = {a.question_id: a for a in response.answers}

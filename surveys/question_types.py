@@ -125,8 +125,12 @@ class _Answered:
             raise StopValidation(self.message)
 
 
+LARGEST_WHOLE_NUMBER = 2**31 - 1  # what an integer column holds on every database
+
+
 class WholeNumberField(IntegerField):
-    """An IntegerField whose "not a number" message is plain English and the caller's own."""
+    """An IntegerField whose "not a number" message is plain English and the caller's own;
+    a number too big to store (beyond ±2,147,483,647) gets the same message."""
 
     def __init__(self, *args: Any, invalid: str = "Enter a whole number, like 12",
                  **kwargs: Any) -> None:
@@ -141,6 +145,9 @@ class WholeNumberField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(self.invalid) from None
+        if self.data is not None and abs(self.data) > LARGEST_WHOLE_NUMBER:
+            self.data = None
+            raise ValueError(self.invalid)
 
     def pre_validate(self, form: Form) -> None:
         if self.process_errors:  # said once: not again by the range check
@@ -326,7 +333,7 @@ class Rating(QuestionType):
                           description=spec.hint or "0 is the lowest, 10 the highest.")
 
     def value(self, spec: QuestionSpec, data: Any) -> Any:
-        return None if data in (None, "") else int(data)
+        return None if data is None or not str(data).strip() else int(data)
 
     def categories(self, spec: QuestionSpec) -> list[tuple[str, str]]:
         return [(str(n), str(n)) for n in range(11)]
@@ -416,7 +423,8 @@ def _distinct_ranks(spec: QuestionSpec) -> Any:
     """The ranking form's own check: each number used once, from 1 up, without gaps."""
 
     def validate(form: Form, extra_validators: Any = None) -> bool:
-        valid = Form.validate(form, extra_validators)
+        if not Form.validate(form, extra_validators):
+            return False  # a place that is not one of the choices says so itself
         ranks = [int(v) for v in form.data.values() if v]
         problem = None
         if spec.required and not ranks:
@@ -427,7 +435,7 @@ def _distinct_ranks(spec: QuestionSpec) -> Any:
             problem = f"Number the items you rank from 1 to {len(ranks)}, without gaps"
         if problem:
             form.form_errors.append(problem)
-        return valid and problem is None
+        return problem is None
 
     return validate
 

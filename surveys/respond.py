@@ -30,6 +30,9 @@ def _open(token: str) -> tuple[Response, None] | tuple[None, Any]:
     link = answering.link_from(token)
     if link is None:
         return None, (render_page("surveys/respond/unavailable.html", reason="link"), 404)
+    if answering.membership_ended(link):
+        return None, (render_page("surveys/respond/unavailable.html", reason="ended",
+                                  survey=link.survey), 410)
     if not link.survey.accepts_answers(utcnow()):
         return None, (render_page("surveys/respond/unavailable.html", reason="closed",
                                   survey=link.survey), 410)

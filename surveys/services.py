@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
 
 from panel import audit
 from panel.dimensions import make_key
@@ -129,7 +130,21 @@ def update_section(actor: User, section: Section, *, title: str, intro: str,
     db.session.commit()
 
 
+KEY_ATTEMPTS = 5
+
+
 def add_question(actor: User, section: Section, data: QuestionInput) -> Question:
+    """Add a question with the survey's next key; when another request (a double click)
+    took that key first, take the one after."""
+    for _ in range(KEY_ATTEMPTS - 1):
+        try:
+            return _add_question(actor, section, data)
+        except IntegrityError:
+            db.session.rollback()
+    return _add_question(actor, section, data)
+
+
+def _add_question(actor: User, section: Section, data: QuestionInput) -> Question:
     survey = section.survey
     _check_structure(survey)
     _refuse(display_logic.rule_problem(data.show_if, survey, section))
@@ -191,6 +206,17 @@ def move_question(actor: User, question: Question, offset: int) -> None:
 
 
 def duplicate_question(actor: User, question: Question) -> Question:
+    """A copy just after the question, with the survey's next key (the one after, when a
+    double click took that key first)."""
+    for _ in range(KEY_ATTEMPTS - 1):
+        try:
+            return _duplicate_question(actor, question)
+        except IntegrityError:
+            db.session.rollback()
+    return _duplicate_question(actor, question)
+
+
+def _duplicate_question(actor: User, question: Question) -> Question:
     survey = question.survey
     _check_structure(survey)
     siblings = question.section.questions

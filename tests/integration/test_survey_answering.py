@@ -15,6 +15,7 @@ from panel.extensions import db
 from panel.models import utcnow
 from surveys import answering
 from surveys.models import Invitation, Question, Response, Section, Survey
+from tests.conftest import csrf_token_from
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -188,3 +189,84 @@ def test_a_token_without_an_id_is_a_link_that_does_not_work(app, client):
     token = answering._serializer().dumps({"invitation": "1"})  # signed, but not an id
     assert client.get(f"/surveys/r/{token}").status_code == 404
     assert answering.link_from(answering._serializer().dumps({})) is None
+
+
+def test_pressing_continue_twice_at_once_saves_the_page_once(app, client, invited):
+    """A double click (or two tabs) sends page 1 at the same moment: both requests find no
+    answer yet, both save; the second must not hit the one-answer-per-question key."""
+    invitation, token = invited
+    response_id = answering.response_for(invitation).id
+    db.session.commit()
+    start = threading.Barrier(6)
+    outcomes: list[str] = []
+
+    def press() -> None:
+        with app.app_context():
+            try:
+                response = db.session.get(Response, response_id)
+                section = response.survey.sections[0]
+                answering.stored_answers(response)  # read before the others write
+                start.wait()
+                answering.save_page(response, section, {"q1": "padiham"})
+                outcomes.append("saved")
+            except Exception as error:  # reported by the assertion below
+                outcomes.append(f"{type(error).__name__}: {error}")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=press) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == ["saved"] * 6, outcomes
+    response = db.session.get(Response, response_id)
+    db.session.refresh(response)
+    assert answering.stored_answers(response) == {"q1": "padiham"}
+    again = post(client, f"/surveys/r/{token}/1", q1="central", action="continue")
+    assert again.status_code == 303  # and the page still saves afterwards
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_withdrawn_residents_link_says_the_membership_has_ended_and_stores_nothing(
+        client, invited, method):
+    from panel import membership
+
+    invitation, token = invited
+    membership.withdraw(invitation.resident, "test")
+    pages = ["1", "check", "about-you"] + ([""] if method == "get" else [])
+    for url in (f"/surveys/r/{token}/{page}".rstrip("/") for page in pages):
+        if method == "get":
+            page = client.get(url)
+        else:
+            page = client.post(url, data={"q1": "central", "action": "continue",
+                                          "csrf_token": csrf_token_from(client)})
+        html = page.get_data(as_text=True)
+        assert page.status_code == 410, (url, page.status_code)
+        assert "Your membership of the panel has ended" in html
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_an_erased_residents_link_no_longer_works_and_stores_nothing(client, invited):
+    from panel import membership
+
+    invitation, token = invited
+    membership.erase_resident(invitation.resident.user, invitation.resident)
+    page = client.post(f"/surveys/r/{token}/1",
+                       data={"q1": "central", "csrf_token": csrf_token_from(client)})
+    assert page.status_code == 404
+    assert "links in its emails stop working when a membership ends" in page.get_data(
+        as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_a_paused_resident_may_still_answer_an_invitation_they_had(client, invited):
+    from datetime import date
+
+    from panel import membership
+
+    invitation, token = invited
+    membership.pause(invitation.resident, date.today() + timedelta(days=30))
+    moved = post(client, f"/surveys/r/{token}/1", q1="padiham", action="continue")
+    assert moved.status_code == 303
+    assert answering.stored_answers(db.session.scalar(select(Response))) == {"q1": "padiham"}

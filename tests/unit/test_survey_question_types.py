@@ -184,3 +184,21 @@ def test_an_empty_number_box_is_no_answer_not_a_bad_number():
     required = QuestionSpec("n", "number", "How many?", required=True)
     form, valid = submit([("n", "  ")], specs=[required])
     assert not valid and form.errors == {"n": ["Enter a number for “How many?”"]}
+
+
+@pytest.mark.parametrize("place", ["a\x00b", "x", " ", "9" * 40])
+def test_a_rank_that_is_not_a_place_is_refused_plainly(place):
+    form, valid = submit([("q2", "books"), ("q9-hours", place), ("q9-books", "1")])
+    assert not valid and form.errors["q9"]["hours"] == ["Not a valid choice."]
+
+
+def test_a_rating_of_only_spaces_is_unanswered():
+    form, valid = submit([("q2", "books"), ("q5", " ")])
+    assert TYPES["rating"].value(RECOMMEND, form.q5.data) is None
+
+
+@pytest.mark.parametrize("number", ["9" * 40, "-" + "9" * 40, str(2**31)])
+def test_a_number_too_big_to_store_gets_the_plain_message(number):
+    numbers = QuestionSpec("q6", "number", "How many?")
+    form, valid = submit([("q6", number)], specs=(numbers,))
+    assert not valid and form.errors["q6"] == ["Enter a whole number"]

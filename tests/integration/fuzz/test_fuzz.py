@@ -1,0 +1,51 @@
+"""Every URL, every form field and query parameter, every role, hostile values: no 500s.
+
+Walks ``app.url_map`` (every rule and method; URL variables filled with the ids of real
+records, and with missing and over-long ones), reads each page's forms to learn their fields,
+and sends NUL and other control characters, 10,000 characters, integers beyond 64 bits,
+negative numbers, wrong choices, text sent as a file part, missing and duplicated fields and a
+double submit, as an anonymous visitor, a resident, an organiser, an officer and an
+administrator, on SQLite and PostgreSQL. Every response of 500 or more is collected and
+reported together (route, role, payload), never only the first.
+"""
+
+from __future__ import annotations
+
+import time
+
+from tests.integration.fuzz.fuzzer import Failure, Fuzzer
+from tests.integration.fuzz.world import seed_world
+
+# 500s this test found in code other branches own, reported to them with the payload:
+# (method, rule, where it fails) -> who fixes it. They are printed, not failed on, until
+# those fixes are merged; then delete the entry (the test then holds the route to zero).
+KNOWN_ELSEWHERE: dict[tuple[str, str, str], str] = {
+    ("POST", "/join", "DomainError: "): "fix/auth (join): a ward that is not offered "
+    "(ward=a%00b, ward=999…) passes the form and fails in membership._category",
+    ("GET", "/surveys/<int:survey_id>/responses.<any(csv, xlsx, sav):fmt>", "exports.py"):
+        "fix/suppress (exports): after the fuzz's question edits the export frame has two "
+        "columns of one name and _sheet calls frame[c].tolist() on a DataFrame",
+}
+
+
+def _known(failure: Failure) -> str | None:
+    return next((owner for (method, rule, where), owner in KNOWN_ELSEWHERE.items()
+                 if failure.method == method and failure.rule == rule
+                 and where in failure.outcome), None)
+
+
+def test_no_request_gets_a_server_error(app, capsys):
+    started = time.perf_counter()
+    fuzzer = Fuzzer(app, seed_world())
+    fuzzer.sign_in_everyone()
+    fuzzer.discover()
+    fuzzer.walk()
+    known = [f for f in fuzzer.failures if _known(f)]
+    fuzzer.failures = [f for f in fuzzer.failures if not _known(f)]
+    with capsys.disabled():
+        backend = app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0].split("+")[0]
+        print(f"\nfuzz ({backend}): {fuzzer.requests} requests in "
+              f"{time.perf_counter() - started:.0f} s, {len(fuzzer.failures)} of 500 or more"
+              + "".join(f"\n  known elsewhere: {f.method} {f.rule} as {f.role}, {f.payload}: "
+                        f"{f.outcome} ({_known(f)})" for f in known))
+    assert not fuzzer.failures, fuzzer.report()
