@@ -98,9 +98,10 @@ def register_resident(details: JoinDetails, *, privacy_notice_version: str,
     today = today or utcnow().date()
     ward = ward_for_postcode(details.postcode)
     if ward is None:
-        if not details.ward_key:
-            raise FieldError("ward", "Select the ward you live in")
-        ward = _category(_dimension("ward"), details.ward_key)
+        try:
+            ward = _category(_dimension("ward"), details.ward_key or "")
+        except DomainError:  # none chosen, or a value that is not one of the wards offered
+            raise FieldError("ward", "Select the ward you live in") from None
     display_name = f"{details.first_name} {details.last_name}".strip()
     problem = password_problem(details.password, [details.email, display_name])
     if problem is not None:  # checked alike whether or not the address has an account

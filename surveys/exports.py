@@ -73,6 +73,7 @@ def export(survey: Survey) -> Export:
             labels[column.name] = column.label
             if column.value_labels:
                 value_labels[column.name] = dict(column.value_labels)
+    labels = _distinct(labels)
     modes = {mode: ResponseMode(mode).label for mode in {r.mode for r in responses}}
     parts = [pd.DataFrame({
         "response": range(1, len(responses) + 1),
@@ -89,6 +90,16 @@ def export(survey: Survey) -> Export:
         parts.append(pd.DataFrame(cells, columns=names) if cells else
                      pd.DataFrame(columns=names))
     return Export(pd.concat(parts, axis=1)[list(labels)], labels, value_labels)
+
+
+def _distinct(labels: dict[str, str]) -> dict[str, str]:
+    """Two questions worded alike get headings a reader (and a spreadsheet) can tell apart."""
+    seen: dict[str, int] = {}
+    out = {}
+    for name, label in labels.items():
+        seen[label] = seen.get(label, 0) + 1
+        out[name] = label if seen[label] == 1 else f"{label} ({seen[label]})"
+    return out
 
 
 def _profile_labels() -> dict[str, tuple[str, int, dict[str, str]]]:
@@ -162,7 +173,7 @@ def _sheet(book: xlsxwriter.Workbook, name: str, frame: pd.DataFrame,
     for column, label in enumerate(frame.columns):
         _text(sheet, 0, column, str(label), plain, header)
     text, number = sheet.write_string, sheet.write_number
-    columns = [frame[c].tolist() for c in frame.columns]
+    columns = [frame.iloc[:, i].tolist() for i in range(frame.shape[1])]
     for row, values in enumerate(zip(*columns, strict=True), start=1):
         for column, value in enumerate(values):
             if isinstance(value, str):

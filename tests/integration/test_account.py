@@ -109,6 +109,14 @@ def test_ward_can_be_chosen_when_the_postcode_is_unknown(schema, client):
     assert answers_of("ada@example.org")["ward"] == "E05005150"
 
 
+@pytest.mark.parametrize("ward", ["a\x00b", "9" * 30, "E05999999"])
+def test_a_ward_that_is_not_offered_is_named_next_to_the_field(schema, client, ward):
+    response = join(client, postcode="BB10 9ZZ", ward=ward)
+    assert response.status_code == 422
+    assert response.get_data(as_text=True).count("Select the ward you live in") == 2
+    assert db.session.scalar(select(Resident)) is None
+
+
 def test_a_second_account_with_the_same_email_is_not_made(schema, client, app):
     join(client)
     other = app.test_client()

@@ -223,6 +223,21 @@ def test_results_by_a_special_category_question_and_exports_are_audited(answered
         "ethnic_group", "disability", "religion", "sexual_orientation"]}
 
 
+def test_two_questions_worded_alike_get_headings_told_apart_in_every_export(answered, login):
+    survey, _ = answered
+    db.session.scalar(select(Question).where(Question.key == "q4")).text = "Anything else?"
+    db.session.commit()
+    officer = login(Role.OFFICER)
+    table = pd.read_csv(io.BytesIO(officer.get(f"/surveys/{survey.id}/responses.csv").data),
+                        encoding="utf-8-sig")
+    assert list(table.columns[-2:]) == ["Anything else?", "Anything else? (2)"]
+    xlsx = officer.get(f"/surveys/{survey.id}/responses.xlsx")
+    assert xlsx.status_code == 200
+    sheet = pd.read_excel(io.BytesIO(xlsx.data), sheet_name="Responses", engine="openpyxl")
+    assert list(sheet.columns[-2:]) == ["Anything else?", "Anything else? (2)"]
+    assert sheet["Anything else? (2)"].tolist() == [n % 5 for n in range(30)]
+
+
 def test_text_a_spreadsheet_would_run_is_quoted(answered, login):
     survey, _ = answered
     answer = db.session.scalar(select(Answer).join(Answer.question).where(

@@ -19,13 +19,7 @@ from tests.integration.fuzz.world import seed_world
 # 500s this test found in code other branches own, reported to them with the payload:
 # (method, rule, where it fails) -> who fixes it. They are printed, not failed on, until
 # those fixes are merged; then delete the entry (the test then holds the route to zero).
-KNOWN_ELSEWHERE: dict[tuple[str, str, str], str] = {
-    ("POST", "/join", "DomainError: "): "fix/auth (join): a ward that is not offered "
-    "(ward=a%00b, ward=999…) passes the form and fails in membership._category",
-    ("GET", "/surveys/<int:survey_id>/responses.<any(csv, xlsx, sav):fmt>", "exports.py"):
-        "fix/suppress (exports): after the fuzz's question edits the export frame has two "
-        "columns of one name and _sheet calls frame[c].tolist() on a DataFrame",
-}
+KNOWN_ELSEWHERE: dict[tuple[str, str, str], str] = {}
 
 
 def _known(failure: Failure) -> str | None:
