@@ -180,7 +180,7 @@ def test_the_three_exports_have_one_labelled_row_per_response(answered, login, t
     assert table["What do you use it for?: Computers"].value_counts().to_dict() == {
         "Not selected": 27, "Selected": 3}
     workbook = pd.read_excel(io.BytesIO(officer.get(
-        f"/surveys/{survey.id}/responses.xlsx").data), sheet_name=None)
+        f"/surveys/{survey.id}/responses.xlsx").data), sheet_name=None, engine="openpyxl")
     assert len(workbook["Responses"]) == 30
     assert "30 responses were sent" in " ".join(workbook["Methods"]["Methods"])
     path = tmp_path / "responses.sav"
