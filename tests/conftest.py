@@ -56,14 +56,17 @@ def _whole_run_clock() -> Iterator[None]:
     if not value:
         yield
         return
-    with time_machine.travel(parse_clock(value), tick=True):
+    # a timestamp, not an aware datetime: time-machine would set TZ=UTC, and the run should
+    # keep the machine's time zone (make clocks uses Europe/London)
+    with time_machine.travel(parse_clock(value).timestamp(), tick=True):
         yield
 
 
 @pytest.fixture(autouse=True)
 def _clock_from_marker(request: pytest.FixtureRequest) -> Iterator[None]:
     """``@pytest.mark.clock("2027-02-03 10:00")``: the test, and every fixture it uses, runs at
-    that moment (UTC) with the clock stopped. Autouse, so it starts before the test signs in."""
+    that moment (UTC, and in the UTC time zone) with the clock stopped. Autouse, so it starts
+    before the test signs in."""
     marker = request.node.get_closest_marker("clock")
     if marker is None:
         yield
