@@ -12,7 +12,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime
 
+import pytest
+
+from panel.models import utcnow
 from tests.conftest import CLOCK_VARIABLE, PROJECT_ROOT
 
 AWKWARD_MOMENT = "2028-02-29T23:30"  # UTC; 23:30 GMT in the UK
@@ -41,3 +45,9 @@ def test_tests_with_relative_dates_pass_at_an_awkward_moment():
     child = run_at(AWKWARD_MOMENT, RELATIVE_DATE_TESTS)
     assert child.returncode == 0, child.stdout[-4000:] + child.stderr[-2000:]
     assert " passed" in child.stdout and " failed" not in child.stdout
+
+
+@pytest.mark.clock("2028-02-29 23:30")
+def test_the_clock_marker_stops_the_clock_at_that_moment_in_utc():
+    assert utcnow() == utcnow() == datetime(2028, 2, 29, 23, 30)
+    assert datetime.now().astimezone().utcoffset().total_seconds() == 0  # UTC, whatever TZ says
