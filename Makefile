@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 
-.PHONY: run test e2e bench lint install clean
+.PHONY: run test e2e clocks bench lint install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,16 @@ test: $(STAMP)
 
 e2e: $(STAMP)
 	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+
+## Unit and integration tests at awkward moments (UTC, server in UK time): a year's last
+## half hour, 29 February, the night the clocks go back. A test that needs the real date fails.
+CLOCKS ?= 2027-12-31T23:30 2028-02-29T00:30 2027-10-31T00:30
+clocks: $(STAMP)
+	@for moment in $(CLOCKS); do \
+	  echo "== the suite at $$moment UTC"; \
+	  CIVIC_PANEL_TEST_CLOCK=$$moment TZ=Europe/London \
+	    $(BIN)/python -m pytest tests/unit tests/integration -q -x $(PYTEST_ARGS) || exit 1; \
+	done
 
 ## Benchmarks: print figures (never pass/fail on time).
 bench: $(STAMP)

@@ -161,12 +161,18 @@ class ContactPreferencesForm(FlaskForm):
 
 
 class DayMonthYearInput(GovDateInput):
-    """GOV.UK date input that survives a request with the day, month or year missing."""
+    """GOV.UK date input that survives a request with the day, month or year missing, and
+    fills in a saved date as people type it and as our hints show it: 5 3 2027, not 05 03."""
 
     def map_gov_params(self, field, **kwargs):  # type: ignore[no-untyped-def]
         if field.raw_data is not None and len(field.raw_data) != 3:
             field.raw_data = None
-        return super().map_gov_params(field, **kwargs)
+        params = super().map_gov_params(field, **kwargs)
+        if field.raw_data is None and field.data:
+            saved = (field.data.day, field.data.month, field.data.year)
+            for item, part in zip(params["items"], saved, strict=True):
+                item["value"] = str(part)
+        return params
 
 
 class PauseForm(FlaskForm):

@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
@@ -35,6 +37,42 @@ def _backends() -> list[str]:
 
 
 BACKENDS = _backends()
+
+CLOCK_VARIABLE = "CIVIC_PANEL_TEST_CLOCK"
+
+
+def parse_clock(value: str) -> datetime:
+    """``2027-03-28 00:30`` (UTC; 'T' or a space between date and time) -> aware datetime."""
+    moment = datetime.fromisoformat(value.strip())
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _whole_run_clock() -> Iterator[None]:
+    """With CIVIC_PANEL_TEST_CLOCK set (``make clocks``), the whole run starts at that moment
+    (UTC) and the clock ticks from there, so an awkward day shows any test that depends on
+    the real date. Unset (the normal run), nothing changes."""
+    value = os.environ.get(CLOCK_VARIABLE)
+    if not value:
+        yield
+        return
+    # a timestamp, not an aware datetime: time-machine would set TZ=UTC, and the run should
+    # keep the machine's time zone (make clocks uses Europe/London)
+    with time_machine.travel(parse_clock(value).timestamp(), tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _clock_from_marker(request: pytest.FixtureRequest) -> Iterator[None]:
+    """``@pytest.mark.clock("2027-02-03 10:00")``: the test, and every fixture it uses, runs at
+    that moment (UTC, and in the UTC time zone) with the clock stopped. Autouse, so it starts
+    before the test signs in."""
+    marker = request.node.get_closest_marker("clock")
+    if marker is None:
+        yield
+        return
+    with time_machine.travel(parse_clock(marker.args[0]), tick=False):
+        yield
 
 
 def _postgres_url() -> str:

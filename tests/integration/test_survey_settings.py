@@ -4,6 +4,7 @@ dates reach residents (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -35,9 +36,16 @@ def save(client, survey: Survey, **fields):
     return client.post(url, data={**fields, "csrf_token": csrf_token_from(client, url)})
 
 
+def filled_in(page: str, name: str) -> tuple[str, str, str]:
+    """The day, month and year a GOV.UK date input shows, as a person would read them."""
+    return tuple(re.search(rf'<input[^>]*id="{name}-{part}"[^>]*>', page)[0]
+                 .split('value="')[1].split('"')[0] for part in ("day", "month", "year"))
+
+
+@pytest.mark.clock("2027-02-03 10:00")  # closes 5 March: a day and month below 10
 def test_an_officer_sets_the_dates_reminders_and_threshold(officer):
     survey = create(officer)
-    closes, due = utcnow().date() + timedelta(days=30), utcnow().date() + timedelta(days=60)
+    closes, due = date(2027, 3, 5), date(2027, 4, 4)
     saved = save(officer, survey, **GOOD, **day_fields("closes_on", closes),
                  **day_fields("results_due_on", due))
     assert saved.status_code == 303, saved.get_data(as_text=True)[:3000]
@@ -53,7 +61,9 @@ def test_an_officer_sets_the_dates_reminders_and_threshold(officer):
     editor = officer.get(f"/surveys/{survey.id}").get_data(as_text=True)
     assert f"{closes:%-d %B %Y}" in editor and "5 and 10 days after the invitation" in editor
     again = officer.get(f"/surveys/{survey.id}/settings").get_data(as_text=True)
-    assert f'value="{closes.day}"' in again and 'value="12"' in again  # filled in again
+    assert filled_in(again, "closes_on") == ("5", "3", "2027")  # as typed: no leading zeros
+    assert filled_in(again, "results_due_on") == ("4", "4", "2027")
+    assert 'value="12"' in again  # filled in again
 
 
 def test_no_reminders_and_no_dates_are_allowed(officer):
