@@ -16,6 +16,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from panel.extensions import db
+from panel.input_guard import has_unusual_character
 from panel.models import Category, Dimension, TargetSet, User
 from quota.access import sees_special_category, special_category_refusal
 from quota.check import QuotaCheck, check_spec
@@ -190,7 +191,8 @@ def _special_category_named(formdata: Mapping[str, str], actor: User | None) -> 
     named = list(getattr(formdata, "getlist", lambda _: [])("dimensions"))
     named += [key.split("-", 3)[2] for key in formdata
               if key.startswith(("quota-min-", "quota-max-")) and key.count("-") >= 3]
-    return list(private_dimensions(list(dict.fromkeys(named))).values())
+    named = [key for key in dict.fromkeys(named) if not has_unusual_character(key)]
+    return list(private_dimensions(named).values())  # (a key with a NUL is no question)
 
 
 def _spec(form: SampleForm) -> SampleSpec:
