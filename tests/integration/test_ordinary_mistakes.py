@@ -12,6 +12,7 @@ from panel.models import Resident, Role
 from quota import services
 from quota.models import MemberRole, SampleMode
 from tests.conftest import csrf_token_from
+from tests.integration.at_once import at_once
 from tests.integration.test_quota_samples import builder_form, officer, spec
 from tests.integration.test_quota_samples import demo as demo  # noqa: F401 (a fixture)
 
@@ -67,8 +68,6 @@ def test_the_erased_members_own_place_says_why_it_cannot_be_matched(
 def test_adding_a_question_twice_at_once_adds_both_with_their_own_keys(app, make_user):
     """A double click on "Add question": both requests pick the next key (q2); the second
     takes the one after instead of failing on the one-key-per-survey rule."""
-    import threading
-
     from panel.engagements import Engagement, SpectrumLevel
     from surveys import services as survey_services
     from surveys.models import Question, Section, Survey
@@ -81,36 +80,21 @@ def test_adding_a_question_twice_at_once_adds_both_with_their_own_keys(app, make
     db.session.add(survey)
     db.session.commit()
     section_id, actor_id = survey.sections[0].id, actor.id
-    start = threading.Barrier(4)
-    outcomes: list[str] = []
 
-    def press() -> None:
-        with app.app_context():
-            try:
-                section = db.session.get(Section, section_id)
-                survey_services._next_key(section.survey)  # read before the others write
-                start.wait()
-                survey_services.add_question(db.session.get(type(actor), actor_id), section,
-                                             survey_services.QuestionInput("short_text", "Why?"))
-                outcomes.append("added")
-            except Exception as error:  # reported by the assertion below
-                outcomes.append(f"{type(error).__name__}: {error}")
-            finally:
-                db.session.remove()
+    def add(_: None) -> str:
+        section = db.session.get(Section, section_id)
+        survey_services._next_key(section.survey)  # read before the others write
+        survey_services.add_question(db.session.get(type(actor), actor_id), section,
+                                     survey_services.QuestionInput("short_text", "Why?"))
+        return "added"
 
-    threads = [threading.Thread(target=press) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(app, 4, add)
     assert outcomes == ["added"] * 4, outcomes
     keys = db.session.scalars(select(Question.key).order_by(Question.key)).all()
     assert sorted(keys) == ["q1", "q2", "q3", "q4", "q5"]
 
 
 def test_duplicating_a_question_twice_at_once_makes_two_copies(app, make_user):
-    import threading
-
     from panel.engagements import Engagement, SpectrumLevel
     from surveys import services as survey_services
     from surveys.models import Question, Section, Survey
@@ -123,27 +107,13 @@ def test_duplicating_a_question_twice_at_once_makes_two_copies(app, make_user):
     db.session.add(survey)
     db.session.commit()
     question_id, actor_id = survey.sections[0].questions[0].id, actor.id
-    start = threading.Barrier(3)
-    outcomes: list[str] = []
 
-    def press() -> None:
-        with app.app_context():
-            try:
-                question = db.session.get(Question, question_id)
-                survey_services._next_key(question.survey)  # read before the others write
-                start.wait()
-                survey_services.duplicate_question(db.session.get(type(actor), actor_id),
-                                                   question)
-                outcomes.append("copied")
-            except Exception as error:  # reported by the assertion below
-                outcomes.append(f"{type(error).__name__}: {error}")
-            finally:
-                db.session.remove()
+    def copy(_: None) -> str:
+        question = db.session.get(Question, question_id)
+        survey_services._next_key(question.survey)  # read before the others write
+        survey_services.duplicate_question(db.session.get(type(actor), actor_id), question)
+        return "copied"
 
-    threads = [threading.Thread(target=press) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(app, 3, copy)
     assert outcomes == ["copied"] * 3, outcomes
     assert sorted(db.session.scalars(select(Question.key))) == ["q1", "q2", "q3", "q4"]

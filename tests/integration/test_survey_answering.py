@@ -4,7 +4,6 @@ one submit however often it is pressed, and links that do not work (SQLite and P
 from __future__ import annotations
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from panel.models import utcnow
 from surveys import answering
 from surveys.models import Invitation, Question, Response, Section, Survey
 from tests.conftest import csrf_token_from
+from tests.integration.at_once import at_once
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -152,25 +152,8 @@ def test_twenty_requests_sending_one_invitation_at_once_store_one_response(app, 
     invitation, _ = invited
     invitation_id = invitation.id
     db.session.commit()
-    start = threading.Barrier(20)
-    outcomes: list[bool | str] = []
-
-    def press() -> None:
-        with app.app_context():
-            try:
-                start.wait()
-                mine = answering.response_for(db.session.get(Invitation, invitation_id))
-                outcomes.append(answering.submit(mine))
-            except Exception as error:  # reported by the assertion below
-                outcomes.append(f"{type(error).__name__}: {error}")
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=press) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(app, 20, lambda _: answering.submit(
+        answering.response_for(db.session.get(Invitation, invitation_id))))
     assert sorted(outcomes, key=str) == [False] * 19 + [True], outcomes
     assert db.session.scalar(select(func.count()).select_from(Response)) == 1
 
@@ -197,28 +180,17 @@ def test_pressing_continue_twice_at_once_saves_the_page_once(app, client, invite
     invitation, token = invited
     response_id = answering.response_for(invitation).id
     db.session.commit()
-    start = threading.Barrier(6)
-    outcomes: list[str] = []
 
-    def press() -> None:
-        with app.app_context():
-            try:
-                response = db.session.get(Response, response_id)
-                section = response.survey.sections[0]
-                answering.stored_answers(response)  # read before the others write
-                start.wait()
-                answering.save_page(response, section, {"q1": "padiham"})
-                outcomes.append("saved")
-            except Exception as error:  # reported by the assertion below
-                outcomes.append(f"{type(error).__name__}: {error}")
-            finally:
-                db.session.remove()
+    def prepare() -> tuple[Response, Section]:
+        response = db.session.get(Response, response_id)
+        answering.stored_answers(response)  # read before the others write
+        return response, response.survey.sections[0]
 
-    threads = [threading.Thread(target=press) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    def save(prepared: tuple[Response, Section]) -> str:
+        answering.save_page(*prepared, {"q1": "padiham"})
+        return "saved"
+
+    outcomes = at_once(app, 6, save, prepare)
     assert outcomes == ["saved"] * 6, outcomes
     response = db.session.get(Response, response_id)
     db.session.refresh(response)
