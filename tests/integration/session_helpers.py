@@ -8,7 +8,8 @@ from quota.models import MemberRole, Sample, SampleMember, SampleMode
 
 def one_member_sample(resident) -> Sample:  # noqa: ANN001
     sample = Sample(name="Libraries", mode=SampleMode.SURVEY, size=1, seed=1, algorithm="test",
-                    software_version="test", pool_size=1, spec={}, inputs={}, report={},
+                    software_version="test", pool_size=1, spec={"dimensions": []}, inputs={},
+                    report={},
                     members=[SampleMember(resident=resident, role=MemberRole.SELECTED)])
     db.session.add(sample)
     db.session.commit()
