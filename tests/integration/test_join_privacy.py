@@ -10,42 +10,22 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from panel.demo import install_dimensions, ward_dimension
 from panel.extensions import db
 from panel.models import (
     AuditEvent,
-    Category,
-    Dimension,
     Message,
-    PostcodeWard,
     Resident,
     Role,
     User,
 )
-from panel.reference_data import load_burnley_wards, load_default_dimensions
 from tests.conftest import CSRF_RE, PASSWORD, csrf_token_from
-
-
-@pytest.fixture
-def schema(app):
-    """The default profile questions and Burnley's wards; BB11 2DL is in Trinity."""
-    install_dimensions([*load_default_dimensions(), ward_dimension(load_burnley_wards())])
-    trinity = db.session.scalar(select(Category).join(Dimension).where(
-        Dimension.key == "ward", Category.label == "Trinity (Burnley)"))
-    db.session.add(PostcodeWard(postcode="BB112DL", ward_id=trinity.id))
-    db.session.commit()
-    return app
+from tests.integration.test_account import join_data
+from tests.integration.test_account import schema as schema  # noqa: F401 (a fixture)
 
 
 def join(client, **overrides):
-    data = {"csrf_token": csrf_token_from(client, "/join"), "first_name": "Ada",
-            "last_name": "Lovelace", "email": "ada@example.org",
-            "password": "a long enough password", "address_line": "12 Colne Road",
-            "postcode": "bb11 2dl", "ward": "", "year_of_birth": "1990",
-            "membership_consent": "y", "special_category_consent": "y",
-            "interested_in_events": "y"}
-    data.update(overrides)
-    return client.post("/join", data={k: v for k, v in data.items() if v is not None})
+    """Post the join form (joining itself signs nobody in)."""
+    return client.post("/join", data=join_data(client, **overrides))
 
 
 def comparable(app, response) -> tuple:

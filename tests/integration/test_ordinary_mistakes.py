@@ -7,10 +7,13 @@ import pytest
 from sqlalchemy import select
 
 from panel import membership
+from panel.engagements import Engagement, SpectrumLevel
 from panel.extensions import db
-from panel.models import Resident, Role
+from panel.models import Resident, Role, User
 from quota import services
 from quota.models import MemberRole, SampleMode
+from surveys import services as survey_services
+from surveys.models import Question, Section, Survey
 from tests.conftest import csrf_token_from
 from tests.integration.at_once import at_once
 from tests.integration.test_quota_samples import builder_form, officer, spec
@@ -65,13 +68,9 @@ def test_the_erased_members_own_place_says_why_it_cannot_be_matched(
     assert db.session.scalar(select(Resident).where(Resident.id == gone.resident_id)) is None
 
 
-def test_adding_a_question_twice_at_once_adds_both_with_their_own_keys(app, make_user):
-    """A double click on "Add question": both requests pick the next key (q2); the second
-    takes the one after instead of failing on the one-key-per-survey rule."""
-    from panel.engagements import Engagement, SpectrumLevel
-    from surveys import services as survey_services
-    from surveys.models import Question, Section, Survey
-
+@pytest.fixture
+def parks_survey(make_user) -> tuple[User, Survey]:
+    """An officer and a one-page survey with one question, q1."""
     actor = make_user(Role.OFFICER)
     survey = Survey(engagement=Engagement(title="Parks", level=SpectrumLevel.CONSULT),
                     title="Parks survey")
@@ -79,6 +78,13 @@ def test_adding_a_question_twice_at_once_adds_both_with_their_own_keys(app, make
         survey=survey, key="q1", kind="short_text", position=0, text="Which park?")])]
     db.session.add(survey)
     db.session.commit()
+    return actor, survey
+
+
+def test_adding_a_question_twice_at_once_adds_both_with_their_own_keys(app, parks_survey):
+    """A double click on "Add question": both requests pick the next key (q2); the second
+    takes the one after instead of failing on the one-key-per-survey rule."""
+    actor, survey = parks_survey
     section_id, actor_id = survey.sections[0].id, actor.id
 
     def add(_: None) -> str:
@@ -94,18 +100,8 @@ def test_adding_a_question_twice_at_once_adds_both_with_their_own_keys(app, make
     assert sorted(keys) == ["q1", "q2", "q3", "q4", "q5"]
 
 
-def test_duplicating_a_question_twice_at_once_makes_two_copies(app, make_user):
-    from panel.engagements import Engagement, SpectrumLevel
-    from surveys import services as survey_services
-    from surveys.models import Question, Section, Survey
-
-    actor = make_user(Role.OFFICER)
-    survey = Survey(engagement=Engagement(title="Parks", level=SpectrumLevel.CONSULT),
-                    title="Parks survey")
-    survey.sections = [Section(title="Parks", position=0, questions=[Question(
-        survey=survey, key="q1", kind="short_text", position=0, text="Which park?")])]
-    db.session.add(survey)
-    db.session.commit()
+def test_duplicating_a_question_twice_at_once_makes_two_copies(app, parks_survey):
+    actor, survey = parks_survey
     question_id, actor_id = survey.sections[0].questions[0].id, actor.id
 
     def copy(_: None) -> str:
