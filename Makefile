@@ -44,7 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 lint: $(STAMP)
-	$(BIN)/ruff check panel quota surveys events outcomes tests bench
+	$(BIN)/ruff check core panel quota surveys events outcomes tests bench wsgi.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-results

@@ -20,19 +20,22 @@ import numpy as np
 import pandas as pd
 
 from bench.timing import print_table
-from panel import create_app, import_service, imports, jobs
-from panel.config import TestConfig
+from core.accounts import create_user
+from core.config import TestConfig
+from core.extensions import db
+from core.jobs import runner as jobs
+from core.models import Job, JobStatus, Role, Upload, User
+from panel import import_service, imports
 from panel.demo import _ethnic_detail, install_dimensions, ward_dimension
 from panel.demo_people import generate_people
-from panel.extensions import db
-from panel.models import Job, JobStatus, PostcodeWard, Role, Upload, User
+from panel.models import PostcodeWard
 from panel.reference_data import (
     load_burnley_wards,
     load_default_dimensions,
     load_default_targets,
     load_json,
 )
-from panel.services import create_user
+from wsgi import create_app
 
 ROWS = 100_000
 SEED = 2021

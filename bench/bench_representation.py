@@ -19,7 +19,7 @@ from sqlalchemy import text
 
 from bench.demo_app import seeded_app, signed_in_client
 from bench.timing import print_table
-from panel.extensions import db
+from core.extensions import db
 from panel.models import ResidentStatus
 
 RESIDENTS = 100_000

@@ -24,9 +24,10 @@ from sqlalchemy import insert, select
 
 from bench.demo_app import seeded_app, signed_in_client
 from bench.timing import print_table
+from core.extensions import db
+from core.models import utcnow
 from panel.engagements import Engagement, SpectrumLevel
-from panel.extensions import db
-from panel.models import TargetSet, utcnow
+from panel.models import TargetSet
 from surveys import answer_columns, exports, results
 from surveys.models import Answer, Question, Response, Section, Survey
 

@@ -24,13 +24,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.timing import print_table
-from panel import create_app, imports
-from panel.config import TestConfig
+from core.accounts import create_user
+from core.config import TestConfig
+from core.extensions import db
+from core.models import Role
+from panel import imports
 from panel.demo import install_dimensions, ward_dimension
-from panel.extensions import db
-from panel.models import Role
 from panel.reference_data import load_burnley_wards, load_default_dimensions
-from panel.services import create_user
+from wsgi import create_app
 
 PASSWORD = "bench officer password"  # noqa: S105 (a throwaway database)
 _XLSX_PARTS = {

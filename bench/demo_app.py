@@ -12,9 +12,10 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
-from panel import create_app, demo
-from panel.config import TestConfig
-from panel.extensions import db
+from core.config import TestConfig
+from core.extensions import db
+from panel import demo
+from wsgi import create_app
 
 SEED = 2021
 

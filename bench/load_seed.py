@@ -17,13 +17,15 @@ import psycopg
 from psycopg import sql
 from sqlalchemy import insert, select
 
-from panel import create_app, demo
-from panel.extensions import db
-from panel.models import Resident, User
+from core.extensions import db
+from core.models import User
+from panel import demo
+from panel.models import Resident
 from surveys import services
 from surveys.answering import invitation_token
 from surveys.models import Invitation, Survey
 from surveys.services import QuestionInput
+from wsgi import create_app
 
 DATABASE = "civic_panel_load"
 SEED = 2021

@@ -22,9 +22,12 @@ from flask import (
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
+from core.auth.sessions import role_required
+from core.errors import DomainError
+from core.extensions import db
+from core.htmx import is_fragment_request, render_page
+from core.models import Role
 from panel import data_export, membership, profiles
-from panel.auth import role_required
-from panel.extensions import db
 from panel.forms import (
     ConfirmForm,
     ContactPreferencesForm,
@@ -33,10 +36,8 @@ from panel.forms import (
     SpecialConsentForm,
     profile_form,
 )
-from panel.htmx import is_fragment_request, render_page
 from panel.membership import FieldError, JoinDetails
-from panel.models import Category, ConsentKind, Dimension, Resident, Role
-from panel.services import DomainError
+from panel.models import Category, ConsentKind, Dimension, Resident
 
 bp = Blueprint("account", __name__)
 

@@ -18,8 +18,8 @@ from wtforms import BooleanField, RadioField, StringField, SubmitField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from core.forms import strip_text
 from panel import contact_policy, target_sets
-from panel.forms import strip_text
 
 
 class ImportTargetsForm(FlaskForm):

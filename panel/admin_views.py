@@ -17,6 +17,11 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
+from core.auth.sessions import role_required
+from core.errors import DomainError
+from core.extensions import db
+from core.htmx import is_fragment_request, render_page
+from core.models import Role
 from panel import contact_policy, dimensions, target_sets
 from panel.admin_forms import (
     CategoryForm,
@@ -26,11 +31,7 @@ from panel.admin_forms import (
     ImportTargetsForm,
     TargetSetDetailsForm,
 )
-from panel.auth import role_required
-from panel.extensions import db
-from panel.htmx import is_fragment_request, render_page
-from panel.models import Category, Dimension, ProfileAnswer, Role
-from panel.services import DomainError
+from panel.models import Category, Dimension, ProfileAnswer
 
 bp = Blueprint("admin", __name__)
 

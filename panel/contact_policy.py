@@ -28,10 +28,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
 
-from panel import audit
-from panel.extensions import db
-from panel.models import Contact, Resident, Setting, User, utcnow
-from panel.services import DomainError
+from core import audit
+from core.errors import DomainError
+from core.extensions import db
+from core.models import Setting, User, utcnow
+from panel.models import Contact, Resident
 
 SETTING_KEY = "contact_cap"
 MIN_CONTACTS, MAX_CONTACTS = 1, 20

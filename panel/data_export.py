@@ -1,20 +1,20 @@
 """A resident's own data, for download as JSON or CSV (right of access and portability).
 
-Feature packages add their sections (survey responses, event invitations, contacts) by
-appending a function to ``SECTIONS``: ``(resident) -> (section name, list of row dicts)``.
+Every feature declares its sections (``Feature.data_sections``: survey responses, samples,
+event invitations): ``(resident) -> (section name, list of row dicts)``; the e-panel's own come
+first (``SECTIONS`` here, declared in ``panel.feature``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from core.features import registry
+from core.spreadsheet import safe_value
 from panel.models import Resident
-
-Section = Callable[[Resident], tuple[str, list[dict[str, Any]]]]
 
 
 def _details(resident: Resident) -> tuple[str, list[dict[str, Any]]]:
@@ -43,7 +43,7 @@ def _consents(resident: Resident) -> tuple[str, list[dict[str, Any]]]:
                          "recorded_at": c.recorded_at} for c in resident.consents]
 
 
-SECTIONS: list[Section] = [_details, _profile, _consents]
+SECTIONS = (_details, _profile, _consents)
 
 
 def _plain(value: Any) -> Any:
@@ -53,19 +53,10 @@ def _plain(value: Any) -> Any:
 def export_data(resident: Resident) -> dict[str, list[dict[str, Any]]]:
     """Every section as JSON-ready rows."""
     data = {}
-    for section in SECTIONS:
+    for section in registry().data_sections:
         name, rows = section(resident)
         data[name] = [{key: _plain(value) for key, value in row.items()} for row in rows]
     return data
-
-
-def _cell(value: Any) -> Any:
-    """Blank for None; text that a spreadsheet would run as a formula is quoted."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def export_csv(resident: Resident) -> str:
@@ -76,5 +67,5 @@ def export_csv(resident: Resident) -> str:
     for name, rows in export_data(resident).items():
         for number, row in enumerate(rows, start=1):
             for field, value in row.items():
-                writer.writerow([name, number, field, _cell(value)])
+                writer.writerow([name, number, field, safe_value(value)])
     return out.getvalue()

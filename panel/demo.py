@@ -17,9 +17,11 @@ import numpy as np
 from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
-from panel import audit
+from core import audit
+from core.errors import DomainError
+from core.extensions import db
+from core.models import Role, Setting, User, utcnow
 from panel.demo_people import Person, generate_people
-from panel.extensions import db
 from panel.households import household_key
 from panel.membership import CONSENT_WORDING
 from panel.models import (
@@ -31,12 +33,8 @@ from panel.models import (
     ProfileAnswer,
     Resident,
     ResidentStatus,
-    Role,
-    Setting,
     Target,
     TargetSet,
-    User,
-    utcnow,
 )
 from panel.profile import normalise_postcode
 from panel.reference_data import (
@@ -52,7 +50,6 @@ from panel.reference_data import (
     load_default_targets,
     load_json,
 )
-from panel.services import DomainError
 
 SEED_SETTING = "demo_seed"
 EMAIL_DOMAIN = "burnley.example"

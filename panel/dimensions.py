@@ -16,11 +16,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from panel import audit
-from panel.extensions import db
-from panel.models import Category, Dimension, User, utcnow
+from core import audit
+from core.errors import DomainError
+from core.extensions import db
+from core.models import User, utcnow
+from panel.models import Category, Dimension
 from panel.reference_data import PREFER_NOT_TO_SAY
-from panel.services import DomainError
 
 Direction = Literal["up", "down"]
 PREFER_NOT_TO_SAY_LABEL = "Prefer not to say"

@@ -13,8 +13,8 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from panel.extensions import db
-from panel.models import User, _enum, utcnow
+from core.extensions import db
+from core.models import User, db_enum, utcnow
 
 
 class SpectrumLevel(enum.StrEnum):
@@ -53,7 +53,7 @@ class Engagement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(160))
     topic: Mapped[str] = mapped_column(String(80), default="")
-    level: Mapped[SpectrumLevel] = mapped_column(_enum(SpectrumLevel))
+    level: Mapped[SpectrumLevel] = mapped_column(db_enum(SpectrumLevel))
     why: Mapped[str] = mapped_column(Text, default="")     # shown to residents
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]

@@ -27,7 +27,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from panel.passwords import password_problem
+from core.forms import check_new_password, strip_text
 from panel.profile import (
     CONDITION_OPTIONS,
     OLDEST_YEAR_OF_BIRTH,
@@ -35,43 +35,6 @@ from panel.profile import (
     YOUNGEST_MEMBER_AGE,
     is_valid_postcode,
 )
-
-
-def strip_text(value: object) -> object:
-    """A WTForms filter: surrounding spaces removed from text."""
-    return value.strip() if isinstance(value, str) else value
-
-
-def check_new_password(field: PasswordField, *user_inputs: str | None) -> None:
-    """The one password rule (panel.passwords), for every form that sets a password."""
-    problem = password_problem(field.data, [value or "" for value in user_inputs])
-    if problem is not None:
-        raise ValidationError(problem)
-
-
-class SignInForm(FlaskForm):
-    email = EmailField(
-        "Email address",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[
-            InputRequired(message="Enter your email address"),
-            Email(
-                message="Enter an email address in the correct format, like name@example.com",
-                check_deliverability=False,
-            ),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-        ],
-    )
-    password = PasswordField(
-        "Password",
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired(message="Enter your password"),
-            Length(max=200, message="Password must be 200 characters or fewer"),
-        ],
-    )
-    submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
 class JoinForm(FlaskForm):

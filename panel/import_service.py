@@ -23,8 +23,12 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
-from panel import audit, imports, jobs
-from panel.extensions import db
+from core import audit
+from core.errors import DomainError
+from core.extensions import db
+from core.jobs import runner as jobs
+from core.models import Job, JobStatus, Role, Upload, User, utcnow
+from panel import imports
 from panel.imports import CategoryRef, DimensionRef, Reference, Table, Validation
 from panel.membership import CONSENT_WORDING
 from panel.models import (
@@ -32,18 +36,11 @@ from panel.models import (
     Consent,
     ConsentKind,
     Dimension,
-    Job,
-    JobStatus,
     PostcodeWard,
     ProfileAnswer,
     Resident,
     ResidentStatus,
-    Role,
-    Upload,
-    User,
-    utcnow,
 )
-from panel.services import DomainError
 
 JOB_KIND = "panel_import"
 SOURCE = "import"
@@ -198,7 +195,6 @@ def get_import_job(job_id: int) -> Job | None:
     return job if job is not None and job.kind == JOB_KIND else None
 
 
-@jobs.handler(JOB_KIND)
 def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     """Check every row again (the panel may have changed since the officer looked), then
     write the valid rows. No commit here: the job runner commits the lot, or nothing."""

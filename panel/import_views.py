@@ -30,13 +30,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
+from core.auth.sessions import role_required
+from core.errors import DomainError
+from core.extensions import db
+from core.htmx import is_fragment_request, render_page
+from core.models import Job, JobStatus, Role, Upload
 from panel import import_service, imports
-from panel.auth import role_required
-from panel.extensions import db
-from panel.htmx import is_fragment_request, render_page
 from panel.imports import Field, ImportFileError, Table
-from panel.models import Job, JobStatus, Role, Upload
-from panel.services import DomainError
 
 bp = Blueprint("imports", __name__, url_prefix="/panel/import", cli_group="imports")
 

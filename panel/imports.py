@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.spreadsheet import safe_cell
 from panel.households import household_key
 from panel.import_limits import (
     MAX_COLUMNS,
@@ -757,12 +758,6 @@ def _unknown(dimension: DimensionRef, shown: int = 6) -> str:
 
 
 # --- the error report -----------------------------------------------------------------------
-
-def safe_cell(value: object) -> str:
-    """Text a spreadsheet would run as a formula is quoted."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
 
 def errors_csv(validation: Validation) -> str:
     """Every problem, one line each: the row as numbered in the spreadsheet, the column's

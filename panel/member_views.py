@@ -8,11 +8,12 @@ from typing import Any
 from flask import Blueprint, abort, request
 from flask_login import current_user
 
+from core.auth.sessions import role_required
+from core.extensions import db
+from core.htmx import render_page
+from core.models import Role
 from panel import contact_policy, members
-from panel.auth import role_required
-from panel.extensions import db
-from panel.htmx import render_page
-from panel.models import Resident, ResidentStatus, Role
+from panel.models import Resident, ResidentStatus
 
 bp = Blueprint("members", __name__, url_prefix="/panel/members")
 

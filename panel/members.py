@@ -11,19 +11,11 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, and_, func, or_, select
 
-from panel import audit
+from core import audit
+from core.extensions import db
+from core.models import User, utcnow
 from panel.contact_policy import ContactCap
-from panel.extensions import db
-from panel.models import (
-    Category,
-    Contact,
-    Dimension,
-    ProfileAnswer,
-    Resident,
-    ResidentStatus,
-    User,
-    utcnow,
-)
+from panel.models import Category, Contact, Dimension, ProfileAnswer, Resident, ResidentStatus
 
 PAGE_SIZE = 50
 SORTS = {

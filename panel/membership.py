@@ -3,35 +3,31 @@ withdrawing, exporting and erasing. Each function commits once; none touches the
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select
 from werkzeug.security import generate_password_hash
 
-from panel import audit, mail
-from panel.extensions import db
+from core import audit, links, mail
+from core.accounts import find_user_by_email
+from core.auth.passwords import password_problem
+from core.errors import DomainError
+from core.extensions import db
+from core.features import registry
+from core.models import AuditEvent, Message, Role, User, utcnow
 from panel.households import household_key
 from panel.models import (
-    AuditEvent,
     Category,
     Consent,
     ConsentKind,
     Dimension,
-    Message,
     PostcodeWard,
     ProfileAnswer,
     Resident,
     ResidentStatus,
-    Role,
-    User,
-    utcnow,
 )
-from panel.passwords import password_problem
 from panel.profile import age_band, format_postcode, normalise_postcode
-from panel.services import DomainError, find_user_by_email
 
 CONSENT_WORDING = {
     ConsentKind.MEMBERSHIP: (
@@ -176,14 +172,8 @@ def _set_age_band(resident: Resident, this_year: int) -> None:
 
 # --- email verification --------------------------------------------------------------------
 
-def _serializer() -> URLSafeTimedSerializer:
-    from flask import current_app
-
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="verify-email")
-
-
 def verification_token(user: User) -> str:
-    return _serializer().dumps({"user": user.id, "email": user.email})
+    return links.make(links.VERIFY_EMAIL, {"user": user.id, "email": user.email})
 
 
 def _queue_verification(user: User, first_name: str) -> None:
@@ -200,10 +190,10 @@ def resend_verification(user: User) -> None:
 def verify_email(token: str, max_age: int) -> User:
     """Mark the account's email as verified (idempotent); plain-English errors otherwise."""
     try:
-        data = _serializer().loads(token, max_age=max_age)
-    except SignatureExpired as error:
+        data = links.read(links.VERIFY_EMAIL, token, max_age)
+    except links.LinkExpired as error:
         raise DomainError("This link has expired. Sign in to get a new one.") from error
-    except BadSignature as error:
+    except links.LinkInvalid as error:
         raise DomainError("This link is not valid. Check you copied all of it.") from error
     user = db.session.get(User, data.get("user"))
     if user is None or user.email != data.get("email"):
@@ -229,16 +219,12 @@ def expire_unverified(older_than: timedelta, now: datetime | None = None) -> int
 
 # --- erasure -------------------------------------------------------------------------------
 
-# Feature packages append ``(resident) -> None`` functions that delete what they hold about the
-# resident beyond what the database's own cascades remove (e.g. the words of survey answers).
-# They run first, in the erasure's transaction.
-ERASERS: list[Callable[[Resident], None]] = []
-
-
 def _erase(resident: Resident) -> int:
     resident_id = resident.id
     user = resident.user
-    for eraser in ERASERS:
+    # What features hold beyond the database's own cascades (e.g. the words of survey answers,
+    # ``Feature.erasers``) goes first, in the erasure's transaction.
+    for eraser in registry().erasers:
         eraser(resident)
     db.session.execute(delete(Message).where(Message.to_address == user.email))
     db.session.delete(resident)

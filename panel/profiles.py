@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from panel.extensions import db
+from core.extensions import db
 from panel.membership import _category, _record_consent, _set_answer
 from panel.models import ConsentKind, Dimension, Resident
 from panel.profile import disability_category

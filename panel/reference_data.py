@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from panel.services import DomainError
+from core.errors import DomainError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PREFER_NOT_TO_SAY = "prefer_not_to_say"

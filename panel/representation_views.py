@@ -17,20 +17,19 @@ from flask_login import current_user
 from sqlalchemy import Integer, and_, cast, func, not_, null, select, true, union_all
 from werkzeug.datastructures import MultiDict
 
-from panel import audit
-from panel.auth import role_required
-from panel.extensions import db
-from panel.htmx import is_fragment_request, render_page
+from core import audit
+from core.auth.sessions import role_required
+from core.extensions import db
+from core.htmx import is_fragment_request, render_page
+from core.models import Role, User
 from panel.models import (
     Category,
     Dimension,
     ProfileAnswer,
     Resident,
     ResidentStatus,
-    Role,
     Target,
     TargetSet,
-    User,
 )
 from panel.representation import Comparison, Flag, Thresholds, compare
 

@@ -18,12 +18,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from panel import audit
+from core import audit
+from core.errors import DomainError
+from core.extensions import db
+from core.models import Upload, User
 from panel.demo import DimensionIds, install_target_set
-from panel.extensions import db
-from panel.models import Category, Dimension, Target, TargetSet, Upload, User
+from panel.models import Category, Dimension, Target, TargetSet
 from panel.reference_data import SHARE_TOLERANCE, TargetFileError, TargetRow, read_targets_csv
-from panel.services import DomainError
 
 MAX_FILE_BYTES = 1_000_000
 NAME_LIMIT = 160

@@ -11,34 +11,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_wtf import FlaskForm
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from panel import audit, mail
-from panel.extensions import db
+from core import audit, links, mail
+from core.extensions import db
 from panel.models import Resident
 
 LINK_DAYS = 365
 bp = Blueprint("unsubscribe", __name__)
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
-
-
 def unsubscribe_link(resident: Resident) -> str:
     """The absolute link for an email (works outside a request)."""
     return mail.absolute_url("unsubscribe.stop_emails_page",
-                             token=_serializer().dumps({"resident": resident.id}))
+                             token=links.make(links.UNSUBSCRIBE, {"resident": resident.id}))
 
 
 def resident_from(token: str) -> Resident | None:
-    try:
-        data = _serializer().loads(token, max_age=LINK_DAYS * 86400)
-    except BadSignature:
-        return None
-    return db.session.get(Resident, data.get("resident")) if isinstance(data, dict) else None
+    data = links.read_or_none(links.UNSUBSCRIBE, token, LINK_DAYS * 86400)
+    return db.session.get(Resident, data.get("resident")) if data is not None else None
 
 
 def stop_emails(resident: Resident) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from panel.models import Role, User
+from core.models import Role, User
 from quota.models import SampleDesign
 from quota.pool import SampleSpec, private_dimensions
 from quota.problem import Quota

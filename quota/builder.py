@@ -15,9 +15,10 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from panel.extensions import db
-from panel.input_guard import has_unusual_character
-from panel.models import Category, Dimension, TargetSet, User
+from core.extensions import db
+from core.input_guard import has_unusual_character
+from core.models import User
+from panel.models import Category, Dimension, TargetSet
 from quota.access import sees_special_category, special_category_refusal
 from quota.check import QuotaCheck, check_spec
 from quota.forms import (

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 
 from quota.draw import MODES, draw
 from quota.files import read_pool, read_targets, report_of, write_results
@@ -57,3 +58,7 @@ def draw_command(pool_path: Path, targets_path: Path, size: int, mode: str, seed
                    f"(upper bound {lottery.upper_bound:.6f})"
                    + (f"; {lottery.unselectable} in the pool cannot be selected under these "
                       "quotas." if lottery.unselectable else "."))
+
+
+quota_cli = AppGroup("quota", help="Quota samples from files (DESIGN §5c).")
+quota_cli.add_command(draw_command)

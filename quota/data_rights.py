@@ -1,8 +1,8 @@
 """A resident's own record of the samples they were drawn in, for their data download.
 
-``panel.data_export`` gathers sections from feature packages; this one lists each sample the
-resident is in (selected, reserve or dropped out), with their chance of selection for fair
-panels. It is registered when the quota blueprint is (``quota.routes``).
+``panel.data_export`` gathers the sections features declare; this one (``quota.feature``) lists
+each sample the resident is in (selected, reserve or dropped out), with their chance of
+selection for fair panels.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from panel.extensions import db
+from core.extensions import db
 from panel.models import Resident
 from quota.models import Sample, SampleMember
 

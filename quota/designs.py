@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
-from panel import audit
-from panel.extensions import db
-from panel.models import Dimension, Job, TargetSet, User, utcnow
+from core import audit
+from core.extensions import db
+from core.models import Job, User, utcnow
+from panel.models import Dimension, TargetSet
 from quota.access import design_spec, sees_special_category, special_category_use
 from quota.check import check_spec
 from quota.models import SampleDesign

@@ -19,7 +19,7 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from panel.forms import strip_text
+from core.forms import strip_text
 from quota.models import SampleMode
 
 MAX_SIZE = 100_000

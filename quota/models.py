@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from panel.extensions import db
-from panel.models import Resident, TargetSet, User, _enum, utcnow
+from core.extensions import db
+from core.models import User, db_enum, utcnow
+from panel.models import Resident, TargetSet
 
 
 class SampleMode(enum.StrEnum):
@@ -73,8 +74,8 @@ class Sample(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160))
-    mode: Mapped[SampleMode] = mapped_column(_enum(SampleMode))
-    status: Mapped[SampleStatus] = mapped_column(_enum(SampleStatus), default=SampleStatus.OPEN)
+    mode: Mapped[SampleMode] = mapped_column(db_enum(SampleMode))
+    status: Mapped[SampleStatus] = mapped_column(db_enum(SampleStatus), default=SampleStatus.OPEN)
     target_set_id: Mapped[int | None] = mapped_column(
         ForeignKey("target_sets.id", ondelete="SET NULL"))
     size: Mapped[int]
@@ -114,7 +115,7 @@ class SampleMember(db.Model):
                                            index=True)
     resident_id: Mapped[int | None] = mapped_column(
         ForeignKey("residents.id", ondelete="SET NULL"))
-    role: Mapped[MemberRole] = mapped_column(_enum(MemberRole))
+    role: Mapped[MemberRole] = mapped_column(db_enum(MemberRole))
     rank: Mapped[int | None]                      # reserves: 1 = first to ask
     probability: Mapped[float | None]             # fair panels: chance of selection
     invited_at: Mapped[datetime | None]           # set by surveys and events when they invite

@@ -18,8 +18,9 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
+from core.extensions import db
+from core.models import User, utcnow
 from panel.contact_policy import at_cap_subquery
-from panel.extensions import db
 from panel.models import (
     Category,
     Consent,
@@ -29,8 +30,6 @@ from panel.models import (
     Resident,
     ResidentStatus,
     Target,
-    User,
-    utcnow,
 )
 from quota.disclosure import NOT_KNOWN
 from quota.models import MemberRole, Sample, SampleMember, SampleMode, SampleStatus

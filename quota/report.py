@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import select
 
-from panel.extensions import db
+from core.extensions import db
 from panel.models import Dimension
 from quota.models import MemberRole, Sample, SampleMode
 from quota.pool import category_labels

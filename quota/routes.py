@@ -8,21 +8,15 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from panel import data_export
-from panel.auth import role_required
-from panel.htmx import is_fragment_request, render_page
-from panel.models import JobStatus, Role
+from core.auth.sessions import role_required
+from core.htmx import is_fragment_request, render_page
+from core.models import JobStatus, Role
 from quota import builder, designs, services
 from quota.access import hidden_dimensions, sees_special_category
-from quota.cli import draw_command
-from quota.data_rights import samples_section
 from quota.models import MemberRole, SampleMember, SampleStatus
 from quota.report import methods_note, redacted_reason, sample_view
 
 bp = Blueprint("quota", __name__, url_prefix="/quota")
-bp.cli.add_command(draw_command)
-if samples_section not in data_export.SECTIONS:  # a resident's download lists their samples
-    data_export.SECTIONS.append(samples_section)
 STAFF = (Role.OFFICER, Role.ORGANISER)
 
 

@@ -12,11 +12,13 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 
-from panel import audit, jobs
-from panel.extensions import db
-from panel.imports import safe_cell
-from panel.models import AuditEvent, Job, Resident, ResidentStatus, TargetSet, User, utcnow
-from panel.services import DomainError
+from core import audit
+from core.errors import DomainError
+from core.extensions import db
+from core.jobs import runner as jobs
+from core.models import AuditEvent, Job, User, utcnow
+from core.spreadsheet import safe_cell
+from panel.models import Resident, ResidentStatus, TargetSet
 from quota.access import (
     design_spec,
     sees_special_category,
@@ -56,8 +58,7 @@ def start_draw(actor: User, spec: SampleSpec, design: SampleDesign | None = None
     return job
 
 
-@jobs.handler(JOB_KIND)
-def _run_draw_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
+def run_draw_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
     progress(0, message="Drawing the sample")
     spec = SampleSpec.from_json(job.params["spec"])

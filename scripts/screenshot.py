@@ -6,13 +6,13 @@ import sys
 
 from playwright.sync_api import sync_playwright
 
-from panel import create_app
+from wsgi import create_app
 from panel.demo import demo_email, demo_password
 
 url = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5000"
 with create_app({"SECRET_KEY": "screenshot"}).app_context():
-    from panel.extensions import db
-    from panel.models import Setting
+    from core.extensions import db
+    from core.models import Setting
 
     seed = int(db.session.get(Setting, "demo_seed").value)
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core.extensions import db
 from panel.dimensions import live_answers
-from panel.extensions import db
 from panel.models import Dimension
 from surveys.question_types import QuestionSpec
 

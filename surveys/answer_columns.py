@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Text, and_, cast, func, select
 
-from panel.extensions import db
+from core.extensions import db
 from surveys.models import Answer, Question, Response, Survey
 
 # Between stored texts: ASCII "record separator", which valid JSON text never contains (JSON

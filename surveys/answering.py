@@ -16,33 +16,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from panel.extensions import db
-from panel.models import ProfileAnswer, ResidentStatus, utcnow
+from core import links
+from core.extensions import db
+from core.models import utcnow
+from panel.models import ProfileAnswer, ResidentStatus
 from surveys.models import Answer, Invitation, Question, Response, Section, Survey
 from surveys.question_types import TYPES
 
 LINK_DAYS = 120  # a personal link works this long after it was sent
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="survey-invitation")
-
-
 def invitation_token(invitation: Invitation) -> str:
-    return _serializer().dumps({"invitation": invitation.id})
+    return links.make(links.SURVEY_INVITATION, {"invitation": invitation.id})
 
 
 def _data(token: str) -> dict[str, Any] | None:
-    try:
-        data = _serializer().loads(token, max_age=LINK_DAYS * 86400)
-    except BadSignature:
-        return None
-    return data if isinstance(data, dict) else None
+    return links.read_or_none(links.SURVEY_INVITATION, token, LINK_DAYS * 86400)
 
 
 def _get(model: type, key: object) -> Any:
@@ -57,7 +49,7 @@ def invitation_from(token: str) -> Invitation | None:
 
 def response_token(response: Response) -> str:
     """The link to an anonymous response to a public survey (shown to whoever started it)."""
-    return _serializer().dumps({"response": response.id})
+    return links.make(links.SURVEY_INVITATION, {"response": response.id})
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import select
 
+from core.extensions import db
 from panel.disclosure import Disclosure
-from panel.extensions import db
 from panel.models import Category, Dimension, ProfileAnswer
 from surveys import suppression
 from surveys.analysis import crosstab, response_rates

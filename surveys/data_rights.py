@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from panel.extensions import db
+from core.extensions import db
 from panel.models import Resident
 from surveys.models import Question, Response
 from surveys.question_types import AGREE_SCALE, OTHER

@@ -25,8 +25,8 @@ import pyreadstat
 import xlsxwriter
 from sqlalchemy import Text, cast, func, select
 
-from panel.extensions import db
-from panel.imports import safe_cell
+from core.extensions import db
+from core.spreadsheet import safe_cell
 from panel.models import Dimension
 from surveys import answer_columns
 from surveys.models import Invitation, Response, ResponseMode, Survey

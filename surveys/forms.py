@@ -26,8 +26,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from core.forms import strip_text
 from panel.engagements import SpectrumLevel
-from panel.forms import strip_text
 from surveys.display_logic import CONDITION_KINDS, labels, name_of
 from surveys.models import Audience, Question, ResponseMode
 from surveys.question_types import TYPES, WholeNumberField

@@ -18,9 +18,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from panel import audit, contact_policy, jobs, mail
-from panel.extensions import db
-from panel.models import Contact, Job, JobStatus, Resident, User, utcnow
+from core import audit, mail
+from core.extensions import db
+from core.jobs import runner as jobs
+from core.models import Job, JobStatus, User, utcnow
+from panel import contact_policy
+from panel.models import Contact, Resident
 from panel.unsubscribe import unsubscribe_link
 from quota.models import MemberRole, SampleMember
 from quota.pool import reachable_residents
@@ -84,8 +87,7 @@ def invitation_job(job_id: int) -> Job | None:
     return job if job is not None and job.kind == JOB_KIND else None
 
 
-@jobs.handler(JOB_KIND)
-def _run_invitation_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
+def run_invitation_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     survey = db.session.get(Survey, job.params["survey_id"])
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
     if survey is None or actor is None:

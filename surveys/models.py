@@ -17,9 +17,10 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.extensions import db
+from core.models import User, db_enum, utcnow
 from panel.engagements import Engagement
-from panel.extensions import db
-from panel.models import Resident, User, _enum, utcnow
+from panel.models import Resident
 from quota.models import Sample, SampleMember
 from surveys.question_types import QuestionSpec
 
@@ -68,8 +69,8 @@ class Survey(db.Model):
     engagement_id: Mapped[int] = mapped_column(ForeignKey("engagements.id"), index=True)
     title: Mapped[str] = mapped_column(String(160))
     intro: Mapped[str] = mapped_column(Text, default="")
-    state: Mapped[SurveyState] = mapped_column(_enum(SurveyState), default=SurveyState.DRAFT)
-    audience: Mapped[Audience] = mapped_column(_enum(Audience), default=Audience.PANEL)
+    state: Mapped[SurveyState] = mapped_column(db_enum(SurveyState), default=SurveyState.DRAFT)
+    audience: Mapped[Audience] = mapped_column(db_enum(Audience), default=Audience.PANEL)
     sample_id: Mapped[int | None] = mapped_column(ForeignKey("samples.id", ondelete="SET NULL"))
     public_slug: Mapped[str | None] = mapped_column(String(40), unique=True)
     closes_at: Mapped[datetime | None]
@@ -222,7 +223,7 @@ class Response(db.Model):
         ForeignKey("survey_invitations.id", ondelete="SET NULL"), unique=True)
     resident_id: Mapped[int | None] = mapped_column(
         ForeignKey("residents.id", ondelete="SET NULL"), index=True)
-    mode: Mapped[ResponseMode] = mapped_column(_enum(ResponseMode), default=ResponseMode.ONLINE)
+    mode: Mapped[ResponseMode] = mapped_column(db_enum(ResponseMode), default=ResponseMode.ONLINE)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     profile: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # dimension -> category
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

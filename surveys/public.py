@@ -15,9 +15,9 @@ from flask import Blueprint, abort, current_app, redirect, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from panel.extensions import db, limiter
-from panel.htmx import render_page
-from panel.models import utcnow
+from core.extensions import db, limiter
+from core.htmx import render_page
+from core.models import utcnow
 from surveys import answering
 from surveys.models import Audience, Survey, SurveyState
 

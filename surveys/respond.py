@@ -13,8 +13,8 @@ from typing import Any
 
 from flask import Blueprint, redirect, request, url_for
 
-from panel.htmx import render_page
-from panel.models import utcnow
+from core.htmx import render_page
+from core.models import utcnow
 from surveys import about_you as about
 from surveys import answering
 from surveys.data_rights import in_words

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import select
 
-from panel.extensions import db
+from core.extensions import db
 from panel.models import Category, Dimension, Target, TargetSet
 from panel.representation import CATEGORY_COLUMNS, DimensionResult, Row, compare
 from surveys.suppression import ANSWERED, row, who_answered_disclosure

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
+from core.extensions import db
 from panel.disclosure import Disclosure
-from panel.extensions import db
 from panel.models import Category, Dimension, Target, TargetSet
 from surveys import answer_columns, breakdowns
 from surveys.analysis import (

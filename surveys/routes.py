@@ -12,10 +12,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from panel import data_export, membership
-from panel.auth import role_required
-from panel.htmx import is_fragment_request, render_page
-from panel.models import Role
+from core.auth.sessions import role_required
+from core.htmx import is_fragment_request, render_page
+from core.models import Role
 from surveys import (
     display_logic,
     preview,
@@ -23,8 +22,6 @@ from surveys import (
     respond,
     services,
 )
-from surveys.cli import send_reminders_command
-from surveys.data_rights import erase_survey_words, responses_section
 from surveys.forms import (
     QuestionForm,
     SectionForm,
@@ -38,11 +35,6 @@ from surveys.question_types import TYPES, form_class
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 bp.register_blueprint(respond.bp)  # residents' pages: /surveys/r/<token>/...
 bp.register_blueprint(public.bp)  # a survey anyone may answer: /surveys/p/<slug>
-bp.cli.add_command(send_reminders_command)
-if responses_section not in data_export.SECTIONS:  # a resident's download and erasure
-    data_export.SECTIONS.append(responses_section)
-if erase_survey_words not in membership.ERASERS:
-    membership.ERASERS.append(erase_survey_words)
 OFFICERS = (Role.OFFICER,)
 
 

@@ -10,9 +10,9 @@ from typing import Any
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from panel.auth import role_required
-from panel.htmx import is_fragment_request, render_page
-from panel.models import JobStatus, utcnow
+from core.auth.sessions import role_required
+from core.htmx import is_fragment_request, render_page
+from core.models import JobStatus, utcnow
 from surveys import exports, invitations, results, services, settings, special_use
 from surveys.forms import EnteredResponseForm
 from surveys.models import ResponseMode

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
-from panel import audit
+from core import audit
+from core.extensions import db
+from core.models import User, utcnow
 from panel.dimensions import make_key
 from panel.engagements import Engagement, SpectrumLevel
-from panel.extensions import db
-from panel.models import Dimension, TargetSet, User, utcnow
+from panel.models import Dimension, TargetSet
 from quota.models import Sample, SampleStatus
 from surveys import display_logic
 from surveys.models import (

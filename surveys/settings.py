@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from panel import audit
-from panel.extensions import db
-from panel.models import User
+from core import audit
+from core.extensions import db
+from core.models import User
 from surveys.models import Survey
 
 

@@ -11,7 +11,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovT
 from wtforms import DateField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from panel.forms import DayMonthYearInput, strip_text
+from core.forms import strip_text
+from panel.forms import DayMonthYearInput
 from surveys.forms import LONG_LIMIT, SurveyForm
 from surveys.question_types import WholeNumberField
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from panel import audit
-from panel.extensions import db
-from panel.models import Dimension, User
+from core import audit
+from core.extensions import db
+from core.models import User
+from panel.models import Dimension
 from surveys.models import Survey
 
 

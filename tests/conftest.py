@@ -18,10 +18,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
-from panel import create_app
-from panel.config import TestConfig
-from panel.extensions import db
-from panel.models import Resident, Role, User
+from core.config import TestConfig
+from core.extensions import db
+from core.models import Role, User
+from panel.models import Resident
+from wsgi import create_app
 
 PASSWORD = "correct horse battery staple"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -193,8 +194,9 @@ def member(make_resident: Callable[..., Resident]) -> Callable[..., Resident]:
     """A resident who may be asked: email confirmed and membership consent given."""
     from datetime import timedelta
 
+    from core.models import utcnow
     from panel.membership import CONSENT_WORDING
-    from panel.models import Consent, ConsentKind, utcnow
+    from panel.models import Consent, ConsentKind
 
     def make(email: str, **fields: object) -> Resident:
         resident = make_resident(email=email, **fields)

@@ -19,14 +19,15 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from panel import create_app
-from panel.config import TestConfig
+from core.config import TestConfig
+from core.extensions import db
+from core.models import Role, User
 from panel.demo import install_dimensions, ward_dimension
-from panel.extensions import db
-from panel.models import Category, Dimension, PostcodeWard, Role, User
+from panel.models import Category, Dimension, PostcodeWard
 from panel.reference_data import load_burnley_wards, load_default_dimensions
 from tests.conftest import PASSWORD, migrate_to_head
 from tests.smtp import SMTPServer
+from wsgi import create_app
 
 CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
                  if shutil.which(p)), None)
@@ -72,9 +73,10 @@ class LiveServer:
         category key), emailed ``emails.format(n)``; with the default target set in place."""
         from datetime import timedelta
 
+        from core.models import utcnow
         from panel.demo import install_target_set
         from panel.membership import CONSENT_WORDING
-        from panel.models import Consent, ConsentKind, ProfileAnswer, Resident, TargetSet, utcnow
+        from panel.models import Consent, ConsentKind, ProfileAnswer, Resident, TargetSet
         from panel.reference_data import (
             DEFAULT_TARGET_SET_NAME,
             DEFAULT_TARGET_SET_SOURCE,

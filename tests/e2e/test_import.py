@@ -9,10 +9,11 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
-from panel import jobs
+from core.extensions import db
+from core.jobs import runner as jobs
+from core.models import Role, User
 from panel.demo import install_dimensions, ward_dimension
-from panel.extensions import db
-from panel.models import Category, Dimension, PostcodeWard, Resident, Role, User
+from panel.models import Category, Dimension, PostcodeWard, Resident
 from panel.reference_data import load_burnley_wards, load_default_dimensions
 from tests.e2e.conftest import assert_accessible, sign_in, tab_to, watch_console
 

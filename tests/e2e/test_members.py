@@ -6,8 +6,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from panel.extensions import db
-from panel.models import Resident, Role, User
+from core.extensions import db
+from core.models import Role, User
+from panel.models import Resident
 from tests.e2e.conftest import assert_accessible, sign_in
 
 

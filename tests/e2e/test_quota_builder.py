@@ -6,10 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from panel.jobs import run_pending_jobs
-from panel.models import (
-    Role,
-)
+from core.jobs.runner import run_pending_jobs
+from core.models import Role
 from tests.e2e.conftest import assert_accessible, sign_in, watch_console
 
 

@@ -10,17 +10,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from core.extensions import db
+from core.models import Role, User, utcnow
 from panel.demo import install_dimensions, install_target_set, ward_dimension
-from panel.extensions import db
-from panel.models import (
-    ProfileAnswer,
-    Resident,
-    ResidentStatus,
-    Role,
-    TargetSet,
-    User,
-    utcnow,
-)
+from panel.models import ProfileAnswer, Resident, ResidentStatus, TargetSet
 from panel.reference_data import (
     DEFAULT_TARGET_SET_NAME,
     DEFAULT_TARGET_SET_SOURCE,

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from panel.models import Role
+from core.models import Role
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import assert_accessible, sign_in, tab_to, watch_console
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from core.extensions import db
+from core.models import Role, User, utcnow
 from panel.engagements import Engagement, SpectrumLevel
-from panel.extensions import db
-from panel.models import Resident, Role, User, utcnow
+from panel.models import Resident
 from surveys import answering
 from surveys.models import Invitation, Question, Section, Survey
 from tests.e2e.conftest import assert_accessible, tab_to, watch_console

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from panel.models import Role
+from core.models import Role
 from tests.e2e.conftest import assert_accessible, sign_in, watch_console
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from panel.extensions import db
-from panel.models import Role, User
+from core.extensions import db
+from core.models import Role, User
 from surveys import services
 from tests.e2e.conftest import assert_accessible, sign_in, watch_console
 

@@ -16,14 +16,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from panel.extensions import db
-from panel.jobs import run_pending_jobs
-from panel.mail import send_pending
-from panel.models import (
-    Resident,
-    Role,
-    utcnow,
-)
+from core.extensions import db
+from core.jobs.runner import run_pending_jobs
+from core.mail import send_pending
+from core.models import Role, utcnow
+from panel.models import Resident
 from panel.reference_data import (
     DEFAULT_TARGET_SET_NAME,
 )

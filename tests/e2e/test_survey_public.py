@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from panel.extensions import db
-from panel.models import Role, User, utcnow
+from core.extensions import db
+from core.models import Role, User, utcnow
 from surveys import services
 from surveys.models import Question
 from tests.e2e.conftest import assert_accessible, tab_to, watch_console

@@ -8,10 +8,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from core.extensions import db
+from core.models import Role, utcnow
 from panel.demo import install_dimensions, install_target_set, ward_dimension
 from panel.engagements import Engagement, SpectrumLevel
-from panel.extensions import db
-from panel.models import Role, TargetSet, utcnow
+from panel.models import TargetSet
 from panel.reference_data import (
     DEFAULT_TARGET_SET_NAME,
     DEFAULT_TARGET_SET_SOURCE,

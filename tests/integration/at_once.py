@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask
 
-from panel.extensions import db
+from core.extensions import db
 
 
 def at_once(app: Flask, times: int, act: Callable[[Any], Any],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from panel.extensions import db
+from core.extensions import db
 from quota.models import MemberRole, Sample, SampleMember, SampleMode
 
 

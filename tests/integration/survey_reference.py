@@ -16,8 +16,8 @@ import pandas as pd
 import pyreadstat
 from sqlalchemy import Text, and_, cast, select
 
-from panel.extensions import db
-from panel.imports import safe_cell
+from core.extensions import db
+from core.spreadsheet import safe_cell
 from panel.models import TargetSet
 from surveys.analysis import crosstab, frequency_table
 from surveys.breakdowns import NOT_KNOWN, CrossTable

@@ -9,21 +9,18 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import inspect, select, text
 
+from core.extensions import db
+from core.models import AuditEvent, Message, User, utcnow
 from panel import membership
 from panel.demo import install_dimensions, ward_dimension
-from panel.extensions import db
 from panel.models import (
-    AuditEvent,
     Category,
     ConsentKind,
     Dimension,
-    Message,
     PostcodeWard,
     ProfileAnswer,
     Resident,
     ResidentStatus,
-    User,
-    utcnow,
 )
 from panel.reference_data import load_burnley_wards, load_default_dimensions
 from tests.conftest import csrf_token_from
@@ -260,7 +257,7 @@ def test_a_resident_only_ever_sees_their_own_account(schema, client, app):
 
 
 def test_staff_have_no_panel_account_pages(schema, login):
-    from panel.models import Role
+    from core.models import Role
 
     assert login(Role.OFFICER).get("/account").status_code == 403
 

@@ -9,21 +9,13 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from core.extensions import db
+from core.models import AuditEvent, Role, Setting
 from panel import contact_policy, dimensions, profiles
 from panel.contact_policy import ContactCap
 from panel.demo import install_dimensions, install_target_set, ward_dimension
-from panel.extensions import db
 from panel.forms import profile_form
-from panel.models import (
-    AuditEvent,
-    Category,
-    Contact,
-    Dimension,
-    ProfileAnswer,
-    Role,
-    Setting,
-    Target,
-)
+from panel.models import Category, Contact, Dimension, ProfileAnswer, Target
 from panel.reference_data import TargetRow, load_burnley_wards, load_default_dimensions
 from tests.conftest import csrf_token_from
 

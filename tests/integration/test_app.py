@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from flask import abort
 
-from panel import create_app
-from panel.config import Config, TestConfig, database_url
+from core.config import Config, TestConfig, database_url
+from wsgi import create_app
 
 
 def test_factory_uses_the_given_config(app):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from panel.extensions import db
-from panel.models import AuditEvent, Role
+from core.extensions import db
+from core.models import AuditEvent, Role
 from tests.conftest import PASSWORD, csrf_token_from
 
 

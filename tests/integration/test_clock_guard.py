@@ -16,7 +16,7 @@ from datetime import datetime
 
 import pytest
 
-from panel.models import utcnow
+from core.models import utcnow
 from tests.conftest import CLOCK_VARIABLE, PROJECT_ROOT
 
 AWKWARD_MOMENT = "2028-02-29T23:30"  # UTC; 23:30 GMT in the UK

@@ -18,11 +18,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from panel import create_app
-from panel.config import TestConfig
+from core.accounts import authenticate
+from core.config import TestConfig
+from core.errors import DomainError
+from core.extensions import db
+from core.models import Role, User, utcnow
 from panel.demo import database_is_empty, describe_sign_ins, seed_demo
 from panel.demo_people import AGE_BANDS, AGE_LOW, EQUALITY, REFERENCE_YEAR
-from panel.extensions import db
 from panel.households import household_key
 from panel.models import (
     Category,
@@ -31,15 +33,12 @@ from panel.models import (
     ProfileAnswer,
     Resident,
     ResidentStatus,
-    Role,
     Target,
     TargetSet,
-    User,
-    utcnow,
 )
 from panel.reference_data import DATA_DIR, load_default_dimensions, read_targets_csv
-from panel.services import DomainError, authenticate
 from tests.conftest import migrate_to_head
+from wsgi import create_app
 
 PNTS = "prefer_not_to_say"
 PANEL_SIZE = 800

@@ -14,23 +14,12 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from panel import import_service, import_views, imports, jobs
+from core.extensions import db
+from core.jobs import runner as jobs
+from core.models import AuditEvent, Job, JobStatus, Role, Upload, User, utcnow
+from panel import import_service, import_views, imports
 from panel.demo import install_dimensions, ward_dimension
-from panel.extensions import db
-from panel.models import (
-    AuditEvent,
-    Category,
-    ConsentKind,
-    Dimension,
-    Job,
-    JobStatus,
-    PostcodeWard,
-    Resident,
-    Role,
-    Upload,
-    User,
-    utcnow,
-)
+from panel.models import Category, ConsentKind, Dimension, PostcodeWard, Resident
 from panel.profile import age_band
 from panel.reference_data import load_burnley_wards, load_default_dimensions
 from tests.conftest import PASSWORD, csrf_token_from
@@ -452,8 +441,8 @@ def test_flask_imports_purge_uploads(app, officer):
 # --- the job runner ---------------------------------------------------------------------------
 
 def test_the_development_server_runs_jobs_after_the_response(app, officer):
-    from panel import create_app
-    from panel.config import TestConfig
+    from core.config import TestConfig
+    from wsgi import create_app
 
     upload_id = uploaded_id(upload(officer, GOOD))
     job_id = job_id_of(start(officer, upload_id))

@@ -11,9 +11,10 @@ from datetime import datetime, timedelta
 import time_machine
 from sqlalchemy import func, select
 
-from panel import import_service, imports, jobs
-from panel.extensions import db
-from panel.models import AuditEvent, Job, Role, Upload
+from core.extensions import db
+from core.jobs import runner as jobs
+from core.models import AuditEvent, Job, Role, Upload
+from panel import import_service, imports
 from tests.integration.test_import import (  # noqa: F401 (fixtures)
     HEADER,
     SUGGESTED,

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from panel.extensions import db
-from panel.input_guard import has_unusual_character
-from panel.models import Role, User
+from core.extensions import db
+from core.input_guard import has_unusual_character
+from core.models import Role, User
 from tests.integration.test_account import join_data
 from tests.integration.test_account import schema as schema  # noqa: F401 (a fixture)
 

@@ -10,14 +10,9 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from panel.extensions import db
-from panel.models import (
-    AuditEvent,
-    Message,
-    Resident,
-    Role,
-    User,
-)
+from core.extensions import db
+from core.models import AuditEvent, Message, Role, User
+from panel.models import Resident
 from tests.conftest import CSRF_RE, PASSWORD, csrf_token_from
 from tests.integration.test_account import join_data
 from tests.integration.test_account import schema as schema  # noqa: F401 (a fixture)
@@ -143,7 +138,7 @@ def test_the_cli_creates_an_admin_with_a_strong_password(app):
 
 
 def test_setting_a_weak_password_on_any_account_is_refused(app, make_user):
-    from panel.passwords import WeakPassword
+    from core.auth.passwords import WeakPassword
 
     user = make_user(Role.OFFICER)
     with pytest.raises(WeakPassword):

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from panel import mail
-from panel.extensions import db
-from panel.models import Message, MessageStatus, Role, utcnow
+from core import mail
+from core.extensions import db
+from core.models import Message, MessageStatus, Role, utcnow
 from tests.conftest import csrf_token_from
 from tests.smtp import SMTPServer
 
@@ -88,7 +88,7 @@ def test_a_claimed_message_is_never_sent_by_another_sender(smtp_app, smtp_server
 def test_without_smtp_messages_are_logged_not_lost(app, caplog):
     queued = mail.queue_message("resident@example.org", "Verify your email", "Your link: x")
     db.session.commit()
-    with caplog.at_level(logging.WARNING, logger="panel.mail"):
+    with caplog.at_level(logging.WARNING, logger="core.mail"):
         report = mail.send_pending()
     assert report.sent == [queued.id]
     assert "Verify your email" in caplog.text and "resident@example.org" in caplog.text
@@ -116,8 +116,8 @@ def test_admin_can_send_due_mail_from_the_outbox_page(smtp_app, smtp_server, log
 
 def test_development_server_delivers_after_the_response(app, smtp_server):
     """The in-process sender: due mail goes out once the response has been sent."""
-    from panel import create_app
-    from panel.config import TestConfig
+    from core.config import TestConfig
+    from wsgi import create_app
 
     smtp_server.start()
     dev_app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],

@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from core.extensions import db
+from core.models import AuditEvent, Role, User, utcnow
 from panel.demo import seed_demo
-from panel.extensions import db
-from panel.models import AuditEvent, Contact, Resident, ResidentStatus, Role, User, utcnow
+from panel.models import Contact, Resident, ResidentStatus
 
 
 @pytest.fixture

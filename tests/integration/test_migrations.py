@@ -8,10 +8,10 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from panel import create_app
-from panel.config import TestConfig
-from panel.extensions import db
+from core.config import TestConfig
+from core.extensions import db
 from tests.conftest import BACKENDS, _postgres_url
+from wsgi import create_app
 
 
 @pytest.fixture(params=BACKENDS)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from panel.extensions import db
-from panel.models import Role
+from core.extensions import db
+from core.models import Role
 from surveys.models import Survey
 from tests.integration.session_helpers import one_member_sample
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from core.extensions import db
+from core.models import Role, User
 from panel import membership
 from panel.engagements import Engagement, SpectrumLevel
-from panel.extensions import db
-from panel.models import Resident, Role, User
+from panel.models import Resident
 from quota import services
 from quota.models import MemberRole, SampleMode
 from surveys import services as survey_services

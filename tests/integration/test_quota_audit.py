@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from panel.extensions import db
-from panel.models import AuditEvent, Role
+from core.extensions import db
+from core.models import AuditEvent, Role
 from quota import services
 from tests.conftest import csrf_token_from
 from tests.integration.test_quota_samples import builder_form, demo, officer, spec  # noqa: F401

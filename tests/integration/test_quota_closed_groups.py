@@ -3,7 +3,7 @@ the fix: a tolerance of 1, or merging the question's answers into their parent g
 
 from __future__ import annotations
 
-from panel.models import Role
+from core.models import Role
 from quota import services
 from quota.check import check_spec
 from quota.pool import NOT_KNOWN, build_pool

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from panel.extensions import db
-from panel.models import Role
+from core.extensions import db
+from core.models import Role
 from quota import services
 from quota.check import check_spec
 from quota.models import Sample, SampleMode

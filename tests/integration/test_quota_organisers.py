@@ -8,9 +8,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from panel.extensions import db
-from panel.jobs import run_pending_jobs
-from panel.models import AuditEvent, Role
+from core.extensions import db
+from core.jobs.runner import run_pending_jobs
+from core.models import AuditEvent, Role
 from quota import services
 from quota.models import MemberRole, Sample, SampleDesign, SampleMode
 from tests.conftest import PASSWORD, csrf_token_from

@@ -7,21 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from core.extensions import db
+from core.jobs.runner import run_pending_jobs
+from core.models import AuditEvent, JobStatus, Role, User, utcnow
 from panel import membership
 from panel.demo import seed_demo
-from panel.extensions import db
-from panel.jobs import run_pending_jobs
-from panel.models import (
-    AuditEvent,
-    Contact,
-    JobStatus,
-    Resident,
-    ResidentStatus,
-    Role,
-    TargetSet,
-    User,
-    utcnow,
-)
+from panel.models import Contact, Resident, ResidentStatus, TargetSet
 from quota import services
 from quota.check import check_spec
 from quota.models import MemberRole, Sample, SampleMode, SampleStatus

@@ -9,9 +9,10 @@ from collections import Counter
 import pytest
 from sqlalchemy import event, select
 
+from core.extensions import db
+from core.models import AuditEvent, Role
 from panel.demo import install_target_set, seed_demo
-from panel.extensions import db
-from panel.models import AuditEvent, Category, Dimension, Resident, ResidentStatus, Role, TargetSet
+from panel.models import Category, Dimension, Resident, ResidentStatus, TargetSet
 from panel.reference_data import TargetRow
 
 URL = "/representation/"

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from panel.extensions import db
-from panel.models import Role
+from core.extensions import db
+from core.models import Role
 from tests.conftest import csrf_token_from
 from tests.integration.session_helpers import copy_session, one_member_sample
 
@@ -108,7 +108,7 @@ def test_an_active_session_still_ends_after_the_absolute_lifetime(app, make_user
 def test_the_cli_changes_end_every_session_and_are_audited(app, make_user, sign_in, args):
     from sqlalchemy import select
 
-    from panel.models import AuditEvent
+    from core.models import AuditEvent
 
     officer = make_user(Role.OFFICER, email="sam@example.org")
     client = sign_in(officer)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from panel.models import Role
+from core.models import Role
 from tests.conftest import PASSWORD, csrf_token_from
 
 START = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
@@ -117,9 +117,9 @@ def test_throttling_works_with_redis(app, make_user):
     the counts expire by themselves)."""
     import uuid
 
-    from panel import create_app
-    from panel.config import TestConfig
+    from core.config import TestConfig
     from tests.conftest import FreshContextClient
+    from wsgi import create_app
 
     redis_app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config[
         "SQLALCHEMY_DATABASE_URI"], RATELIMIT_STORAGE_URI=os.environ["TEST_REDIS_URL"])
@@ -135,7 +135,7 @@ def test_throttling_works_with_redis(app, make_user):
         assert attempt(redis_app, PASSWORD, email=email, address=guesser).status_code == 429
         assert attempt(redis_app, PASSWORD, email=email, address=owner).status_code == 302
     finally:
-        from panel.extensions import db
+        from core.extensions import db
 
         with redis_app.app_context():
             db.session.remove()

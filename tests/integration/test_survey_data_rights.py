@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import inspect, select, text
 
+from core.extensions import db
+from core.models import Role, utcnow
 from panel.data_export import export_data
 from panel.engagements import Engagement, SpectrumLevel
-from panel.extensions import db
 from panel.membership import erase_resident
-from panel.models import Role, utcnow
 from surveys.models import Answer, Question, Response, Section, Survey
 
 

@@ -9,18 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from panel import jobs, mail
+from core import mail
+from core.extensions import db
+from core.jobs import runner as jobs
+from core.models import AuditEvent, Job, JobStatus, Message, Role, utcnow
 from panel.engagements import Engagement, SpectrumLevel
-from panel.extensions import db
-from panel.models import (
-    AuditEvent,
-    Contact,
-    Job,
-    JobStatus,
-    Message,
-    Role,
-    utcnow,
-)
+from panel.models import Contact
 from quota.models import MemberRole, Sample, SampleMember, SampleMode
 from surveys import invitations
 from surveys.models import Audience, Invitation, Question, Section, Survey
@@ -217,7 +211,7 @@ def test_a_job_racing_another_stops_cleanly_and_nobody_is_invited_twice(app, mem
             super().__call__(done, total=total, message=message)
 
     with pytest.raises(jobs.JobFailed, match="Another job was sending"):
-        invitations._run_invitation_job(job, RivalJob(job.id))
+        invitations.run_invitation_job(job, RivalJob(job.id))
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 1
     assert db.session.scalar(select(func.count()).select_from(Message)) == 0

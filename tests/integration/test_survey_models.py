@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
+from core.extensions import db
+from core.models import Role, utcnow
 from panel.engagements import Engagement, SpectrumLevel
-from panel.extensions import db
 from panel.membership import erase_resident
-from panel.models import Role, utcnow
 from surveys.models import (
     Answer,
     Audience,

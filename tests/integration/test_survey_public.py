@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from core.extensions import db
+from core.models import Role, utcnow
 from panel.demo import install_dimensions
-from panel.extensions import db
-from panel.models import Role, utcnow
 from panel.reference_data import load_default_dimensions
 from surveys import answering, results, services
 from surveys.models import Audience, Invitation, Question, Response, Section
@@ -157,8 +157,8 @@ def test_a_survey_for_the_panel_has_no_public_link(client, make_user):
 
 
 def test_behind_a_proxy_each_resident_has_their_own_limit(app, public_survey):
-    from panel import create_app
-    from panel.config import TestConfig
+    from core.config import TestConfig
+    from wsgi import create_app
 
     open_(public_survey)
     proxied = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],

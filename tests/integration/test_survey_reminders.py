@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from panel.extensions import db
-from panel.models import Contact, Message, Role, utcnow
+from core.extensions import db
+from core.models import Message, Role, utcnow
+from panel.models import Contact
 from surveys import invitations
 from surveys.models import Invitation, Response
 from tests.integration.test_survey_invitations import open_survey

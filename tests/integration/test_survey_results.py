@@ -10,18 +10,11 @@ import pyreadstat
 import pytest
 from sqlalchemy import func, select
 
+from core.extensions import db
+from core.models import AuditEvent, Role, utcnow
 from panel.demo import install_dimensions
 from panel.engagements import Engagement, SpectrumLevel
-from panel.extensions import db
-from panel.models import (
-    AuditEvent,
-    Dimension,
-    ProfileAnswer,
-    Role,
-    Target,
-    TargetSet,
-    utcnow,
-)
+from panel.models import Dimension, ProfileAnswer, Target, TargetSet
 from panel.reference_data import load_default_dimensions
 from surveys import results
 from surveys.models import Answer, Invitation, Question, Response, Section, Survey

@@ -19,10 +19,11 @@ import pyreadstat
 import pytest
 from sqlalchemy import select
 
+from core.extensions import db
+from core.models import utcnow
 from panel.demo import install_dimensions
 from panel.engagements import Engagement, SpectrumLevel
-from panel.extensions import db
-from panel.models import Dimension, Target, TargetSet, utcnow
+from panel.models import Dimension, Target, TargetSet
 from panel.reference_data import load_default_dimensions
 from surveys import answer_columns, exports, results
 from surveys.models import Answer, Question, Response, Section, Survey

@@ -15,10 +15,11 @@ import re
 import pytest
 from sqlalchemy import select
 
+from core.extensions import db
+from core.models import Role, utcnow
 from panel.demo import install_dimensions
 from panel.engagements import Engagement, SpectrumLevel
-from panel.extensions import db
-from panel.models import Dimension, Role, Target, TargetSet, utcnow
+from panel.models import Dimension, Target, TargetSet
 from panel.reference_data import load_default_dimensions
 from surveys.models import Answer, Question, Response, Section, Survey
 from tests.disclosure_attack import Reading, total

@@ -10,8 +10,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from panel.extensions import db
-from panel.models import AuditEvent, Role, utcnow
+from core.extensions import db
+from core.models import AuditEvent, Role, utcnow
 from surveys.models import Survey
 from tests.conftest import csrf_token_from
 from tests.integration.test_surveys_builder import create

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from panel.extensions import db
-from panel.models import AuditEvent, Role
+from core.extensions import db
+from core.models import AuditEvent, Role
 from surveys.models import Answer, Question, Response, Section, Survey, SurveyState
 from tests.conftest import csrf_token_from
 

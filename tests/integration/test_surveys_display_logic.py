@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from panel.extensions import db
-from panel.models import Role
+from core.extensions import db
+from core.models import Role
 from surveys import answering, services
 from surveys.models import Answer, Invitation, Question, Response, Survey
 from tests.conftest import csrf_token_from

@@ -9,8 +9,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from panel.extensions import db
-from panel.models import Role
+from core.extensions import db
+from core.models import Role
 from surveys.models import Answer, Question, Response, Survey
 from tests.conftest import csrf_token_from
 from tests.integration.test_surveys_builder import LIBRARY, add, create

@@ -11,19 +11,11 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from core.extensions import db
+from core.models import AuditEvent, Role, Upload, utcnow
 from panel import target_sets
 from panel.demo import install_dimensions, install_target_set, ward_dimension
-from panel.extensions import db
-from panel.models import (
-    AuditEvent,
-    Category,
-    Dimension,
-    Role,
-    Target,
-    TargetSet,
-    Upload,
-    utcnow,
-)
+from panel.models import Category, Dimension, Target, TargetSet
 from panel.reference_data import (
     DATA_DIR,
     DEFAULT_TARGET_SET_NAME,

@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from panel.extensions import db
-from panel.models import AuditEvent, Message, Resident, Role, utcnow
+from core.extensions import db
+from core.models import AuditEvent, Message, Role, utcnow
+from panel.models import Resident
 from panel.unsubscribe import unsubscribe_link
 from surveys import invitations
 from tests.conftest import CSRF_RE

@@ -91,7 +91,7 @@ def test_the_module_is_pure():
     modules |= {alias.name.split(".")[0] for node in ast.walk(tree)
                 if isinstance(node, ast.Import) for alias in node.names}
     assert not modules & {"flask", "sqlalchemy", "flask_sqlalchemy", "werkzeug"}
-    assert {"panel.extensions", "panel.models", "panel.services"}.isdisjoint(
+    assert {"core.extensions", "panel.models", "core.accounts"}.isdisjoint(
         {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)})
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.auth.passwords import password_problem
 from panel.demo import DEMO_RESIDENT, STAFF, demo_password
-from panel.passwords import password_problem
 from tests.conftest import PASSWORD
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from panel.auth import safe_next_url
+from core.auth.sessions import safe_next_url
 
 
 @pytest.mark.parametrize("target,expected", [

@@ -17,11 +17,13 @@ from typing import Any
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
-from panel import import_service, membership, target_sets, unsubscribe
+from core import links
+from core.extensions import db
+from core.models import Role, User, utcnow
+from panel import import_service, membership, target_sets
 from panel.demo import DEMO_RESIDENT, STAFF, demo_email, demo_password, seed_demo
 from panel.engagements import Engagement, SpectrumLevel
-from panel.extensions import db
-from panel.models import Category, Dimension, Resident, Role, TargetSet, User, utcnow
+from panel.models import Category, Dimension, Resident, TargetSet
 from quota import services as quota_services
 from quota.models import MemberRole, SampleMode
 from quota.pool import SampleSpec
@@ -152,7 +154,7 @@ def seed_world() -> World:
     tokens = {
         "respond": [answering.invitation_token(invitation),
                     answering.response_token(public_response)],
-        "unsubscribe": [unsubscribe._serializer().dumps({"resident": resident.id})],  # noqa: SLF001
+        "unsubscribe": [links.make(links.UNSUBSCRIBE, {"resident": resident.id})],
         "verify": [membership.verification_token(resident.user)],
     }
 

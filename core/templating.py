@@ -1,15 +1,15 @@
-"""What every template can use: branding, navigation by role, htmx configuration."""
+"""What every template can use: branding, the features' navigation by role, the pages features
+declare (``page_url("home")``) and the htmx configuration."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, has_request_context, request, url_for
 from flask_login import current_user
 
-from panel.models import STAFF_ROLES, Role
+from core.features import page_url, registry
 
 # htmx 2 under a strict CSP: no eval, no script tags, no injected indicator style; 422 (invalid
 # form) is swapped like a success so the re-rendered form with its errors replaces the old one;
@@ -33,36 +33,11 @@ HTMX_CONFIG = {
 }
 
 
-@dataclass(frozen=True)
-class NavItem:
-    text: str
-    endpoint: str
-    roles: frozenset[Role] | None = None  # None: every signed-in user
-
-    def visible_to(self, user: Any) -> bool:
-        return self.roles is None or user.has_role(*self.roles)
-
-
-NAVIGATION = (
-    NavItem("Dashboard", "panel.dashboard", frozenset(STAFF_ROLES)),
-    NavItem("Representation", "representation.dashboard", frozenset({Role.OFFICER})),
-    NavItem("Your account", "account.overview", frozenset({Role.RESIDENT})),
-    NavItem("Members", "members.list_members", frozenset({Role.OFFICER})),
-    NavItem("Samples", "quota.list_samples", frozenset({Role.OFFICER, Role.ORGANISER})),
-    NavItem("Surveys", "surveys.list_surveys", frozenset({Role.OFFICER})),
-    NavItem("Population targets", "admin.list_targets", frozenset({Role.OFFICER})),
-    NavItem("Profile questions", "admin.list_dimensions", frozenset({Role.ADMIN})),
-    NavItem("Outbox", "panel.list_messages", frozenset({Role.ADMIN})),
-    NavItem("Settings", "admin.edit_settings", frozenset({Role.ADMIN})),
-    NavItem("Import", "imports.upload", frozenset({Role.OFFICER})),
-)
-
-
 def navigation_for(user: Any) -> list[dict[str, Any]]:
     if not user.is_authenticated:
         return []
     items = []
-    for item in NAVIGATION:
+    for item in registry().nav:
         if item.visible_to(user):
             href = url_for(item.endpoint)
             items.append({"text": item.text, "href": href, "active": request.path == href})
@@ -79,4 +54,5 @@ def init_app(app: Flask) -> None:
             "service_name": app.config["SERVICE_NAME"],
             "htmx_config": htmx_config,
             "navigation": navigation_for(current_user) if has_request_context() else [],
+            "page_url": page_url,
         }

@@ -8,7 +8,11 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from panel.extensions import db
+from core.extensions import db
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken; the message is plain English for the user."""
 
 TITLES = {
     400: ("Sorry, there is a problem with that request",

@@ -21,8 +21,9 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from sqlalchemy import select, update
 
-from panel.extensions import db
-from panel.models import Message, MessageStatus, utcnow
+from core import audit
+from core.extensions import db
+from core.models import Message, MessageStatus, User, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -201,3 +202,13 @@ def _record_failure(
         report.retrying.append(message.id)
     db.session.commit()
     log.warning("Message %s not delivered (attempt %s): %s", message.id, message.attempts, exc)
+
+
+def recent_messages(actor: User, limit: int = 100) -> list[Message]:
+    """The newest outbox messages, for an admin. Viewing recipients is audited."""
+    messages = list(db.session.scalars(
+        select(Message).order_by(Message.created_at.desc(), Message.id.desc()).limit(limit)
+    ))
+    audit.record(actor, "viewed_outbox", "message", None, shown=len(messages))
+    db.session.commit()
+    return messages

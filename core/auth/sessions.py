@@ -1,4 +1,5 @@
-"""Sign-in and sign-out, roles, and the htmx-aware handler for unauthenticated requests."""
+"""Sessions: who is signed in (``id:token`` in the cookie), the idle and absolute timeouts,
+the role check every staff route uses, and the htmx-aware answer to a signed-out request."""
 
 from __future__ import annotations
 
@@ -10,27 +11,22 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint,
+    Flask,
     Response,
     abort,
     current_app,
     flash,
     redirect,
-    render_template,
     request,
     session,
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from panel import services, sign_in_throttle
-from panel.errors import render_error
-from panel.extensions import login_manager
-from panel.forms import SignInForm
-from panel.htmx import is_htmx_request
-from panel.models import Role, User
-
-bp = Blueprint("auth", __name__)
+from core import accounts
+from core.extensions import login_manager
+from core.htmx import is_htmx_request
+from core.models import Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,14 +60,13 @@ def safe_next_url(target: str | None) -> str | None:
     return target
 
 
-@login_manager.user_loader
 def load_user(session_id: str) -> User | None:
     """The user whose ``id:token`` this is, if the token is still theirs and they are active.
     A new token (sign-out, password, role, deactivation) ends every copy of a session."""
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = services.get_user(int(user_id))
+    user = accounts.get_user(int(user_id))
     if user is None or not user.is_active:
         return None
     if not hmac.compare_digest(user.session_token.encode(), token.encode()):
@@ -125,7 +120,6 @@ def start_session(user: User) -> None:
     session["signed_in_at"] = session["last_seen"] = int(time.time())
 
 
-@login_manager.unauthorized_handler
 def unauthorised() -> Response:
     """Full pages go to the sign-in page; htmx calls get 401 and an HX-Redirect header."""
     if is_htmx_request():
@@ -138,46 +132,7 @@ def unauthorised() -> Response:
     return redirect(url_for("auth.sign_in", next=next_path))
 
 
-def _throttled(seconds: int) -> Response:
-    """429 in plain English, saying when to try again (and the Retry-After header)."""
-    detail = ("You have tried to sign in too many times with a wrong email address or "
-              f"password. Try again in {sign_in_throttle.wait_in_words(seconds)}. "
-              "If you have forgotten your password, contact your Civic Panel administrator.")
-    body, status = render_error(429, detail)
-    return Response(body, status=status, headers={"Retry-After": str(seconds)})
-
-
-@bp.route("/sign-in", methods=["GET", "POST"])
-def sign_in() -> Any:
-    next_url = safe_next_url(request.args.get("next"))
-    if current_user.is_authenticated:
-        return redirect(next_url or url_for("panel.dashboard"))
-    form = SignInForm()
-    status = 200
-    if form.validate_on_submit():
-        email = form.email.data or ""
-        wait = sign_in_throttle.seconds_to_wait(email)
-        if wait is not None:  # not even checked: guessing while throttled gains nothing
-            return _throttled(wait)
-        user = services.authenticate(email, form.password.data or "")
-        if user is not None:
-            start_session(user)
-            return redirect(next_url or url_for("panel.dashboard"))
-        sign_in_throttle.record_failure(email)
-        form.email.errors.append("Enter a correct email address and password")
-    if form.errors:
-        status = 422
-    return render_template("auth/sign_in.html", form=form, next_url=next_url), status
-
-
-@bp.route("/sign-out", methods=["POST"])
-def sign_out() -> Any:
-    if current_user.is_authenticated:
-        services.end_sessions(current_user._get_current_object())
-    logout_user()
-    session.clear()
-    flash("You have signed out.", "success")
-    return redirect(url_for("panel.home"))
-
-
-bp.before_app_request(enforce_session_timeouts)
+def init_app(app: Flask) -> None:
+    login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(unauthorised)
+    app.before_request(enforce_session_timeouts)

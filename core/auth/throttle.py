@@ -26,7 +26,7 @@ from flask import current_app, request
 from limits import RateLimitItem, parse_many
 from limits.strategies import MovingWindowRateLimiter
 
-from panel.extensions import limiter
+from core.extensions import limiter
 
 NAMESPACE = "sign-in-failures"
 LIMITS = (  # (config key, what the count is kept for)

@@ -1,33 +1,19 @@
-"""Use cases of the host package. Each takes an explicit actor where one acts, commits once."""
+"""Accounts: sign-in checks, roles, activation and passwords. Each use case takes an explicit
+actor where one acts and commits once."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from panel import audit
-from panel.extensions import db
-from panel.models import (
-    Message,
-    MessageStatus,
-    Resident,
-    ResidentStatus,
-    Role,
-    TargetSet,
-    User,
-    utcnow,
-)
-from panel.passwords import WeakPassword
+from core import audit
+from core.auth.passwords import WeakPassword
+from core.errors import DomainError
+from core.extensions import db
+from core.models import Role, User, utcnow
 
 # Compared against when the email is unknown, so both paths cost one hash check (no timing leak).
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
-
-
-class DomainError(Exception):
-    """A rule of the domain was broken; the message is plain English for the user."""
 
 
 def get_user(user_id: int) -> User | None:
@@ -100,56 +86,3 @@ def create_user(email: str, password: str | None, role: Role, display_name: str 
     db.session.add(user)
     db.session.commit()
     return user
-
-
-@dataclass(frozen=True)
-class PanelOverview:
-    members: int
-    active: int
-    paused: int
-    withdrawn: int
-    joined_last_30_days: int
-    default_target_set: str | None
-    pending_messages: int
-    failed_messages: int
-
-
-def panel_overview() -> PanelOverview:
-    """The figures an officer sees first on the dashboard."""
-    by_status = dict(
-        db.session.execute(
-            select(Resident.status, func.count()).group_by(Resident.status)
-        ).all()
-    )
-    month_ago = utcnow() - timedelta(days=30)
-    joined = db.session.scalar(
-        select(func.count()).select_from(Resident).where(Resident.joined_at >= month_ago)
-    ) or 0
-    messages = dict(
-        db.session.execute(
-            select(Message.status, func.count()).group_by(Message.status)
-        ).all()
-    )
-    target_set = db.session.scalar(select(TargetSet.name).where(TargetSet.is_default))
-    return PanelOverview(
-        members=sum(by_status.values()),
-        active=by_status.get(ResidentStatus.ACTIVE, 0),
-        paused=by_status.get(ResidentStatus.PAUSED, 0),
-        withdrawn=by_status.get(ResidentStatus.WITHDRAWN, 0),
-        joined_last_30_days=joined,
-        default_target_set=target_set,
-        pending_messages=messages.get(MessageStatus.PENDING, 0),
-        failed_messages=messages.get(MessageStatus.FAILED, 0),
-    )
-
-
-
-def recent_messages(actor: User, limit: int = 100) -> list[Message]:
-    """The newest outbox messages, for an admin. Viewing recipients is audited."""
-    messages = list(db.session.scalars(
-        select(Message).order_by(Message.created_at.desc(), Message.id.desc()).limit(limit)
-    ))
-    audit.record(actor, "viewed_outbox", "message", None, shown=len(messages))
-    db.session.commit()
-    return messages
-

@@ -1,16 +1,17 @@
-"""Civic Panel: the host package. ``create_app`` wires configuration, extensions and blueprints."""
+"""The host: ``create_app`` wires configuration, extensions and the host's own pages, then
+registers the features it is given (``core.features.Feature``). It never imports a feature."""
 
 from __future__ import annotations
 
-import importlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from panel.config import PROJECT_ROOT, Config, DevelopmentConfig, TestConfig
+from core.config import PROJECT_ROOT, Config, DevelopmentConfig, TestConfig
+from core.features import Feature, register_features
 
 __version__ = "0.1.0"
 
@@ -20,11 +21,11 @@ CONFIGS: dict[str, type[Config]] = {
     "test": TestConfig,
 }
 
-# Feature packages, each exposing ``bp``; imported only here (features depend on panel).
-FEATURE_BLUEPRINTS = ("quota", "surveys", "events", "outcomes")
 
-
-def create_app(config: type[Config] | Mapping[str, Any] | None = None, **overrides: Any) -> Flask:
+def create_app(config: type[Config] | Mapping[str, Any] | None = None,
+               features: Iterable[Feature] = (), **overrides: Any) -> Flask:
+    """The app with the host's pages and the ``features`` given, in that order (``wsgi.py``
+    names the product's features; a test may pass fewer)."""
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -35,7 +36,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None, **overrid
     register_input_guard(app)
     register_extensions(app)
     register_templates(app)
-    register_blueprints(app)
+    register_features(app, (host_feature(), *features))
     register_security(app)
     register_errors(app)
     register_cli(app)
@@ -77,13 +78,13 @@ def register_config(app: Flask, config: Any, overrides: Mapping[str, Any]) -> No
 def register_input_guard(app: Flask) -> None:
     """First, so its checks run before any other (and its URL converter is in place before
     any blueprint's rules are added)."""
-    from panel import input_guard
+    from core import input_guard
 
     input_guard.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:
-    from panel.extensions import csrf, db, limiter, login_manager, migrate
+    from core.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
@@ -95,6 +96,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Sign in to see that page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    from core.auth import sessions
+
+    sessions.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _enable_sqlite_foreign_keys(app)
 
@@ -102,7 +106,7 @@ def register_extensions(app: Flask) -> None:
 def _enable_sqlite_foreign_keys(app: Flask) -> None:
     from sqlalchemy import event
 
-    from panel.extensions import db
+    from core.extensions import db
 
     with app.app_context():
         engine = db.engine
@@ -118,7 +122,7 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
 def register_templates(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
 
-    from panel import templating
+    from core import templating
 
     app.jinja_loader = ChoiceLoader([  # type: ignore[assignment]
         app.jinja_loader,  # type: ignore[list-item]
@@ -131,37 +135,33 @@ def register_templates(app: Flask) -> None:
     templating.init_app(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    from panel import account, admin_views, auth, member_views, representation_views, routes
+def host_feature() -> Feature:
+    """The host's own pages, declared the way every feature declares its own."""
+    from core import outbox, site
+    from core.auth import views as auth
+    from core.features import NavItem
+    from core.jobs import views as jobs
+    from core.models import Role
 
-    app.register_blueprint(routes.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(account.bp)
-    from panel import import_views
-    app.register_blueprint(import_views.bp)
-    app.register_blueprint(admin_views.bp)
-    app.register_blueprint(member_views.bp)
-    app.register_blueprint(representation_views.bp)
-    from panel import unsubscribe
-    app.register_blueprint(unsubscribe.bp)
-    for name in FEATURE_BLUEPRINTS:
-        app.register_blueprint(importlib.import_module(f"{name}.routes").bp)
+    return Feature(name="core", blueprints=(auth.bp, site.bp, outbox.bp, jobs.bp),
+                   nav=(NavItem("Outbox", "outbox.list_messages", frozenset({Role.ADMIN}),
+                                position=90),))
 
 
 def register_security(app: Flask) -> None:
-    from panel import security
+    from core import security
 
     security.init_app(app)
 
 
 def register_errors(app: Flask) -> None:
-    from panel import errors
+    from core import errors
 
     errors.init_app(app)
 
 
 def register_cli(app: Flask) -> None:
-    from panel import cli
+    from core import cli
 
     cli.init_app(app)
 
@@ -172,7 +172,7 @@ def register_mail(app: Flask) -> None:
         return
     from flask import Response, request
 
-    from panel import mail
+    from core import mail
 
     @app.after_request
     def _send_outbox_later(response: Response) -> Response:
@@ -189,6 +189,6 @@ def register_mail(app: Flask) -> None:
 
 def register_jobs(app: Flask) -> None:
     """`flask jobs run`; in development, queued jobs also run after each response is sent."""
-    from panel import jobs
+    from core.jobs import runner
 
-    jobs.init_app(app)
+    runner.init_app(app)

@@ -1,8 +1,8 @@
-"""A tiny job runner for long work (imports, large draws, bulk invitations).
+"""The job runner for long work (imports, large draws, bulk invitations).
 
 A job is a ``Job`` row first (``enqueue``); ``run_pending_jobs`` claims queued rows atomically
 (queued -> running, as the outbox claims messages), so two workers never run the same job,
-and calls the handler registered for the job's kind.
+and calls the handler its feature declared for the job's kind (``core.jobs.kinds.JobKind``).
 
 The handler contract: ``handler(job, progress) -> result dict``. It does its work in the
 session's transaction and never commits: the runner commits the work together with the job
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,8 +27,9 @@ from flask import Flask, Response, request
 from flask.cli import AppGroup
 from sqlalchemy import func, select, update
 
-from panel.extensions import db
-from panel.models import Job, JobStatus, User, utcnow
+from core.extensions import db
+from core.features import registry
+from core.models import Job, JobStatus, User, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -66,20 +66,6 @@ class Progress:
             connection.commit()
 
 
-Handler = Callable[[Job, Progress], dict[str, Any]]
-_HANDLERS: dict[str, Handler] = {}
-
-
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that does jobs of this kind."""
-
-    def register(function: Handler) -> Handler:
-        _HANDLERS[kind] = function
-        return function
-
-    return register
-
-
 def enqueue(kind: str, actor: User | None, params: dict[str, Any], total: int = 0,
             message: str = "Waiting to start") -> Job:
     """A queued job in the caller's transaction (the caller commits)."""
@@ -103,7 +89,8 @@ def run_job(job_id: int) -> JobStatus | None:
         return None
     job = db.session.get(Job, job_id)
     assert job is not None
-    work = _HANDLERS.get(job.kind)
+    kind = registry().job_kinds.get(job.kind)
+    work = kind.run if kind is not None else None
     try:
         if work is None:
             raise JobFailed(f"This service cannot do jobs of the kind '{job.kind}'.")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from panel.extensions import db
-from panel.models import AuditEvent, User
+from core.extensions import db
+from core.models import AuditEvent, User
 
 
 def record(

@@ -100,7 +100,7 @@ def check_request() -> None:
         abort(404)
     for name, value in request.args.items(multi=True):
         if has_unusual_character(name) or has_unusual_character(value, multiline=True):
-            from panel.errors import render_error
+            from core.errors import render_error
 
             shown = _plain(name)[:40] or "the web address"
             abort(make_response(render_error(

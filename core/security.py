@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
-from panel.htmx import add_vary_header
+from core.htmx import add_vary_header
 
 CSP = "; ".join([
     "default-src 'self'",

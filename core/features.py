@@ -1,0 +1,125 @@
+"""How a feature plugs into the host: it declares one ``Feature``; ``create_app`` registers the
+list it is given. Nothing registers itself by being imported, and the host never imports a
+feature or names one of its endpoints: whatever the host needs from a feature is in here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import click
+from flask import Blueprint, Flask, current_app, request, url_for
+
+if TYPE_CHECKING:
+    from core.jobs.kinds import JobKind
+    from core.permissions import Rules
+
+# A section of a resident's own data download: (the resident) -> (section name, row dicts).
+DataSection = Callable[[Any], tuple[str, list[dict[str, Any]]]]
+# Deletes what a feature holds about a resident beyond the database's cascades; runs inside
+# the erasure's transaction, before the resident's row goes.
+Eraser = Callable[[Any], None]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the main menu for the roles named (None: every signed-in user)."""
+
+    text: str
+    endpoint: str
+    roles: frozenset[Any] | None = None
+    position: int = 100  # lower first; ties keep the order features were given in
+
+    def visible_to(self, user: Any) -> bool:
+        return self.roles is None or user.has_role(*self.roles)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Housekeeping a feature needs done regularly; ``flask schedule run`` (every few minutes
+    from cron) runs each one that is due and records when."""
+
+    name: str
+    every: timedelta
+    run: Callable[[], str]  # does the work, returns one line for the log
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    blueprints: Sequence[Blueprint] = ()
+    nav: Sequence[NavItem] = ()
+    data_sections: Sequence[DataSection] = ()
+    erasers: Sequence[Eraser] = ()
+    job_kinds: Sequence[JobKind] = ()
+    cli: Sequence[click.Command] = ()
+    schedules: Sequence[Schedule] = ()
+    # Object-level rules for this feature's models: model class -> Rules (core.permissions).
+    permissions: Mapping[type, Rules] = field(default_factory=dict)
+    # Pages the host links to by name (e.g. "home", "dashboard"): name -> endpoint.
+    pages: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Registry:
+    """Everything the features declared, merged, kept on ``app.extensions["features"]``."""
+
+    features: list[Feature] = field(default_factory=list)
+    nav: list[NavItem] = field(default_factory=list)
+    data_sections: list[DataSection] = field(default_factory=list)
+    erasers: list[Eraser] = field(default_factory=list)
+    job_kinds: dict[str, JobKind] = field(default_factory=dict)
+    schedules: dict[str, Schedule] = field(default_factory=dict)
+    permissions: dict[type, Rules] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)
+
+    def add(self, feature: Feature) -> None:
+        if any(f.name == feature.name for f in self.features):
+            raise ValueError(f"The feature {feature.name!r} is registered twice")
+        self.features.append(feature)
+        self.nav.extend(feature.nav)
+        self.nav.sort(key=lambda item: item.position)  # stable: ties keep the given order
+        self.data_sections.extend(feature.data_sections)
+        self.erasers.extend(feature.erasers)
+        for kind in feature.job_kinds:
+            _add_once(self.job_kinds, kind.name, kind, "job kind")
+        for schedule in feature.schedules:
+            _add_once(self.schedules, schedule.name, schedule, "scheduled task")
+        for model, rules in feature.permissions.items():
+            _add_once(self.permissions, model, rules, "permission rule for")
+        for name, endpoint in feature.pages.items():
+            self.pages.setdefault(name, endpoint)
+
+
+def _add_once(into: dict[Any, Any], key: Any, value: Any, what: str) -> None:
+    if key in into:
+        raise ValueError(f"Two features declare the {what} {key!r}")
+    into[key] = value
+
+
+def register_features(app: Flask, features: Iterable[Feature]) -> Registry:
+    registry = Registry()
+    for feature in features:
+        registry.add(feature)
+        for blueprint in feature.blueprints:
+            app.register_blueprint(blueprint)
+        for command in feature.cli:
+            app.cli.add_command(command)
+    app.extensions["features"] = registry
+    return registry
+
+
+def registry(app: Flask | None = None) -> Registry:
+    """The features of this app (the current one by default)."""
+    return (app or current_app).extensions["features"]
+
+
+def page_url(name: str) -> str:
+    """The URL of a page some feature declared under ``name`` ("home", "dashboard"); the site's
+    root when none did."""
+    endpoint = registry().pages.get(name)
+    return url_for(endpoint) if endpoint else request.script_root + "/"

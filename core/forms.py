@@ -1,0 +1,48 @@
+"""The host's forms and the field helpers every feature's forms use: plain-English messages,
+GOV.UK widgets. No database writes."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from wtforms import EmailField, PasswordField, SubmitField
+from wtforms.validators import Email, InputRequired, Length, ValidationError
+
+from core.auth.passwords import password_problem
+
+
+def strip_text(value: object) -> object:
+    """A WTForms filter: surrounding spaces removed from text."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def check_new_password(field: PasswordField, *user_inputs: str | None) -> None:
+    """The one password rule (core.auth.passwords), for every form that sets a password."""
+    problem = password_problem(field.data, [value or "" for value in user_inputs])
+    if problem is not None:
+        raise ValidationError(problem)
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        filters=[strip_text],
+        validators=[
+            InputRequired(message="Enter your email address"),
+            Email(
+                message="Enter an email address in the correct format, like name@example.com",
+                check_deliverability=False,
+            ),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+        ],
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message="Enter your password"),
+            Length(max=200, message="Password must be 200 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Sign in", widget=GovSubmitInput())

@@ -1,0 +1,29 @@
+"""Quota samples, as the host sees them: the sample pages, the draw job, ``flask quota draw``,
+the samples section of a resident's data download, and who may see a sample."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from core.features import Feature, NavItem
+from core.jobs.kinds import JobKind
+from core.models import Role
+from quota import routes, services
+from quota.cli import quota_cli
+from quota.data_rights import samples_section
+
+STAFF = frozenset({Role.OFFICER, Role.ORGANISER})
+
+FEATURE = Feature(
+    name="quota",
+    blueprints=(routes.bp,),
+    nav=(NavItem("Samples", "quota.list_samples", STAFF, position=50),),
+    data_sections=(samples_section,),
+    job_kinds=(JobKind(services.JOB_KIND, services.run_draw_job, title="Drawing the sample",
+                       roles=STAFF, caption=lambda job: job.params.get("spec", {}).get("name", ""),
+                       done_url=lambda job: url_for("quota.show_sample",
+                                                    sample_id=job.result["sample_id"]),
+                       while_running="The sample page opens when the draw has finished. You "
+                                     "can leave this page: the draw carries on."),),
+    cli=(quota_cli,),
+)
