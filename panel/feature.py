@@ -58,6 +58,8 @@ FEATURE = Feature(
     data_sections=data_export.SECTIONS,
     job_kinds=(JobKind(import_service.JOB_KIND, import_service.run_import,
                        title="Import residents", roles=OFFICER,
+                       result_template="imports/_job_result.html",
+                       details=import_service.job_details,
                        caption=lambda job: job.params.get("filename", "")),),
     cli=(cli.demo_cli, cli.panel_cli),
     schedules=(

@@ -190,9 +190,12 @@ def recent_imports(limit: int = 10) -> list[Job]:
                                    .order_by(Job.created_at.desc(), Job.id.desc()).limit(limit)))
 
 
-def get_import_job(job_id: int) -> Job | None:
-    job = db.session.get(Job, job_id)
-    return job if job is not None and job.kind == JOB_KIND else None
+def job_details(job: Job) -> dict[str, Any]:
+    """What the job page's result needs: whether the file is still here to try again, and the
+    column choices to check it with."""
+    upload_id = job.params.get("upload_id")
+    return {"upload_kept": upload_id is not None and db.session.get(Upload, upload_id) is not None,
+            "query": {f"column_{k}": v for k, v in job.params.get("mapping", {}).items()}}
 
 
 def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:

@@ -14,7 +14,6 @@ import click
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -33,8 +32,7 @@ from wtforms.fields.choices import SelectChoice
 from core.auth.sessions import role_required
 from core.errors import DomainError
 from core.extensions import db
-from core.htmx import is_fragment_request, render_page
-from core.models import Job, JobStatus, Role, Upload
+from core.models import Role, Upload
 from panel import import_service, imports
 from panel.imports import Field, ImportFileError, Table
 
@@ -244,7 +242,7 @@ def start_import(upload_id: int) -> Any:
     expected = request.form.get("expected", 0, type=int)
     job = import_service.start_import(current_user, upload, mapping, expected,
                                       current_app.config["PRIVACY_NOTICE_VERSION"])
-    return redirect(url_for("imports.show_job", job_id=job.id), 303)
+    return redirect(url_for("jobs.show_job", job_id=job.id), 303)
 
 
 @bp.post("/<int:upload_id>/cancel")
@@ -257,27 +255,11 @@ def cancel_import(upload_id: int) -> Any:
     return redirect(url_for("imports.upload"), 303)
 
 
-def _status_text(job: Job) -> str:
-    if job.status == JobStatus.DONE:
-        return f"The import has finished: {job.result.get('imported', 0):,} residents added."
-    if job.status == JobStatus.FAILED:
-        return "The import did not finish. Nothing was saved."
-    return job.message or "Waiting to start"
-
-
 @bp.get("/jobs/<int:job_id>")
 @role_required(Role.OFFICER)
 def show_job(job_id: int) -> Any:
-    job = import_service.get_import_job(job_id)
-    if job is None:
-        abort(404)
-    upload_id = job.params.get("upload_id")
-    upload_kept = upload_id is not None and db.session.get(Upload, upload_id) is not None
-    return render_page(
-        "imports/job.html", block="job_progress", job=job, status_text=_status_text(job),
-        running=job.status in (JobStatus.QUEUED, JobStatus.RUNNING),
-        fragment=is_fragment_request(), upload_kept=upload_kept,
-        query={_column_name(int(k)): v for k, v in job.params.get("mapping", {}).items()})
+    """The import's own progress page before there was one job page: now a redirect to it."""
+    return redirect(url_for("jobs.show_job", job_id=job_id), 302)
 
 
 @bp.cli.command("purge-uploads")

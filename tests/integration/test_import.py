@@ -85,7 +85,7 @@ def start(client, upload_id: int, mapping: dict[str, str] = SUGGESTED, expected:
 
 def job_id_of(response) -> int:
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
-    return int(re.search(r"/panel/import/jobs/(\d+)", response.headers["Location"]).group(1))
+    return int(re.search(r"^/jobs/(\d+)$", response.headers["Location"]).group(1))
 
 
 def count(model) -> int:
@@ -116,7 +116,7 @@ def test_residents_cannot_reach_any_import_page(app, officer, make_user):
                                            "csrf_token": token}).status_code == 302
     for url in (f"/panel/import/{upload_id}/columns", check_url(upload_id),
                 f"/panel/import/{upload_id}/problems.csv?{urlencode(SUGGESTED)}",
-                f"/panel/import/jobs/{job_id}"):
+                f"/panel/import/jobs/{job_id}", f"/jobs/{job_id}"):
         assert resident.get(url).status_code == 403, url
     token = csrf_token_from(resident, "/account")
     assert resident.post(f"/panel/import/{upload_id}/start",
@@ -154,7 +154,7 @@ def test_upload_choose_columns_check_and_import_the_valid_rows(officer):
     job_id = job_id_of(start(officer, upload_id))
     job = db.session.get(Job, job_id)
     assert job.status == JobStatus.QUEUED and job.kind == "panel_import"
-    page = officer.get(f"/panel/import/jobs/{job_id}").get_data(as_text=True)
+    page = officer.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert 'hx-trigger="load delay:1s"' in page and "Waiting to start" in page
 
     assert jobs.run_pending_jobs() == [job_id]
@@ -186,7 +186,7 @@ def test_upload_choose_columns_check_and_import_the_valid_rows(officer):
     assert event.object_id == job_id and event.detail["imported"] == 2
     assert event.actor_id is not None
 
-    page = officer.get(f"/panel/import/jobs/{job_id}").get_data(as_text=True)
+    page = officer.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert "Import complete" in page and "hx-trigger" not in page
     assert "panel.csv" in officer.get("/panel/import").get_data(as_text=True)
 
@@ -195,13 +195,20 @@ def test_the_progress_fragment_polls_until_the_job_is_done(officer):
     upload_id = uploaded_id(upload(officer, GOOD))
     job_id = job_id_of(start(officer, upload_id))
     htmx = {"HX-Request": "true"}
-    fragment = officer.get(f"/panel/import/jobs/{job_id}", headers=htmx).get_data(as_text=True)
+    fragment = officer.get(f"/jobs/{job_id}", headers=htmx).get_data(as_text=True)
     assert fragment.lstrip().startswith('<div id="job-progress"')
     assert 'hx-trigger="load delay:1s"' in fragment and "<progress" in fragment
     assert 'hx-swap-oob="innerHTML"' in fragment and "<html" not in fragment
     jobs.run_pending_jobs()
-    fragment = officer.get(f"/panel/import/jobs/{job_id}", headers=htmx).get_data(as_text=True)
+    fragment = officer.get(f"/jobs/{job_id}", headers=htmx).get_data(as_text=True)
     assert "hx-trigger" not in fragment and "2 residents added" in fragment
+
+
+def test_the_old_import_job_address_opens_the_one_job_page(officer):
+    job_id = job_id_of(start(officer, uploaded_id(upload(officer, GOOD))))
+    response = officer.get(f"/panel/import/jobs/{job_id}")
+    assert response.status_code == 302 and response.headers["Location"] == f"/jobs/{job_id}"
+    assert f'href="/jobs/{job_id}"' in officer.get("/panel/import").get_data(as_text=True)
 
 
 def test_the_error_report_lists_every_problem_by_spreadsheet_row(officer):
@@ -265,7 +272,7 @@ def test_a_failure_part_way_through_writes_nothing(officer, make_user, monkeypat
     job = db.session.get(Job, job_id)
     assert "Nothing was saved" in job.message
     assert db.session.get(Upload, upload_id) is not None  # kept, to try again
-    page = officer.get(f"/panel/import/jobs/{job_id}").get_data(as_text=True)
+    page = officer.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert "Check the file again" in page and "did not finish" in page
 
 
