@@ -25,9 +25,10 @@ from core.config import TestConfig
 from core.extensions import db
 from core.jobs import runner as jobs
 from core.models import Job, JobStatus, Role, Upload, User
-from panel import import_service, imports
+from panel import imports
 from panel.demo import _ethnic_detail, install_dimensions, ward_dimension
 from panel.demo_people import generate_people
+from panel.imports import service as import_service
 from panel.models import PostcodeWard
 from panel.reference_data import (
     load_burnley_wards,

@@ -1,4 +1,5 @@
-"""The e-panel's commands: ``flask demo seed`` and ``flask panel expire-unverified``.
+"""The e-panel's commands: ``flask demo seed``, ``flask panel expire-unverified`` and
+``flask imports purge-uploads``.
 
 They call the same services as the web pages.
 """
@@ -13,6 +14,7 @@ from core.errors import DomainError
 
 demo_cli = AppGroup("demo", help="Demo data.")
 panel_cli = AppGroup("panel", help="Panel housekeeping.")
+imports_cli = AppGroup("imports", help="Panel imports.")
 
 
 @panel_cli.command("expire-unverified")
@@ -26,6 +28,16 @@ def expire_unverified(days: int) -> None:
 
     click.echo(f"Erased {membership.expire_unverified(timedelta(days=days))} unconfirmed "
                "sign-ups.")
+
+
+@imports_cli.command("purge-uploads")
+def purge_uploads() -> None:
+    """Delete uploaded files nobody imported within a day (run daily from a scheduler)."""
+    from panel.imports import service
+
+    count = service.purge_stale_uploads()
+    click.echo(f"Deleted {count:,} {'upload that was' if count == 1 else 'uploads that were'} "
+               "never imported (uploaded more than a day ago).")
 
 
 @demo_cli.command("seed")

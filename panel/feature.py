@@ -14,14 +14,14 @@ from panel import (
     admin_views,
     cli,
     data_export,
-    import_service,
-    import_views,
     member_views,
     membership,
     representation_views,
     routes,
     unsubscribe,
 )
+from panel.imports import service as import_service
+from panel.imports import views as import_views
 from panel.models import Resident
 
 OFFICER = frozenset({Role.OFFICER})
@@ -61,7 +61,7 @@ FEATURE = Feature(
                        result_template="imports/_job_result.html",
                        details=import_service.job_details,
                        caption=lambda job: job.params.get("filename", "")),),
-    cli=(cli.demo_cli, cli.panel_cli),
+    cli=(cli.demo_cli, cli.panel_cli, cli.imports_cli),
     schedules=(
         Schedule("expire-unverified", timedelta(days=1), _expire_unverified,
                  "Erase sign-ups that never confirmed their email (after 7 days)."),

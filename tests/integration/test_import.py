@@ -17,8 +17,10 @@ from werkzeug.test import encode_multipart
 from core.extensions import db
 from core.jobs import runner as jobs
 from core.models import AuditEvent, Job, JobStatus, Role, Upload, User, utcnow
-from panel import import_service, import_views, imports
+from panel import imports
 from panel.demo import install_dimensions, ward_dimension
+from panel.imports import service as import_service
+from panel.imports import views as import_views
 from panel.models import Category, ConsentKind, Dimension, PostcodeWard, Resident
 from panel.profile import age_band
 from panel.reference_data import load_burnley_wards, load_default_dimensions

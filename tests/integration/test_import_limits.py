@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from core.extensions import db
 from core.jobs import runner as jobs
 from core.models import AuditEvent, Job, Role, Upload
-from panel import import_service, imports
+from panel.imports import read
+from panel.imports import service as import_service
 from tests.integration.test_import import (  # noqa: F401 (fixtures)
     HEADER,
     SUGGESTED,
@@ -44,7 +45,7 @@ def test_a_file_with_20000_columns_is_refused_next_to_the_field(officer):  # noq
 
 def test_an_excel_file_too_big_once_opened_is_refused_even_when_it_lies(
         officer, monkeypatch):  # noqa: F811
-    monkeypatch.setattr(imports, "MAX_UNZIPPED_BYTES", 2 * MB)
+    monkeypatch.setattr(read, "MAX_UNZIPPED_BYTES", 2 * MB)
     response = upload(officer, big_zip(3 * MB, declared=1000), "panel.xlsx")
     assert response.status_code == 422
     html = response.get_data(as_text=True)

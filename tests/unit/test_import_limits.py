@@ -12,8 +12,13 @@ import zlib
 import pandas as pd
 import pytest
 
-from panel import import_limits, imports
-from panel.imports import ImportFileError, read_table, validate
+from panel.imports import limits as import_limits
+from panel.imports import read
+from panel.imports import validate as checking
+from panel.imports.limits import ImportFileError
+from panel.imports.read import read_table
+from panel.imports.report import errors_csv
+from panel.imports.validate import validate
 from tests.unit.test_imports import MAPPING, REFERENCE, person, to_csv, xlsx
 
 MB = 1024 * 1024
@@ -81,7 +86,7 @@ def test_an_xlsx_with_a_cell_far_beyond_the_table_is_refused(no_heavy_reading):
 
 
 def test_a_mostly_empty_worksheet_is_refused(no_heavy_reading, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_CELLS", 1_000)
+    monkeypatch.setattr(read, "MAX_CELLS", 1_000)
     frame = pd.DataFrame({"Email": ["ada@example.org"]})
     sparse = _with_sheet_xml(xlsx(frame), lambda sheet: sheet.replace(
         b"</sheetData>", b'<row r="900"><c r="CV900"><v>1</v></c></row></sheetData>'))
@@ -109,12 +114,12 @@ def big_zip(unzipped: int, declared: int | None = None) -> bytes:
 
 
 def test_the_limit_is_100_mb():
-    assert imports.MAX_UNZIPPED_BYTES == 100 * MB
+    assert read.MAX_UNZIPPED_BYTES == 100 * MB
 
 
 def test_an_xlsx_over_the_limit_once_unzipped_is_refused_from_its_directory(
         no_heavy_reading, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_UNZIPPED_BYTES", 2 * MB)
+    monkeypatch.setattr(read, "MAX_UNZIPPED_BYTES", 2 * MB)
     with pytest.raises(ImportFileError) as refused:
         read_table(big_zip(3 * MB), "big.xlsx")
     assert "This Excel file is 3 MB once opened. The most it can be is 2 MB." in str(
@@ -123,7 +128,7 @@ def test_an_xlsx_over_the_limit_once_unzipped_is_refused_from_its_directory(
 
 def test_an_xlsx_that_lies_about_its_size_is_refused_by_what_it_really_holds(
         no_heavy_reading, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_UNZIPPED_BYTES", 2 * MB)
+    monkeypatch.setattr(read, "MAX_UNZIPPED_BYTES", 2 * MB)
     lying = big_zip(3 * MB, declared=1000)
     archive = zipfile.ZipFile(io.BytesIO(lying))
     assert sum(info.file_size for info in archive.infolist()) < 2 * MB  # what it says
@@ -133,7 +138,7 @@ def test_an_xlsx_that_lies_about_its_size_is_refused_by_what_it_really_holds(
 
 
 def test_an_xlsx_under_the_limit_is_read(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_UNZIPPED_BYTES", 2 * MB)
+    monkeypatch.setattr(read, "MAX_UNZIPPED_BYTES", 2 * MB)
     assert read_table(big_zip(MB), "fine.xlsx").headers == ("Email",)
 
 
@@ -167,8 +172,8 @@ def test_the_page_list_stops_at_1000_and_the_report_has_them_all():
     rows = [person(**{"Email": "", "First name": "", "Postcode": "x"}) for _ in range(500)]
     validation = validate(read_table(to_csv(rows), "x.csv"), MAPPING, REFERENCE)
     assert validation.error_count == 1_500
-    assert len(validation.first_errors()) == imports.SHOWN_PROBLEMS == 1_000
-    assert imports.errors_csv(validation).count("\r\n") == 1_501
+    assert len(validation.first_errors()) == checking.SHOWN_PROBLEMS == 1_000
+    assert errors_csv(validation).count("\r\n") == 1_501
 
 
 # --- helpers: rewrite a workbook's sheet; make its zip lie ------------------------------------

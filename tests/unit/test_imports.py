@@ -9,22 +9,20 @@ import io
 import pandas as pd
 import pytest
 
-from panel import imports
-from panel.imports import (
+from panel.imports import read
+from panel.imports import validate as checking
+from panel.imports.limits import ImportFileError
+from panel.imports.mapping import (
     CategoryRef,
     DimensionRef,
-    ImportFileError,
     Reference,
     check_mapping,
-    column_letter,
-    errors_csv,
     fields_for,
-    read_csv,
-    read_table,
     suggest_mapping,
-    table_to_csv,
-    validate,
 )
+from panel.imports.read import column_letter, read_csv, read_table, table_to_csv
+from panel.imports.report import errors_csv
+from panel.imports.validate import validate
 from panel.profile import age_band
 from tests.conftest import PROJECT_ROOT
 
@@ -76,16 +74,17 @@ def person(**changes: str) -> list[str]:
     return [row[h] for h in HEADER]
 
 
-def check(*rows: list[str], reference: Reference = REFERENCE) -> imports.Validation:
+def check(*rows: list[str], reference: Reference = REFERENCE) -> checking.Validation:
     return validate(read_table(to_csv(list(rows)), "panel.csv"), MAPPING, reference)
 
 
-def problems(validation: imports.Validation) -> list[tuple[int, str, str]]:
+def problems(validation: checking.Validation) -> list[tuple[int, str, str]]:
     return [(e.row, e.column, e.message) for e in validation.first_errors(1000)]
 
 
-def test_the_module_is_pure():
-    tree = ast.parse((PROJECT_ROOT / "panel" / "imports.py").read_text())
+@pytest.mark.parametrize("module", ["limits", "read", "mapping", "validate", "report"])
+def test_the_module_is_pure(module):
+    tree = ast.parse((PROJECT_ROOT / "panel" / "imports" / f"{module}.py").read_text())
     modules = {node.module.split(".")[0] for node in ast.walk(tree)
                if isinstance(node, ast.ImportFrom) and node.module}
     modules |= {alias.name.split(".")[0] for node in ast.walk(tree)
@@ -147,11 +146,11 @@ def test_malformed_csv_gets_a_plain_message(content, message):
 
 def test_files_over_50_mb_are_refused_before_being_read():
     with pytest.raises(ImportFileError, match="It must be smaller than 50 MB"):
-        read_table(b"x" * (imports.MAX_FILE_BYTES + 1), "big.csv")
+        read_table(b"x" * (read.MAX_FILE_BYTES + 1), "big.csv")
 
 
 def test_too_many_rows_are_refused(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setattr(read, "MAX_ROWS", 3)
     with pytest.raises(ImportFileError, match="more than 3 rows"):
         read_table(b"Email\n" + b"a@b.org\n" * 5, "x.csv")
 
@@ -311,7 +310,7 @@ def test_year_of_birth_is_optional_and_gives_the_age_band():
 
 def test_age_bands_agree_with_the_joining_rule():
     years = pd.Series([float(y) for y in range(1890, 2027)] + [float("nan")])
-    bands = imports._age_bands(years, 2026)
+    bands = checking._age_bands(years, 2026)
     assert bands.tolist() == [age_band(None if pd.isna(y) else int(y), 2026) for y in years]
 
 

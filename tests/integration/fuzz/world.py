@@ -20,9 +20,10 @@ from werkzeug.routing import Rule
 from core import links
 from core.extensions import db
 from core.models import Role, User, utcnow
-from panel import import_service, membership, target_sets
+from panel import membership, target_sets
 from panel.demo import DEMO_RESIDENT, STAFF, demo_email, demo_password, seed_demo
 from panel.engagements import Engagement, SpectrumLevel
+from panel.imports import service as import_service
 from panel.models import Category, Dimension, Resident, TargetSet
 from quota import services as quota_services
 from quota.models import MemberRole, SampleMode

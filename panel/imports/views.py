@@ -1,5 +1,6 @@
 """Officers import an existing panel: upload a file → say what each column holds → see every
-row checked (nothing written) → choose to import the valid rows → watch the job's progress.
+row checked (nothing written) → choose to import the valid rows → watch the job's progress
+on the one job page (``/jobs/<id>``; the import's result is ``imports/_job_result.html``).
 
 The column choices travel in the query string (``column_0=email&...``): choosing columns is a
 GET form, so the check page can be reloaded, bookmarked and linked to its error report.
@@ -10,7 +11,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import click
 from flask import (
     Blueprint,
     Response,
@@ -33,14 +33,18 @@ from core.auth.sessions import role_required
 from core.errors import DomainError
 from core.extensions import db
 from core.models import Role, Upload
-from panel import import_service, imports
-from panel.imports import Field, ImportFileError, Table
+from panel.imports import service as import_service
+from panel.imports.limits import MAX_COLUMNS, ImportFileError
+from panel.imports.mapping import Field, check_mapping, fields_for, suggest_mapping
+from panel.imports.read import MAX_FILE_BYTES, MAX_FILE_MB, Table, column_letter
+from panel.imports.report import errors_csv
+from panel.imports.validate import SHOWN_PROBLEMS, validate
 
-bp = Blueprint("imports", __name__, url_prefix="/panel/import", cli_group="imports")
+bp = Blueprint("imports", __name__, url_prefix="/panel/import")
 
 # The file plus the rest of the multipart form around it.
-MAX_REQUEST_BYTES = imports.MAX_FILE_BYTES + 256 * 1024
-TOO_LARGE = (f"The file must be smaller than {imports.MAX_FILE_MB} MB. Split it into smaller "
+MAX_REQUEST_BYTES = MAX_FILE_BYTES + 256 * 1024
+TOO_LARGE = (f"The file must be smaller than {MAX_FILE_MB} MB. Split it into smaller "
              "files and import them one at a time.")
 SHOWN_DUPLICATES = 50
 
@@ -49,8 +53,8 @@ class UploadForm(FlaskForm):
     file = FileField(
         "Upload a file", widget=GovFileInput(),
         description=f"A CSV file or an Excel Workbook (.xlsx), smaller than "
-                    f"{imports.MAX_FILE_MB} MB, with the column headings in the first row and "
-                    f"at most {imports.MAX_COLUMNS} columns.",
+                    f"{MAX_FILE_MB} MB, with the column headings in the first row and "
+                    f"at most {MAX_COLUMNS} columns.",
         validators=[FileRequired(message="Select a CSV or Excel file")])
     submit = SubmitField("Upload and continue", widget=GovSubmitInput())
 
@@ -90,7 +94,7 @@ def upload() -> Any:
     form = UploadForm()
     if form.validate_on_submit():
         file = form.file.data
-        content = file.read(imports.MAX_FILE_BYTES + 1)
+        content = file.read(MAX_FILE_BYTES + 1)
         try:
             stored, table = import_service.store_upload(
                 current_user, file.filename or "upload.csv", content)
@@ -155,7 +159,7 @@ def _query(mapping: dict[int, str]) -> dict[str, str]:
 def _examples(table: Table, index: int) -> str:
     values = table.rows[index].str.strip()
     examples = [v if len(v) <= 30 else v[:29] + "…" for v in values[values != ""].unique()[:3]]
-    where = f"Column {imports.column_letter(index)}"
+    where = f"Column {column_letter(index)}"
     return f"{where}. For example: {', '.join(examples)}" if examples else f"{where}. Empty."
 
 
@@ -170,8 +174,8 @@ def _columns_page(upload: Upload, table: Table, form: FlaskForm, status: int = 2
 def choose_columns(upload_id: int) -> Any:
     upload = _upload_or_404(upload_id)
     table = import_service.load_table(upload)
-    fields = imports.fields_for(import_service.load_reference(accounts=False))
-    form = _mapping_form(table, fields, imports.suggest_mapping(table.headers, fields))
+    fields = fields_for(import_service.load_reference(accounts=False))
+    form = _mapping_form(table, fields, suggest_mapping(table.headers, fields))
     return _columns_page(upload, table, form)
 
 
@@ -181,7 +185,7 @@ def _checked_mapping(upload: Upload, table: Table, fields: list[Field]
     form = _mapping_form(table, fields, {})
     valid = form.validate()
     mapping = _mapping(form, table)
-    problems = imports.check_mapping(mapping, table.headers, fields)
+    problems = check_mapping(mapping, table.headers, fields)
     for problem in problems:
         field = form[_column_name(problem.column or 0)]
         if problem.message not in field.errors:
@@ -195,13 +199,13 @@ def check_rows(upload_id: int) -> Any:
     upload = _upload_or_404(upload_id)
     table = import_service.load_table(upload)
     reference = import_service.load_reference()
-    form, mapping = _checked_mapping(upload, table, imports.fields_for(reference))
+    form, mapping = _checked_mapping(upload, table, fields_for(reference))
     if mapping is None:
         return _columns_page(upload, table, form, 422)
-    validation = imports.validate(table, mapping, reference)
+    validation = validate(table, mapping, reference)
     return render_template(
         "imports/check.html", upload=upload, table=table, validation=validation,
-        query=_query(mapping), problems=validation.first_errors(imports.SHOWN_PROBLEMS),
+        query=_query(mapping), problems=validation.first_errors(SHOWN_PROBLEMS),
         kinds=validation.problem_kinds(),
         duplicates=validation.duplicates[:SHOWN_DUPLICATES],
         active_job=import_service.active_job(upload.id))
@@ -218,11 +222,11 @@ def download_problems(upload_id: int) -> Any:
     upload = _upload_or_404(upload_id)
     table = import_service.load_table(upload)
     reference = import_service.load_reference()
-    _form, mapping = _checked_mapping(upload, table, imports.fields_for(reference))
+    _form, mapping = _checked_mapping(upload, table, fields_for(reference))
     if mapping is None:
         return redirect(url_for("imports.check_rows", upload_id=upload.id, **request.args))
-    validation = imports.validate(table, mapping, reference)
-    response = Response(imports.errors_csv(validation), mimetype="text/csv")
+    validation = validate(table, mapping, reference)
+    response = Response(errors_csv(validation), mimetype="text/csv")
     response.headers["Content-Disposition"] = \
         f'attachment; filename="{_download_name(upload.filename)}"'
     response.headers["Cache-Control"] = "no-store"
@@ -260,11 +264,3 @@ def cancel_import(upload_id: int) -> Any:
 def show_job(job_id: int) -> Any:
     """The import's own progress page before there was one job page: now a redirect to it."""
     return redirect(url_for("jobs.show_job", job_id=job_id), 302)
-
-
-@bp.cli.command("purge-uploads")
-def purge_uploads_command() -> None:
-    """Delete uploaded files nobody imported within a day (run daily from a scheduler)."""
-    count = import_service.purge_stale_uploads()
-    click.echo(f"Deleted {count:,} {'upload that was' if count == 1 else 'uploads that were'} "
-               "never imported (uploaded more than a day ago).")

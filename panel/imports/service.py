@@ -2,7 +2,8 @@
 
 1. ``store_upload``: the officer's file, read once and kept as UTF-8 CSV in an ``Upload``.
 2. ``check_rows``: every row validated against the database's questions, wards, postcode
-   lookup and existing accounts (``panel.imports`` does the checking; nothing is written).
+   lookup and existing accounts (``panel.imports.validate`` does the checking; nothing is
+   written).
 3. ``start_import``: the officer chose to import the valid rows: a ``panel_import`` job.
 4. ``run_import`` (the job): checks every row again, then writes every valid row - users,
    residents, consents, profile answers - in bulk, in ONE transaction with the audit record,
@@ -28,8 +29,15 @@ from core.errors import DomainError
 from core.extensions import db
 from core.jobs import runner as jobs
 from core.models import Job, JobStatus, Role, Upload, User, utcnow
-from panel import imports
-from panel.imports import CategoryRef, DimensionRef, Reference, Table, Validation
+from panel.imports.mapping import (
+    CategoryRef,
+    DimensionRef,
+    Reference,
+    check_mapping,
+    fields_for,
+)
+from panel.imports.read import Table, read_csv, read_table, table_to_csv
+from panel.imports.validate import Validation, validate
 from panel.membership import CONSENT_WORDING
 from panel.models import (
     Category,
@@ -54,11 +62,11 @@ IMPORTED_CONSENT_NOTE = (
 # --- the file -----------------------------------------------------------------------------
 
 def store_upload(actor: User, filename: str, content: bytes) -> tuple[Upload, Table]:
-    """Read the file (``imports.ImportFileError`` if it cannot be read) and keep it for the next
+    """Read the file (``ImportFileError`` if it cannot be read) and keep it for the next
     steps as UTF-8 CSV with the same row numbers. Old unused uploads are deleted."""
-    table = imports.read_table(content, filename)
+    table = read_table(content, filename)
     _delete_stale_uploads(None)
-    upload = Upload(filename=filename[-255:], content=imports.table_to_csv(table),
+    upload = Upload(filename=filename[-255:], content=table_to_csv(table),
                     uploaded_by_id=actor.id)
     db.session.add(upload)
     db.session.flush()
@@ -68,7 +76,7 @@ def store_upload(actor: User, filename: str, content: bytes) -> tuple[Upload, Ta
 
 
 def load_table(upload: Upload) -> Table:
-    return imports.read_csv(upload.content, delimiter=",")
+    return read_csv(upload.content, delimiter=",")
 
 
 def cancel_upload(actor: User, upload: Upload) -> None:
@@ -146,7 +154,7 @@ def parse_mapping(values: Mapping[Any, Any], columns: int) -> dict[int, str]:
 
 def check_rows(upload: Upload, mapping: Mapping[int, str]) -> Validation:
     """Validate every row of the upload (nothing is written)."""
-    return imports.validate(load_table(upload), mapping, load_reference())
+    return validate(load_table(upload), mapping, load_reference())
 
 
 # --- importing ------------------------------------------------------------------------------
@@ -169,8 +177,8 @@ def start_import(actor: User, upload: Upload, mapping: Mapping[int, str], expect
     if running is not None:
         return running
     table = load_table(upload)
-    fields = imports.fields_for(load_reference(accounts=False))
-    problems = imports.check_mapping(mapping, table.headers, fields)
+    fields = fields_for(load_reference(accounts=False))
+    problems = check_mapping(mapping, table.headers, fields)
     if problems:
         raise DomainError(problems[0].message)
     job = jobs.enqueue(JOB_KIND, actor, {
@@ -214,7 +222,7 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     except DomainError as error:
         raise jobs.JobFailed(str(error)) from error
     mapping = parse_mapping(params["mapping"], len(table.headers))
-    validation = imports.validate(table, mapping, reference, progress=progress)
+    validation = validate(table, mapping, reference, progress=progress)
     valid = validation.valid
     if valid.empty:
         raise jobs.JobFailed("None of the rows can be imported now. Check the file again to "

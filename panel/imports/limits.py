@@ -1,5 +1,5 @@
 """What an uploaded table may cost, checked before it is read. PURE: bytes in, plain-English
-``ImportFileError``s out (``panel.imports`` calls these, then reads the file).
+``ImportFileError``s out (``panel.imports.read`` calls these, then reads the file).
 
 - ``count_csv_columns``: the heading row only, whatever follows it.
 - ``inspect_xlsx``: an .xlsx is a zip. Its central directory says how big each part is once
