@@ -49,7 +49,7 @@ def measure_both(fn: Callable[[], object], repeat: int) -> dict[str, float]:
 
 
 def main() -> None:
-    from panel.representation_views import count_answers
+    from panel.representation_figures import count_answers
 
     with seeded_app(residents=RESIDENTS) as (app, seed_seconds):
         with app.app_context():

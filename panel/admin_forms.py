@@ -1,4 +1,4 @@
-"""Forms for the staff pages of panel/admin_views.py: target sets, profile questions, settings."""
+"""Forms for the staff pages of panel/views/admin*.py: target sets, profile questions, settings."""
 
 from __future__ import annotations
 

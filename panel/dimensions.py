@@ -20,7 +20,7 @@ from core import audit
 from core.errors import DomainError
 from core.extensions import db
 from core.models import User, utcnow
-from panel.models import Category, Dimension
+from panel.models import Category, Dimension, ProfileAnswer
 from panel.reference_data import PREFER_NOT_TO_SAY
 
 Direction = Literal["up", "down"]
@@ -147,6 +147,19 @@ def get_category(category_id: int) -> Category | None:
 
 
 # --- adding ----------------------------------------------------------------------------------
+
+def dimension_keys() -> set[str]:
+    return set(db.session.scalars(select(Dimension.key)))
+
+
+def answer_counts(dimension_id: int | None = None) -> dict[int, int]:
+    """How many residents hold each answer (category id -> count), so an admin sees what
+    retiring keeps."""
+    query = select(ProfileAnswer.category_id, func.count()).group_by(ProfileAnswer.category_id)
+    if dimension_id is not None:
+        query = query.where(ProfileAnswer.dimension_id == dimension_id)
+    return dict(db.session.execute(query).all())  # type: ignore[arg-type]
+
 
 def add_dimension(actor: User, spec: NewDimension) -> Dimension:
     """A new profile question, asked last, with "Prefer not to say" after its answers."""

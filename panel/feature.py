@@ -9,21 +9,23 @@ from core.features import Feature, NavItem, Schedule
 from core.jobs.kinds import JobKind
 from core.models import STAFF_ROLES, Role
 from core.permissions import Rules
-from panel import (
-    account,
-    admin_views,
-    cli,
-    data_export,
-    member_views,
-    membership,
-    representation_views,
-    routes,
-    unsubscribe,
-)
+from panel import cli, data_export, membership
 from panel.imports import service as import_service
 from panel.imports import views as import_views
 from panel.models import Resident
+from panel.views import (
+    account,
+    admin,
+    admin_dimensions,
+    admin_targets,
+    home,
+    members,
+    representation,
+    unsubscribe,
+)
 
+# The admin blueprint's pages live in three modules; the other two add their routes to admin.bp.
+ADMIN_PAGES = (admin, admin_targets, admin_dimensions)
 OFFICER = frozenset({Role.OFFICER})
 ADMIN = frozenset({Role.ADMIN})
 
@@ -43,8 +45,8 @@ def _purge_uploads() -> str:
 
 FEATURE = Feature(
     name="panel",
-    blueprints=(routes.bp, account.bp, import_views.bp, admin_views.bp, member_views.bp,
-                representation_views.bp, unsubscribe.bp),
+    blueprints=(home.bp, account.bp, import_views.bp, admin.bp, members.bp, representation.bp,
+                unsubscribe.bp),
     nav=(
         NavItem("Dashboard", "panel.dashboard", frozenset(STAFF_ROLES), position=10),
         NavItem("Representation", "representation.dashboard", OFFICER, position=20),

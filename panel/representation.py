@@ -1,7 +1,7 @@
 """How representative is the panel? Panel shares against population targets, per dimension.
 
 Pure: plain data in (pandas frames of categories, answer counts and target shares), plain data
-out. No Flask, no SQLAlchemy; ``panel.representation_views`` does the querying and rendering.
+out. No Flask, no SQLAlchemy; ``panel.representation_figures`` does the querying.
 
 How the figures are worked out (the dashboard states the same in plain English):
 

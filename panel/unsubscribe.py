@@ -1,4 +1,5 @@
-"""Stop emails from the panel from a link in any email, without signing in.
+"""Stop emails from the panel from a link in any email, without signing in (the page is
+``panel.views.unsubscribe``).
 
 The link carries the resident's id, signed (salt "unsubscribe") and good for a year; opening
 it shows what will happen and one button (a link preview or a mail scanner that follows
@@ -9,17 +10,11 @@ from their account.
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, render_template
-from flask_wtf import FlaskForm
-
 from core import audit, links, mail
 from core.extensions import db
 from panel.models import Resident
 
 LINK_DAYS = 365
-bp = Blueprint("unsubscribe", __name__)
 
 
 def unsubscribe_link(resident: Resident) -> str:
@@ -41,17 +36,3 @@ def stop_emails(resident: Resident) -> bool:
     audit.record(None, "email_unsubscribed", "resident", resident.id)
     db.session.commit()
     return True
-
-
-@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
-def stop_emails_page(token: str) -> Any:
-    resident = resident_from(token)
-    if resident is None:
-        return render_template("account/unsubscribe.html", resident=None, form=None), 404
-    form = FlaskForm()
-    done = False
-    if form.validate_on_submit():
-        stop_emails(resident)
-        done = True
-    return render_template("account/unsubscribe.html", resident=resident, form=form,
-                           done=done or not resident.contact_by_email)

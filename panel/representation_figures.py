@@ -1,27 +1,21 @@
-"""The representativeness dashboard: does the panel look like the borough, and who is missing?
-
-Thin: read the filters, count answers with one aggregated query, hand plain frames to the pure
-``panel.representation.compare``, render the page (or its result block for htmx) or a CSV.
+"""The representativeness figures from the database: the dashboard's filters, the answers
+counted with one aggregated query, handed as plain frames to the pure
+``panel.representation.compare``, and the CSV's table (``panel.views.representation`` is the
+page).
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
 
 import pandas as pd
-from flask import Blueprint, Response, request, url_for
-from flask_login import current_user
 from sqlalchemy import Integer, and_, cast, func, not_, null, select, true, union_all
 from werkzeug.datastructures import MultiDict
 
 from core import audit
-from core.auth.sessions import role_required
 from core.extensions import db
-from core.htmx import is_fragment_request, render_page
-from core.models import Role, User
+from core.models import User
+from core.spreadsheet import safe_cell
 from panel.models import (
     Category,
     Dimension,
@@ -32,8 +26,6 @@ from panel.models import (
     TargetSet,
 )
 from panel.representation import Comparison, Flag, Thresholds, compare
-
-bp = Blueprint("representation", __name__, url_prefix="/representation")
 
 THRESHOLDS = Thresholds(under=80, over=120)
 POPULATION = "the borough"
@@ -94,41 +86,13 @@ class Filters:
         return f"{who}{' who have confirmed their email address' if self.verified_only else ''}"
 
 
-@bp.get("/")
-@role_required(Role.OFFICER)
-def dashboard() -> str:
-    choices = target_set_choices()
-    filters = Filters.from_args(request.args, choices)
-    return render_page(
-        "representation/dashboard.html", "representation_result",
-        comparison=build_comparison(filters), filters=filters, target_sets=choices,
-        statuses=STATUSES, verified_options=VERIFIED, thresholds=THRESHOLDS, flags=Flag,
-        fragment=is_fragment_request(),
-        csv_url=url_for(".download_csv", **filters.query_args()),
-    )
-
-
-@bp.get("/figures.csv")
-@role_required(Role.OFFICER)
-def download_csv() -> Response:
-    filters = Filters.from_args(request.args, target_set_choices())
-    comparison = build_comparison(filters)
-    frame = csv_frame(comparison)
-    record_export(filters)
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
-    name = f"panel-representation-{date.today().isoformat()}.csv"
-    return Response(buffer.getvalue().encode("utf-8-sig"), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def record_export(filters: Filters) -> None:
+def record_export(actor: User, filters: Filters) -> None:
     """The figures include special-category questions (DESIGN §6b: every export that uses one
     is audited with what was asked)."""
     special = list(db.session.scalars(
         select(Dimension.key).where(Dimension.special_category, Dimension.retired_at.is_(None))
         .order_by(Dimension.position)))
-    audit.record(current_user, "representation_exported", "target_set",
+    audit.record(actor, "representation_exported", "target_set",
                  filters.target_set.id if filters.target_set else None,
                  special_category_questions=special, filters=filters.describe())
     db.session.commit()
@@ -238,10 +202,5 @@ def csv_frame(comparison: Comparison) -> pd.DataFrame:
     frame["flag"] = frame["flag"].map(lambda value: Flag(value).label)
     frame = frame.loc[:, list(CSV_COLUMNS)].rename(columns=CSV_COLUMNS)
     for column in ("Question", "Answer", "Status"):
-        frame[column] = frame[column].map(_defused)
+        frame[column] = frame[column].map(safe_cell)
     return frame
-
-
-def _defused(text: Any) -> str:
-    text = str(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
