@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections import Counter
 
 import pytest
@@ -232,6 +233,20 @@ def test_spreadsheet_formulas_in_labels_are_defused(demo, login):
     db.session.commit()
     rows = read_csv(login(Role.OFFICER).get(CSV_URL))
     assert "'=HYPERLINK(\"http://example.org\")" in {r["Answer"] for r in rows}
+
+
+@pytest.mark.clock("2027-02-03 20:00")
+def test_the_csv_is_named_with_the_date_in_utc(demo, login, monkeypatch):
+    """On a server whose clock is set to a zone ahead of UTC, it is already 4 February there."""
+    client = login(Role.OFFICER)
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    time.tzset()
+    try:
+        disposition = client.get(CSV_URL).headers["Content-Disposition"]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert disposition == 'attachment; filename="panel-representation-2027-02-03.csv"'
 
 
 def test_a_retired_category_with_answers_is_still_counted(demo, login):
