@@ -1,5 +1,5 @@
 """The e-panel, as the host sees it: its pages, menu entries, data-download sections, the import
-job, commands and housekeeping, and who may see a resident's record."""
+job, commands and housekeeping, and who may see or act on its objects (``PERMISSIONS``)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from core.features import Feature, NavItem, Schedule
 from core.jobs.kinds import JobKind
-from core.models import STAFF_ROLES, Role
+from core.models import STAFF_ROLES, Role, Upload
 from core.permissions import Rules
 from panel import cli, data_export, membership
 from panel.imports import service as import_service
 from panel.imports import views as import_views
-from panel.models import Resident
+from panel.models import Category, Dimension, Resident, TargetSet
 from panel.views import (
     account,
     admin,
@@ -30,9 +30,46 @@ OFFICER = frozenset({Role.OFFICER})
 ADMIN = frozenset({Role.ADMIN})
 
 
-def _can_view_resident(actor, resident: Resident) -> bool:  # noqa: ANN001
-    """Officers (and admins) see panel members; a resident sees only their own record."""
+# --- who may see, or act on, the e-panel's objects (core.permissions asks these) ---------------
+
+def _own_or_officer(actor, resident: Resident) -> bool:  # noqa: ANN001
+    """Officers (and admins) see panel members; a resident sees and changes only their own
+    record (their account pages)."""
     return actor.has_role(Role.OFFICER) or resident.user_id == actor.id
+
+
+def _staff(actor, _obj: object) -> bool:  # noqa: ANN001
+    """Target sets: every member of staff compares with them and draws samples against them."""
+    return actor.has_role(*STAFF_ROLES)
+
+
+def _officer(actor, _obj: object) -> bool:  # noqa: ANN001
+    return actor.has_role(Role.OFFICER)
+
+
+def _anyone(_actor, _obj: object) -> bool:  # noqa: ANN001
+    """Profile questions and their answers are asked of every resident."""
+    return True
+
+
+def _admin(actor, _obj: object) -> bool:  # noqa: ANN001
+    return actor.has_role(Role.ADMIN)
+
+
+def _uploader_or_officer(actor, upload: Upload) -> bool:  # noqa: ANN001
+    """A file holds residents' personal data: whoever uploaded it, and officers (a panel import
+    is picked up by any officer; a target file only by its uploader, which
+    ``target_sets.get_upload`` checks as well)."""
+    return upload.uploaded_by_id == actor.id or actor.has_role(Role.OFFICER)
+
+
+PERMISSIONS = {
+    Resident: Rules(view=_own_or_officer),
+    TargetSet: Rules(view=_staff, manage=_officer),
+    Dimension: Rules(view=_anyone, manage=_admin),
+    Category: Rules(view=_anyone, manage=_admin),
+    Upload: Rules(view=_uploader_or_officer),
+}
 
 
 def _expire_unverified() -> str:
@@ -70,7 +107,6 @@ FEATURE = Feature(
         Schedule("purge-uploads", timedelta(days=1), _purge_uploads,
                  "Delete uploaded files nobody imported within a day."),
     ),
-    permissions={Resident: Rules(view=_can_view_resident,
-                                 manage=lambda actor, _resident: actor.has_role(Role.OFFICER))},
+    permissions=PERMISSIONS,
     pages={"home": "panel.home", "dashboard": "panel.dashboard"},
 )

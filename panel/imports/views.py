@@ -33,6 +33,7 @@ from core.auth.sessions import role_required
 from core.errors import DomainError
 from core.extensions import db
 from core.models import Role, Upload
+from core.permissions import can_manage, require
 from panel.imports import service as import_service
 from panel.imports.limits import MAX_COLUMNS, ImportFileError
 from panel.imports.mapping import Field, check_mapping, fields_for, suggest_mapping
@@ -124,6 +125,7 @@ def _upload_or_404(upload_id: int) -> Upload:
     upload = db.session.get(Upload, upload_id)
     if upload is None:
         raise UploadGone
+    require(can_manage(current_user, upload))
     return upload
 
 

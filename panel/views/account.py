@@ -27,6 +27,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.htmx import is_fragment_request, render_page
 from core.models import Role
+from core.permissions import can_manage, can_view, require
 from panel import data_export, membership, profiles
 from panel.forms import (
     ConfirmForm,
@@ -46,6 +47,7 @@ def _resident() -> Resident:
     resident = current_user.resident
     if resident is None:  # a staff account has no panel membership
         abort(404)
+    require(can_manage(current_user, resident))
     return resident
 
 
@@ -158,6 +160,7 @@ def edit_answer(key: str) -> Any:
     question = next((q for q in profiles.profile_questions(resident) if q.key == key), None)
     if question is None or not profiles.may_store(resident, question.dimension):
         abort(404)
+    require(can_view(current_user, question.dimension))
     form = profile_form([question])
     if request.method == "GET":
         _fill(form, [question], resident)

@@ -15,6 +15,7 @@ from core.auth.sessions import role_required
 from core.errors import DomainError
 from core.htmx import is_fragment_request, render_page
 from core.models import Role
+from core.permissions import can_manage, require
 from panel import dimensions
 from panel.admin_forms import CategoryForm, DimensionForm
 from panel.models import Category, Dimension
@@ -98,6 +99,7 @@ def _dimension(dimension_id: int) -> Dimension:
     dimension = dimensions.get_dimension(dimension_id)
     if dimension is None:
         abort(404)
+    require(can_manage(current_user, dimension))  # every page here is for changing it
     return dimension
 
 
@@ -105,6 +107,7 @@ def _category(category_id: int) -> Category:
     category = dimensions.get_category(category_id)
     if category is None:
         abort(404)
+    require(can_manage(current_user, category))
     return category
 
 

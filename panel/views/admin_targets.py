@@ -14,6 +14,7 @@ from core.auth.sessions import role_required
 from core.errors import DomainError
 from core.extensions import db
 from core.models import Role
+from core.permissions import can_manage, can_view, require
 from panel import target_sets
 from panel.admin_forms import ConfirmDeleteForm, ImportTargetsForm, TargetSetDetailsForm
 from panel.views.admin import add_problems, bp
@@ -75,7 +76,7 @@ def _import_page(form: ImportTargetsForm) -> Any:
 @bp.get("/targets/import/<int:upload_id>")
 @role_required(Role.OFFICER)
 def preview_import(upload_id: int) -> Any:
-    upload = target_sets.get_upload(current_user, upload_id)
+    upload = _upload(upload_id)
     if upload is None:
         flash("That file has already been saved or cancelled. Upload it again if you need to.")
         return redirect(url_for("admin.import_targets"))
@@ -92,7 +93,7 @@ def preview_import(upload_id: int) -> Any:
 @bp.post("/targets/import/<int:upload_id>/save")
 @role_required(Role.OFFICER)
 def save_import(upload_id: int) -> Any:
-    upload = target_sets.get_upload(current_user, upload_id)
+    upload = _upload(upload_id)
     if upload is None:
         flash("That file has already been saved or cancelled. Upload it again if you need to.")
         return redirect(url_for("admin.list_targets"))
@@ -128,24 +129,33 @@ def _restart_import(upload: Any, problems: dict[str, list[str]] | None = None) -
 @bp.post("/targets/import/<int:upload_id>/cancel")
 @role_required(Role.OFFICER)
 def cancel_import(upload_id: int) -> Any:
-    upload = target_sets.get_upload(current_user, upload_id)
+    upload = _upload(upload_id)
     if upload is not None:
         target_sets.discard_upload(upload)
     flash("Import cancelled: nothing was saved.")
     return redirect(url_for("admin.list_targets"))
 
 
-def _target_set(target_set_id: int) -> Any:
+def _upload(upload_id: int) -> Any:
+    """The officer's own uploaded target file, or None if it was saved or cancelled."""
+    upload = target_sets.get_upload(current_user, upload_id)
+    if upload is not None:
+        require(can_manage(current_user, upload))
+    return upload
+
+
+def _target_set(target_set_id: int, *, manage: bool = True) -> Any:
     target_set = target_sets.get_target_set(target_set_id)
     if target_set is None:
         abort(404)
+    require((can_manage if manage else can_view)(current_user, target_set))
     return target_set
 
 
 @bp.get("/targets/<int:target_set_id>")
 @role_required(Role.OFFICER)
 def show_target_set(target_set_id: int) -> str:
-    target_set = _target_set(target_set_id)
+    target_set = _target_set(target_set_id, manage=False)
     return render_template("admin/target_set.html", target_set=target_set,
                            by_dimension=target_sets.targets_by_dimension(target_set))
 

@@ -12,6 +12,7 @@ from core.auth.sessions import role_required
 from core.extensions import db
 from core.htmx import render_page
 from core.models import Role
+from core.permissions import can_view, require
 from panel import contact_policy, members
 from panel.models import Resident, ResidentStatus
 
@@ -68,5 +69,6 @@ def list_members() -> Any:
 @role_required(Role.OFFICER)
 def show_member(resident_id: int) -> Any:
     resident = db.session.get(Resident, resident_id) or abort(404)
+    require(can_view(current_user, resident))
     detail = members.view_member(current_user, resident)
     return render_page("members/show.html", detail=detail, cap=contact_policy.contact_cap())
