@@ -26,8 +26,8 @@ from core.extensions import db
 from core.jobs import runner as jobs
 from core.models import Job, JobStatus, Role, Upload, User
 from panel import imports
-from panel.demo import _ethnic_detail, install_dimensions, ward_dimension
-from panel.demo_people import generate_people
+from panel.demo.people import generate_people
+from panel.demo.seed import _ethnic_detail, install_dimensions, ward_dimension
 from panel.imports import service as import_service
 from panel.models import PostcodeWard
 from panel.reference_data import (

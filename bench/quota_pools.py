@@ -19,8 +19,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from panel.demo import _ethnic_detail, ward_dimension
-from panel.demo_people import Person, generate_people
+from panel.demo.people import Person, generate_people
+from panel.demo.seed import _ethnic_detail, ward_dimension
 from panel.reference_data import (
     PREFER_NOT_TO_SAY,
     load_burnley_wards,

@@ -24,9 +24,9 @@ def expire_unverified(days: int) -> None:
     """Erase sign-ups that never confirmed their email (run daily from a scheduler)."""
     from datetime import timedelta
 
-    from panel import membership
+    from panel import joining
 
-    click.echo(f"Erased {membership.expire_unverified(timedelta(days=days))} unconfirmed "
+    click.echo(f"Erased {joining.expire_unverified(timedelta(days=days))} unconfirmed "
                "sign-ups.")
 
 

@@ -9,7 +9,7 @@ from core.features import Feature, NavItem, Schedule
 from core.jobs.kinds import JobKind
 from core.models import STAFF_ROLES, Role, Upload
 from core.permissions import Rules
-from panel import cli, data_export, membership
+from panel import cli, data_export, joining
 from panel.imports import service as import_service
 from panel.imports import views as import_views
 from panel.models import Category, Dimension, Resident, TargetSet
@@ -73,7 +73,7 @@ PERMISSIONS = {
 
 
 def _expire_unverified() -> str:
-    return f"erased {membership.expire_unverified(timedelta(days=7))} unconfirmed sign-ups"
+    return f"erased {joining.expire_unverified(timedelta(days=7))} unconfirmed sign-ups"
 
 
 def _purge_uploads() -> str:

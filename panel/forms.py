@@ -28,7 +28,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from core.forms import check_new_password, strip_text
-from panel.profile import (
+from panel.profile_rules import (
     CONDITION_OPTIONS,
     OLDEST_YEAR_OF_BIRTH,
     REDUCED_OPTIONS,

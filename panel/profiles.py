@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from core.extensions import db
-from panel.membership import _category, _record_consent, _set_answer
+from panel.membership import category_by_key, record_consent, set_answer
 from panel.models import ConsentKind, Dimension, Resident
-from panel.profile import disability_category
+from panel.profile_rules import disability_category
 
 DISABILITY = "disability"
 
@@ -56,14 +56,15 @@ def answer_question(resident: Resident, dimension: Dimension, category_key: str 
         category_key = disability_category(condition, reduced)
     if category_key and not may_store(resident, dimension):
         return False
-    _set_answer(resident, dimension, _category(dimension, category_key) if category_key else None)
+    set_answer(resident, dimension,
+               category_by_key(dimension, category_key) if category_key else None)
     db.session.commit()
     return True
 
 
 def set_special_category_consent(resident: Resident, granted: bool, version: str) -> None:
     """Record the decision; withdrawing it deletes every special-category answer at once."""
-    _record_consent(resident, ConsentKind.SPECIAL_CATEGORY, granted, version)
+    record_consent(resident, ConsentKind.SPECIAL_CATEGORY, granted, version)
     if not granted:
         for answer in list(resident.answers):
             if answer.dimension.special_category:

@@ -22,7 +22,7 @@ from core import audit
 from core.errors import DomainError
 from core.extensions import db
 from core.models import Upload, User
-from panel.demo import DimensionIds, install_target_set
+from panel.install import DimensionIds, install_target_set
 from panel.models import Category, Dimension, Target, TargetSet
 from panel.reference_data import SHARE_TOLERANCE, TargetFileError, TargetRow, read_targets_csv
 

@@ -27,7 +27,7 @@ from panel.imports.mapping import (
     norm_text,
 )
 from panel.imports.read import Table
-from panel.profile import (
+from panel.profile_rules import (
     AGE_BANDS,
     OLDEST_YEAR_OF_BIRTH,
     UK_POSTCODE,
@@ -356,7 +356,7 @@ def _consent(ctx: _Context, raw: pd.Series, key: str) -> tuple[pd.Series, pd.Ser
 
 
 def _age_bands(year: pd.Series, this_year: int) -> pd.Series:
-    """The age band key for each year of birth (``panel.profile.age_band``, vectorised)."""
+    """The age band key for each year of birth (``panel.profile_rules.age_band``, vectorised)."""
     youngest = np.array([age for _key, age in AGE_BANDS])
     keys = np.array([key for key, _age in AGE_BANDS] + [None], dtype=object)
     age = this_year - year.to_numpy(dtype="float64", na_value=np.nan)

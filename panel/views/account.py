@@ -28,7 +28,7 @@ from core.extensions import db
 from core.htmx import is_fragment_request, render_page
 from core.models import Role
 from core.permissions import can_manage, can_view, require
-from panel import data_export, membership, profiles
+from panel import data_export, joining, membership, profiles
 from panel.forms import (
     ConfirmForm,
     ContactPreferencesForm,
@@ -37,7 +37,8 @@ from panel.forms import (
     SpecialConsentForm,
     profile_form,
 )
-from panel.membership import FieldError, JoinDetails
+from panel.joining import JoinDetails
+from panel.membership import FieldError
 from panel.models import Category, ConsentKind, Dimension, Resident
 
 bp = Blueprint("account", __name__)
@@ -86,7 +87,7 @@ def join() -> Any:
         try:
             # None when the address has an account: its owner is emailed, and this answer is
             # the same as for a new joiner (never say which addresses have accounts).
-            membership.register_resident(details, privacy_notice_version=_version())
+            joining.register_resident(details, privacy_notice_version=_version())
         except FieldError as error:
             getattr(form, error.field).errors.append(str(error))
         else:
@@ -102,7 +103,7 @@ def check_email() -> str:
 @bp.post("/join/resend")
 @role_required(Role.RESIDENT)
 def resend_email() -> Any:
-    membership.resend_verification(current_user)
+    joining.resend_verification(current_user)
     flash("We have sent you a new link. It works for 7 days.", "success")
     return redirect(url_for("account.check_email"))
 
@@ -110,7 +111,7 @@ def resend_email() -> Any:
 @bp.get("/verify-email/<token>")
 def verify_email(token: str) -> Any:
     try:
-        user = membership.verify_email(token, current_app.config["VERIFY_EMAIL_MAX_AGE"])
+        user = joining.verify_email(token, current_app.config["VERIFY_EMAIL_MAX_AGE"])
     except DomainError as error:
         return render_template("account/link_problem.html", message=str(error)), 400
     flash("Your email address is confirmed. Welcome to the panel.", "success")

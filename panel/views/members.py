@@ -13,7 +13,7 @@ from core.extensions import db
 from core.htmx import render_page
 from core.models import Role
 from core.permissions import can_view, require
-from panel import contact_policy, members
+from panel import contact_policy, member_list
 from panel.models import Resident, ResidentStatus
 
 bp = Blueprint("members", __name__, url_prefix="/panel/members")
@@ -26,7 +26,7 @@ def _date(name: str) -> date | None:
         return None
 
 
-def _filters() -> tuple[members.MemberFilters, list[str]]:
+def _filters() -> tuple[member_list.MemberFilters, list[str]]:
     """Filters from the query string; anything unreadable is ignored and named, never a 500."""
     args, problems = request.args, []
     status = args.get("status", "")
@@ -40,14 +40,14 @@ def _filters() -> tuple[members.MemberFilters, list[str]]:
     page = args.get("page", "1")
     categories = {key[2:]: value for key, value in args.items()
                   if key.startswith("d.") and value}
-    return members.MemberFilters(
+    return member_list.MemberFilters(
         q=args.get("q", "")[:100], status=status,
         verified=args.get("verified", "") if args.get("verified") in {"yes", "no"} else "",
         categories=categories, joined_from=joined_from, joined_to=joined_to,
         contacted=args.get("contacted", "") if args.get("contacted") in {
             "never", "recent", "not_recent"} else "",
         at_cap=args.get("at_cap") == "yes",
-        sort=args.get("sort", "joined") if args.get("sort") in members.SORTS else "joined",
+        sort=args.get("sort", "joined") if args.get("sort") in member_list.SORTS else "joined",
         descending=args.get("dir", "desc") != "asc",
         page=int(page) if page.isdigit() else 1,
     ), problems
@@ -58,11 +58,11 @@ def _filters() -> tuple[members.MemberFilters, list[str]]:
 def list_members() -> Any:
     filters, problems = _filters()
     cap = contact_policy.contact_cap()
-    members.record_search(current_user, filters)
-    result = members.search_members(filters, cap)
+    member_list.record_search(current_user, filters)
+    result = member_list.search_members(filters, cap)
     return render_page("members/list.html", block="member_results", result=result,
                        filters=filters, problems=problems, cap=cap,
-                       dimensions=members.filter_dimensions(), args=request.args)
+                       dimensions=member_list.filter_dimensions(), args=request.args)
 
 
 @bp.get("/<int:resident_id>")
@@ -70,5 +70,5 @@ def list_members() -> Any:
 def show_member(resident_id: int) -> Any:
     resident = db.session.get(Resident, resident_id) or abort(404)
     require(can_view(current_user, resident))
-    detail = members.view_member(current_user, resident)
+    detail = member_list.view_member(current_user, resident)
     return render_page("members/show.html", detail=detail, cap=contact_policy.contact_cap())

@@ -11,7 +11,7 @@ from sqlalchemy import inspect, select, text
 
 from core.extensions import db
 from core.models import AuditEvent, Message, User, utcnow
-from panel import membership
+from panel import joining
 from panel.demo import install_dimensions, ward_dimension
 from panel.models import (
     Category,
@@ -264,8 +264,8 @@ def test_staff_have_no_panel_account_pages(schema, login):
 
 def test_unverified_sign_ups_expire(schema, client):
     join(client)
-    assert membership.expire_unverified(timedelta(days=7)) == 0
-    removed = membership.expire_unverified(timedelta(days=7), now=utcnow() + timedelta(days=8))
+    assert joining.expire_unverified(timedelta(days=7)) == 0
+    removed = joining.expire_unverified(timedelta(days=7), now=utcnow() + timedelta(days=8))
     assert removed == 1
     assert db.session.scalar(select(User)) is None
     assert db.session.scalar(select(ProfileAnswer)) is None

@@ -24,7 +24,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.models import Role, User, utcnow
 from panel.demo import database_is_empty, describe_sign_ins, seed_demo
-from panel.demo_people import AGE_BANDS, AGE_LOW, EQUALITY, REFERENCE_YEAR
+from panel.demo.people import AGE_BANDS, AGE_LOW, EQUALITY, REFERENCE_YEAR
 from panel.households import household_key
 from panel.models import (
     Category,

@@ -22,7 +22,7 @@ from panel.demo import install_dimensions, ward_dimension
 from panel.imports import service as import_service
 from panel.imports import views as import_views
 from panel.models import Category, ConsentKind, Dimension, PostcodeWard, Resident
-from panel.profile import age_band
+from panel.profile_rules import age_band
 from panel.reference_data import load_burnley_wards, load_default_dimensions
 from tests.conftest import PASSWORD, csrf_token_from
 

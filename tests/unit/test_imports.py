@@ -23,7 +23,7 @@ from panel.imports.mapping import (
 from panel.imports.read import column_letter, read_csv, read_table, table_to_csv
 from panel.imports.report import errors_csv
 from panel.imports.validate import validate
-from panel.profile import age_band
+from panel.profile_rules import age_band
 from tests.conftest import PROJECT_ROOT
 
 WARDS = (CategoryRef("E05005150", "Bank Hall"), CategoryRef("E05005163", "Trinity (Burnley)"),

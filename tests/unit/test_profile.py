@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from panel.profile import (
+from panel.profile_rules import (
     age_band,
     disability_category,
     format_postcode,

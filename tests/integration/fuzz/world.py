@@ -20,7 +20,7 @@ from werkzeug.routing import Rule
 from core import links
 from core.extensions import db
 from core.models import Role, User, utcnow
-from panel import membership, target_sets
+from panel import joining, membership, target_sets
 from panel.demo import DEMO_RESIDENT, STAFF, demo_email, demo_password, seed_demo
 from panel.engagements import Engagement, SpectrumLevel
 from panel.imports import service as import_service
@@ -156,7 +156,7 @@ def seed_world() -> World:
         "respond": [answering.invitation_token(invitation),
                     answering.response_token(public_response)],
         "unsubscribe": [links.make(links.UNSUBSCRIBE, {"resident": resident.id})],
-        "verify": [membership.verification_token(resident.user)],
+        "verify": [joining.verification_token(resident.user)],
     }
 
     def survey_family(survey: Survey, **more: Any) -> dict[str, Any]:
