@@ -26,7 +26,7 @@ from panel.membership import (
     set_age_band,
     set_answer,
 )
-from panel.models import Category, ConsentKind, PostcodeWard, Resident
+from panel.models import Category, ConsentKind, Dimension, PostcodeWard, Resident
 from panel.profile_rules import format_postcode, normalise_postcode
 
 
@@ -47,6 +47,15 @@ class JoinDetails:
 def ward_for_postcode(postcode: str) -> Category | None:
     row = db.session.get(PostcodeWard, normalise_postcode(postcode))
     return row.ward if row else None
+
+
+def wards_to_choose() -> list[Category]:
+    """The wards a resident may choose when the postcode lookup does not know theirs."""
+    return list(db.session.scalars(
+        select(Category).join(Dimension).where(Dimension.key == "ward",
+                                               Category.prefer_not_to_say.is_(False),
+                                               Category.retired_at.is_(None))
+        .order_by(Category.label)))
 
 
 def register_resident(details: JoinDetails, *, privacy_notice_version: str,

@@ -20,11 +20,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, logout_user
-from sqlalchemy import select
 
 from core.auth.sessions import role_required
 from core.errors import DomainError
-from core.extensions import db
 from core.htmx import is_fragment_request, render_page
 from core.models import Role
 from core.permissions import can_manage, can_view, require
@@ -39,7 +37,7 @@ from panel.forms import (
 )
 from panel.joining import JoinDetails
 from panel.membership import FieldError
-from panel.models import Category, ConsentKind, Dimension, Resident
+from panel.models import ConsentKind, Resident
 
 bp = Blueprint("account", __name__)
 
@@ -59,11 +57,7 @@ def _version() -> str:
 def _ward_choices() -> list:
     from wtforms.fields.choices import SelectChoice
 
-    wards = db.session.scalars(
-        select(Category).join(Dimension).where(Dimension.key == "ward",
-                                               Category.prefer_not_to_say.is_(False),
-                                               Category.retired_at.is_(None))
-        .order_by(Category.label))
+    wards = joining.wards_to_choose()
     return [SelectChoice("", "Choose your ward"), *(SelectChoice(w.key, w.label) for w in wards)]
 
 
