@@ -20,7 +20,8 @@ FEATURE = Feature(
     nav=(NavItem("Samples", "quota.list_samples", STAFF, position=50),),
     data_sections=(samples_section,),
     job_kinds=(JobKind(services.JOB_KIND, services.run_draw_job, title="Drawing the sample",
-                       roles=STAFF, caption=lambda job: job.params.get("spec", {}).get("name", ""),
+                       roles=STAFF, result_template="quota/_job_result.html",
+                       caption=lambda job: job.params.get("spec", {}).get("name", ""),
                        done_url=lambda job: url_for("quota.show_sample",
                                                     sample_id=job.result["sample_id"]),
                        while_running="The sample page opens when the draw has finished. You "

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from core.auth.sessions import role_required
 from core.htmx import is_fragment_request, render_page
-from core.models import JobStatus, Role
+from core.models import Role
 from quota import builder, designs, services
 from quota.access import hidden_dimensions, sees_special_category
 from quota.models import MemberRole, SampleMember, SampleStatus
@@ -44,7 +44,7 @@ def new_sample() -> Any:
                     flash("The design is approved: organisers can now draw it.", "success")
                     return redirect(url_for("quota.show_design", design_id=design.id), 303)
                 job = services.start_draw(current_user, state.spec)
-                return redirect(url_for("quota.show_job", job_id=job.id), 303)
+                return redirect(url_for("jobs.show_job", job_id=job.id), 303)
             except services.SampleError as error:
                 state = state.with_error(str(error))
         else:
@@ -73,7 +73,7 @@ def draw_design(design_id: int) -> Any:
     except services.SampleError as error:
         flash(str(error), "error")
         return redirect(url_for("quota.list_samples"), 303)
-    return redirect(url_for("quota.show_job", job_id=job.id), 303)
+    return redirect(url_for("jobs.show_job", job_id=job.id), 303)
 
 
 @bp.post("/designs/<int:design_id>/withdraw")
@@ -102,15 +102,9 @@ def check_quotas() -> Any:
 @bp.get("/jobs/<int:job_id>")
 @role_required(*STAFF)
 def show_job(job_id: int) -> Any:
+    """The draw's old page: every job now has the one job page."""
     job = services.get_draw_job(job_id) or abort(404)
-    if job.status == JobStatus.DONE:
-        target = url_for("quota.show_sample", sample_id=job.result["sample_id"])
-        if is_fragment_request():
-            return Response(status=204, headers={"HX-Redirect": target})
-        return redirect(target, 303)
-    running = job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
-    return render_page("quota/job.html", block="job_progress", job=job, running=running,
-                       fragment=is_fragment_request())
+    return redirect(url_for("jobs.show_job", job_id=job.id), 301)
 
 
 @bp.get("/samples/<int:sample_id>")

@@ -230,7 +230,7 @@ def test_drawing_from_the_builder_runs_a_job_then_shows_the_sample(demo, login):
     assert "There is a problem" in bad.get_data(as_text=True)
     response = client.post("/quota/samples/new", data={**builder_form(action="draw"),
                                                        "csrf_token": token})
-    assert response.status_code == 303 and "/quota/jobs/" in response.location
+    assert response.status_code == 303 and response.location.startswith("/jobs/")
     assert run_pending_jobs()
     done = client.get(response.location)
     assert done.status_code == 303 and "/quota/samples/" in done.location
@@ -251,9 +251,20 @@ def test_a_failed_draw_says_why(demo, login, app):
         User.id.desc()))
     job = services.start_draw(user, spec(size=100000))
     run_pending_jobs()
-    page = client.get(f"/quota/jobs/{job.id}").get_data(as_text=True)
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert db.session.get(type(job), job.id).status == JobStatus.FAILED
     assert "No sample was drawn" in page
+    assert 'href="/quota/samples/new">Start again' in page
+
+
+def test_the_old_draw_page_sends_to_the_one_job_page(demo, login):
+    client = login(Role.OFFICER)
+    job = services.start_draw(officer(), spec())
+    old = client.get(f"/quota/jobs/{job.id}")
+    assert old.status_code == 301 and old.location == f"/jobs/{job.id}"
+    page = client.get(old.location).get_data(as_text=True)
+    assert "Drawing the sample" in page and "Libraries survey" in page
+    assert client.get(f"/quota/jobs/{job.id + 1000}").status_code == 404
 
 
 def test_editing_a_quota_updates_only_the_messages_not_the_inputs(demo, login):
