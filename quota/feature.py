@@ -8,7 +8,7 @@ from flask import url_for
 from core.features import Feature, NavItem
 from core.jobs.kinds import JobKind
 from core.models import Role
-from quota import routes, services
+from quota import services, views
 from quota.cli import quota_cli
 from quota.data_rights import samples_section
 
@@ -16,7 +16,7 @@ STAFF = frozenset({Role.OFFICER, Role.ORGANISER})
 
 FEATURE = Feature(
     name="quota",
-    blueprints=(routes.bp,),
+    blueprints=(views.bp,),
     nav=(NavItem("Samples", "quota.list_samples", STAFF, position=50),),
     data_sections=(samples_section,),
     job_kinds=(JobKind(services.JOB_KIND, services.run_draw_job, title="Drawing the sample",

@@ -1,23 +1,19 @@
-"""Sample pages: the builder (live quota check), the draw's progress, the result, replacements."""
+"""Sample pages: the list, the builder (live quota check), the result, replacements."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from core.auth.sessions import role_required
 from core.htmx import is_fragment_request, render_page
-from core.models import Role
 from quota import builder, designs, services
 from quota.access import hidden_dimensions, sees_special_category
 from quota.models import MemberRole, SampleMember, SampleStatus
-from quota.report import methods_note, redacted_reason, sample_view
-
-bp = Blueprint("quota", __name__, url_prefix="/quota")
-STAFF = (Role.OFFICER, Role.ORGANISER)
+from quota.report import methods_note, sample_view
+from quota.views.blueprint import STAFF, bp
 
 
 @bp.get("/samples")
@@ -52,37 +48,6 @@ def new_sample() -> Any:
     status = 422 if state.errors else 200
     return render_page("quota/new.html", block=None, state=state,
                        can_approve=sees_special_category(current_user)), status
-
-
-@bp.get("/designs/<int:design_id>")
-@role_required(*STAFF)
-def show_design(design_id: int) -> Any:
-    design = designs.get_design(design_id) or abort(404)
-    hidden = hidden_dimensions(current_user, design.spec["dimensions"])
-    return render_page("quota/design.html", design=design,
-                       view=designs.design_view(design, hidden),
-                       can_withdraw=sees_special_category(current_user))
-
-
-@bp.post("/designs/<int:design_id>/draw")
-@role_required(*STAFF)
-def draw_design(design_id: int) -> Any:
-    design = designs.get_design(design_id) or abort(404)
-    try:
-        job = designs.draw_design(current_user, design)
-    except services.SampleError as error:
-        flash(str(error), "error")
-        return redirect(url_for("quota.list_samples"), 303)
-    return redirect(url_for("jobs.show_job", job_id=job.id), 303)
-
-
-@bp.post("/designs/<int:design_id>/withdraw")
-@role_required(Role.OFFICER)
-def withdraw_design(design_id: int) -> Any:
-    design = designs.get_design(design_id) or abort(404)
-    designs.withdraw_design(current_user, design)
-    flash("The design is withdrawn: organisers can no longer draw it.", "success")
-    return redirect(url_for("quota.list_samples"), 303)
 
 
 @bp.post("/samples/check")
@@ -170,17 +135,7 @@ def _member(sample_id: int, member_id: int) -> tuple[Any, SampleMember]:
 @role_required(*STAFF)
 def propose_replacement(sample_id: int, member_id: int) -> Any:
     sample, member = _member(sample_id, member_id)
-    hidden = hidden_dimensions(current_user, sample.spec["dimensions"])
-    try:
-        proposal, problem = services.propose(sample, member), None
-    except services.SampleError as error:
-        proposal, problem = None, str(error)
-        if hidden:  # the quota in the way may be one organisers do not see
-            problem = ("Nobody left in the pool can take this place without breaking a quota "
-                       "of the design. Ask an engagement officer to look at this sample.")
-    if proposal is not None and hidden:
-        proposal = replace(proposal, reason=redacted_reason(
-            sample, member.resident_id, proposal.resident_id, proposal.reason, hidden))
+    proposal, problem = services.proposal_shown_to(current_user, sample, member)
     return render_page("quota/replace.html", sample=sample, member=member, proposal=proposal,
                        problem=problem, person=services.person_name)
 

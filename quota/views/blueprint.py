@@ -1,0 +1,10 @@
+"""The quota blueprint, one for every quota page (``quota.*`` endpoints under ``/quota``)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from core.models import Role
+
+bp = Blueprint("quota", __name__, url_prefix="/quota")
+STAFF = (Role.OFFICER, Role.ORGANISER)
