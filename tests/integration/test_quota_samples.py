@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from datetime import timedelta
 
 import pytest
@@ -13,7 +15,7 @@ from core.models import AuditEvent, JobStatus, Role, User, utcnow
 from panel import membership
 from panel.demo import seed_demo
 from panel.models import Contact, Resident, ResidentStatus, TargetSet
-from quota import services
+from quota import pool, services
 from quota.check import check_spec
 from quota.models import MemberRole, Sample, SampleMode, SampleStatus
 from quota.pool import SampleSpec, build_pool
@@ -281,3 +283,30 @@ def test_editing_a_quota_updates_only_the_messages_not_the_inputs(demo, login):
     assert edited.headers["HX-Retarget"] == "#quota-status"
     assert "Cannot be drawn yet" in html and 'hx-swap-oob="true"' in html
     assert "<input" not in html
+
+
+def test_one_builder_request_builds_the_pool_once(demo, login, monkeypatch):
+    """Each keystroke in the quota table is one request: one pool, however it was edited."""
+    real, builds = pool.build_pool, []
+
+    def counting(*args, **kwargs):
+        builds.append(args)
+        return real(*args, **kwargs)
+
+    for name, module in list(sys.modules.items()):  # wherever the function was imported to
+        if name.split(".")[0] == "quota" and getattr(module, "build_pool", None) is real:
+            monkeypatch.setattr(module, "build_pool", counting)
+    client = login(Role.OFFICER)
+    token = csrf_token_from(client, "/quota/samples/new")
+    form = {**builder_form(mode="survey", dimensions=["sex"], size="10", tolerance="0"),
+            "csrf_token": token}
+    first = client.post("/quota/samples/check", data=form).get_data(as_text=True)
+    assert len(builds) == 1
+    table = dict(re.findall(r'name="(quota-(?:min|max)-[^"]+)"[^>]*value="(\d+)"', first))
+    basis = first.split('name="quota_basis" value="')[1].split('"')[0]
+    assert table["quota-max-sex-female"] != "0"
+    edited = client.post("/quota/samples/check", data={
+        **form, **table, "quota_basis": basis, "quota-min-sex-female": "0",
+        "quota-max-sex-female": "0"})
+    assert len(builds) == 2
+    assert "its maximum is set to 0" in edited.get_data(as_text=True)  # the edit was checked
