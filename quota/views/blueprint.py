@@ -4,7 +4,4 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from core.models import Role
-
 bp = Blueprint("quota", __name__, url_prefix="/quota")
-STAFF = (Role.OFFICER, Role.ORGANISER)

@@ -9,18 +9,20 @@ from flask_login import current_user
 
 from core.auth.sessions import role_required
 from core.htmx import is_fragment_request, render_page
+from core.permissions import can_manage, can_view, require
 from quota import builder, designs, services
-from quota.access import hidden_dimensions, sees_special_category
+from quota.access import STAFF, hidden_dimensions, sees_special_category
 from quota.models import MemberRole, SampleMember, SampleStatus
 from quota.report import methods_note, sample_view
-from quota.views.blueprint import STAFF, bp
+from quota.views.blueprint import bp
 
 
 @bp.get("/samples")
 @role_required(*STAFF)
 def list_samples() -> Any:
-    return render_page("quota/list.html", samples=services.list_samples(),
-                       designs=designs.list_designs())
+    return render_page("quota/list.html",
+                       samples=[s for s in services.list_samples() if can_view(current_user, s)],
+                       designs=[d for d in designs.list_designs() if can_view(current_user, d)])
 
 
 @bp.route("/samples/new", methods=["GET", "POST"])
@@ -69,6 +71,7 @@ def check_quotas() -> Any:
 def show_job(job_id: int) -> Any:
     """The draw's old page: every job now has the one job page."""
     job = services.get_draw_job(job_id) or abort(404)
+    require(can_view(current_user, job))
     return redirect(url_for("jobs.show_job", job_id=job.id), 301)
 
 
@@ -76,6 +79,7 @@ def show_job(job_id: int) -> Any:
 @role_required(*STAFF)
 def show_sample(sample_id: int) -> Any:
     sample = services.get_sample(sample_id) or abort(404)
+    require(can_view(current_user, sample))
     services.record_view(current_user, sample)
     hidden = hidden_dimensions(current_user, sample.spec["dimensions"])
     return render_page("quota/show.html", view=sample_view(sample, hidden), sample=sample,
@@ -86,6 +90,7 @@ def show_sample(sample_id: int) -> Any:
 @role_required(*STAFF)
 def methods_text(sample_id: int) -> Any:
     sample = services.get_sample(sample_id) or abort(404)
+    require(can_view(current_user, sample))
     hidden = hidden_dimensions(current_user, sample.spec["dimensions"])
     return Response("\n\n".join(methods_note(sample, hidden)) + "\n", mimetype="text/plain",
                     headers={"Content-Disposition":
@@ -96,6 +101,7 @@ def methods_text(sample_id: int) -> Any:
 @role_required(*STAFF)
 def members_csv(sample_id: int) -> Any:
     sample = services.get_sample(sample_id) or abort(404)
+    require(can_view(current_user, sample))
     return Response(services.members_csv(current_user, sample), mimetype="text/csv",
                     headers={"Content-Disposition":
                              f'attachment; filename="sample-{sample.id}-members.csv"'})
@@ -105,6 +111,7 @@ def members_csv(sample_id: int) -> Any:
 @role_required(*STAFF)
 def reproduce_sample(sample_id: int) -> Any:
     sample = services.get_sample(sample_id) or abort(404)
+    require(can_view(current_user, sample))
     reproduction = services.reproduce(current_user, sample)
     hidden = hidden_dimensions(current_user, sample.spec["dimensions"])
     return render_page("quota/show.html", block="reproduction",
@@ -116,6 +123,7 @@ def reproduce_sample(sample_id: int) -> Any:
 @role_required(*STAFF)
 def close_sample(sample_id: int) -> Any:
     sample = services.get_sample(sample_id) or abort(404)
+    require(can_manage(current_user, sample))
     if sample.status == SampleStatus.OPEN:
         services.close_sample(current_user, sample)
         flash("The sample is closed: its members can be drawn for other samples again.",
@@ -123,18 +131,22 @@ def close_sample(sample_id: int) -> Any:
     return redirect(url_for("quota.show_sample", sample_id=sample.id), 303)
 
 
-def _member(sample_id: int, member_id: int) -> tuple[Any, SampleMember]:
+def _member(sample_id: int, member_id: int, *, manage: bool) -> tuple[Any, SampleMember]:
+    """The sample and one of its selected members, or 404; 403 unless the actor may see the
+    sample and see (``manage``: act on) the member."""
     sample = services.get_sample(sample_id) or abort(404)
+    require(can_view(current_user, sample))
     member = next((m for m in sample.members if m.id == member_id), None) or abort(404)
     if member.role != MemberRole.SELECTED:
         abort(404)
+    require((can_manage if manage else can_view)(current_user, member))
     return sample, member
 
 
 @bp.get("/samples/<int:sample_id>/members/<int:member_id>/replace")
 @role_required(*STAFF)
 def propose_replacement(sample_id: int, member_id: int) -> Any:
-    sample, member = _member(sample_id, member_id)
+    sample, member = _member(sample_id, member_id, manage=False)
     proposal, problem = services.proposal_shown_to(current_user, sample, member)
     return render_page("quota/replace.html", sample=sample, member=member, proposal=proposal,
                        problem=problem, person=services.person_name)
@@ -143,7 +155,7 @@ def propose_replacement(sample_id: int, member_id: int) -> Any:
 @bp.post("/samples/<int:sample_id>/members/<int:member_id>/replace")
 @role_required(*STAFF)
 def replace_member(sample_id: int, member_id: int) -> Any:
-    sample, member = _member(sample_id, member_id)
+    sample, member = _member(sample_id, member_id, manage=True)
     chosen = request.form.get("resident_id", "")
     try:
         services.replace_member(current_user, sample, member,
