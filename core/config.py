@@ -105,7 +105,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Failed sign-ins only (a success never counts), in growing windows. Per account and
     # address; per address; and per account from all addresses together, a ceiling far above
-    # what one address can reach, so a guesser cannot lock the owner out (panel/sign_in_throttle).
+    # what one address can reach, so a guesser cannot lock the owner out (core/auth/throttle.py).
     SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS = Env(
         "SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS", "5 per minute; 20 per hour; 50 per day")
     SIGN_IN_FAILURES_PER_ADDRESS = Env(
