@@ -127,7 +127,10 @@ def test_a_running_job_shows_its_progress_and_polls_itself(app, person):
     assert "25% done (50 of 200)." in page
     assert "Counting goes on while you do something else." in page
     # polls itself with htmx; without JavaScript, a link to refresh
-    assert f'hx-get="/jobs/{job.id}" hx-trigger="load delay:1s" hx-swap="outerHTML"' in page
+    assert re.search(rf'hx-get="/jobs/{job.id}" [^>]*hx-trigger="load delay:1s" '
+                     r'hx-swap="outerHTML"', page)
+    # each poll says what the page has read out so far
+    assert """hx-vals='{"said": "Counting things\\u2026"}'""" in page
     assert re.search(rf'<noscript>.*href="/jobs/{job.id}">Refresh this page</a>.*</noscript>',
                      page, re.S)
     assert "flask jobs run" not in page  # it has started
@@ -145,6 +148,25 @@ def test_the_polling_fragment_is_the_progress_alone_and_updates_the_live_region(
     assert f'hx-get="/jobs/{job.id}"' in fragment
     assert '<p id="job-status" hx-swap-oob="innerHTML">Counting things…</p>' in fragment
     assert 'value="25"' in fragment
+
+
+def test_a_poll_updates_the_live_region_only_when_the_status_has_changed(app, person):
+    """A screen reader reads a live region out whenever it is replaced: not every second."""
+    officer = person()
+    job = job_of("count-things", officer, JobStatus.RUNNING, total=4, done=1,
+                 message="Counting things")
+    client = signed_in(app, officer)
+    same = client.get(f"/jobs/{job.id}?said=Counting+things%E2%80%A6", headers=HTMX)
+    fragment = same.get_data(as_text=True)
+    assert "hx-swap-oob" not in fragment and 'id="job-status"' not in fragment
+    assert 'value="25"' in fragment  # the bar still moves
+    changed = client.get(f"/jobs/{job.id}?said=Waiting+to+start%E2%80%A6", headers=HTMX)
+    assert '<p id="job-status" hx-swap-oob="innerHTML">Counting things…</p>' in \
+        changed.get_data(as_text=True)
+    runner.Progress(job.id)(2, message="Counting the last things")
+    moved_on = client.get(f"/jobs/{job.id}?said=Counting+things%E2%80%A6", headers=HTMX)
+    assert 'hx-swap-oob="innerHTML">Counting the last things…</p>' in \
+        moved_on.get_data(as_text=True)
 
 
 def test_a_job_not_started_says_so_and_names_the_job_runner(app, person):
