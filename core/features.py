@@ -37,6 +37,9 @@ class NavItem:
         return self.roles is None or user.has_role(*self.roles)
 
 
+MAX_SCHEDULE_NAME = 40
+
+
 @dataclass(frozen=True)
 class Schedule:
     """Housekeeping a feature needs done regularly; ``flask schedule run`` (every few minutes
@@ -46,6 +49,11 @@ class Schedule:
     every: timedelta
     run: Callable[[], str]  # does the work, returns one line for the log
     description: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0 < len(self.name) <= MAX_SCHEDULE_NAME:  # it names a Setting row's key
+            raise ValueError(f"A scheduled task's name has 1 to {MAX_SCHEDULE_NAME} "
+                             f"characters: {self.name!r}")
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,38 @@ def test_list_says_how_often_each_task_runs_and_when_it_last_did(app):
     assert runs == []  # listing runs nothing
 
 
+def test_a_failing_task_is_undone_reported_and_tried_again_and_the_others_still_run(
+        database_url, caplog):
+    def broken() -> str:
+        db.session.add(Setting(key="half-done", value=1))
+        db.session.flush()
+        raise RuntimeError("the disk is full")
+
+    runs.clear()
+    app = make_app(database_url, Feature(name="a", schedules=(
+        Schedule("broken-task", timedelta(hours=1), broken), HOURLY)))
+    with app.app_context():
+        with time_machine.travel(START, tick=False):
+            result = app.test_cli_runner().invoke(args=["schedule", "run"])
+        assert result.exit_code == 1  # cron mails a failure
+        assert result.output.splitlines() == [
+            "broken-task: failed, and will be tried again on the next run (the log has the "
+            "details)",
+            "hourly-tidy: did hourly (1 so far)",
+        ]
+        assert "Scheduled task broken-task failed" in caplog.text
+        assert "the disk is full" in caplog.text
+        assert db.session.get(Setting, "half-done") is None  # its work was rolled back
+        assert last_run("broken-task") is None and last_run("hourly-tidy") is not None
+        with time_machine.travel(START + timedelta(minutes=5), tick=False):
+            again = app.test_cli_runner().invoke(args=["schedule", "run"])
+        assert again.output.startswith("broken-task: failed") and runs == ["hourly"]
+        db.session.rollback()
+        empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
 def test_an_app_whose_features_declare_no_task(database_url):
     app = make_app(database_url, Feature(name="quiet"))
     with app.app_context():

@@ -71,6 +71,16 @@ def test_two_features_declaring_one_scheduled_task_are_refused():
                  Feature(name="b", schedules=(Schedule("tidy", timedelta(days=1), tidy),)))
 
 
+def test_a_scheduled_task_name_fits_the_record_of_when_it_ran():
+    def tidy() -> str:
+        return "tidied"
+
+    Schedule("t" * 40, timedelta(hours=1), tidy)
+    for name in ("", "t" * 41):
+        with pytest.raises(ValueError, match="1 to 40 characters"):
+            Schedule(name, timedelta(hours=1), tidy)
+
+
 def test_different_names_are_all_kept():
     def tidy() -> str:
         return "tidied"
