@@ -132,10 +132,12 @@ def host_feature() -> Feature:
     from core.features import NavItem
     from core.jobs import views as jobs
     from core.models import Role
+    from core.permissions import HOST_RULES
 
     return Feature(name="core", blueprints=(auth.bp, site.bp, outbox.bp, jobs.bp),
                    nav=(NavItem("Outbox", "outbox.list_messages", frozenset({Role.ADMIN}),
-                                position=90),))
+                                position=90),),
+                   permissions=HOST_RULES)
 
 
 def register_security(app: Flask) -> None:

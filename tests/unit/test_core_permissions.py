@@ -140,6 +140,16 @@ def test_a_job_of_a_kind_no_feature_declares_is_refused():
     assert not can_view(person(7, Role.ADMIN), job)
 
 
+def test_no_feature_may_redefine_who_sees_the_hosts_objects():
+    def everyone(_actor: User, _obj: object) -> bool:
+        return True
+
+    for model in (Job, Message, User):
+        with pytest.raises(ValueError, match="permission rule for"):
+            core.create_app(TestConfig, features=[Feature(
+                name="greedy", permissions={model: Rules(view=everyone)})])
+
+
 def test_the_outbox_is_for_admins_and_an_account_for_its_owner_and_admins():
     message = Message()
     assert can_view(person(1, Role.ADMIN), message)
