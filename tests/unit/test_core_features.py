@@ -198,6 +198,24 @@ def test_a_features_blueprints_and_commands_are_registered():
     assert app.test_cli_runner().invoke(args=["count-things"]).output == "3 things\n"
 
 
+def test_a_feature_declares_the_settings_it_reads_with_their_defaults(monkeypatch):
+    from core.config import Env, EnvInt
+
+    feature = Feature(name="a", settings={
+        "THINGS_PER_PAGE": EnvInt("THINGS_PER_PAGE", 20), "THINGS_TITLE": "Things",
+        "SERVICE_NAME": "Not the host's"})
+    monkeypatch.delenv("THINGS_PER_PAGE", raising=False)
+    app = app_with(feature)
+    assert app.config["THINGS_PER_PAGE"] == 20 and app.config["THINGS_TITLE"] == "Things"
+    assert app.config["SERVICE_NAME"] == "Civic Panel"  # the app's configuration wins
+    monkeypatch.setenv("THINGS_PER_PAGE", "50")  # read when the app is made, not before
+    assert app_with(feature).config["THINGS_PER_PAGE"] == 50
+    given = core.create_app(TestConfig, features=[feature], THINGS_TITLE="Given")
+    assert given.config["THINGS_TITLE"] == "Given"  # and so do create_app's overrides
+    with pytest.raises(ValueError, match="setting 'THINGS_TITLE'"):
+        app_with(feature, Feature(name="b", settings={"THINGS_TITLE": Env("T", "")}))
+
+
 def test_an_app_without_features_has_only_the_hosts_pages():
     app = core.create_app(TestConfig)
     assert set(app.blueprints) == {"auth", "site", "outbox", "jobs"}
