@@ -7,12 +7,17 @@ from datetime import timedelta
 
 from core.features import Feature, NavItem, Schedule
 from core.jobs.kinds import JobKind
-from core.models import Role
-from surveys import invitations, routes
+from core.models import Job, Role
+from surveys import invitations, views
 from surveys.cli import surveys_cli
 from surveys.data_rights import erase_survey_words, responses_section
 
 OFFICER = frozenset({Role.OFFICER})
+
+
+def _survey_title(job: Job) -> str:
+    survey = invitations.job_survey(job)
+    return survey.title if survey else ""
 
 
 def _send_reminders() -> str:
@@ -22,12 +27,17 @@ def _send_reminders() -> str:
 
 FEATURE = Feature(
     name="surveys",
-    blueprints=(routes.bp,),
+    blueprints=(views.bp,),
     nav=(NavItem("Surveys", "surveys.list_surveys", OFFICER, position=60),),
     data_sections=(responses_section,),
     erasers=(erase_survey_words,),
     job_kinds=(JobKind(invitations.JOB_KIND, invitations.run_invitation_job,
-                       title="Sending invitations", roles=OFFICER),),
+                       title="Sending invitations", roles=OFFICER,
+                       result_template="surveys/_invitations_result.html",
+                       details=invitations.job_details, caption=_survey_title,
+                       while_running="The invitations go into the outbox as they are made and "
+                                     "are emailed from there. You can leave this page: the "
+                                     "sending carries on."),),
     cli=(surveys_cli,),
     schedules=(Schedule("survey-reminders", timedelta(days=1), _send_reminders,
                         "Remind people who have not answered an open survey."),),

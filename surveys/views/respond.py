@@ -1,7 +1,7 @@
 """Residents' survey pages, reached from the personal link in their invitation (no password).
 
 ``/surveys/r/<token>`` resumes where they left off (the token is a personal link's, or an
-anonymous response's on a survey anyone may answer, see ``surveys.public``); each page is a
+anonymous response's on a survey anyone may answer, see ``surveys.views.public``); each page is a
 real form (works without JavaScript) that saves on Continue or "Save and come back later";
 "Check your answers" leads to one submit (after, for anonymous respondents, the optional
 "About you" page); the thank-you page says when and where the results will appear.
