@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, flash, redirect, request, url_for
 from flask_login import current_user
 
 from core.auth.sessions import role_required
@@ -18,7 +18,7 @@ from surveys.forms import EnteredResponseForm
 from surveys.models import ResponseMode
 from surveys.question_types import answers_from, form_class
 from surveys.settings_form import SurveySettingsForm
-from surveys.views._load import OFFICERS, bp, load_survey
+from surveys.views._load import OFFICERS, bp, load_invitation_job, load_survey
 
 
 @bp.route("/<int:survey_id>/settings", methods=["GET", "POST"])
@@ -75,10 +75,7 @@ def send_invitations(survey_id: int) -> Any:
 @role_required(*OFFICERS)
 def invitation_job(survey_id: int, job_id: int) -> Any:
     """The old address of an invitations job's page: now the one job page."""
-    survey = load_survey(survey_id)
-    job = invitations.invitation_job(job_id)
-    if job is None or job.params.get("survey_id") != survey.id:
-        abort(404)
+    job = load_invitation_job(load_survey(survey_id), job_id)
     return redirect(url_for("jobs.show_job", job_id=job.id), 301)
 
 
