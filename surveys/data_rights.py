@@ -16,7 +16,7 @@ from sqlalchemy import select
 from core.extensions import db
 from panel.models import Resident
 from surveys.models import Question, Response
-from surveys.question_types import AGREE_SCALE, OTHER
+from surveys.question_spec import AGREE_SCALE, OTHER
 
 WRITTEN = ("short_text", "long_text")
 SCALE = dict(AGREE_SCALE)
