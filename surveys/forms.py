@@ -30,7 +30,8 @@ from core.forms import strip_text
 from panel.engagements import SpectrumLevel
 from surveys.display_logic import CONDITION_KINDS, labels, name_of
 from surveys.models import Audience, Question, ResponseMode
-from surveys.question_types import TYPES, WholeNumberField
+from surveys.question_fields import WholeNumberField
+from surveys.question_types import TYPES
 
 TITLE_LIMIT, TEXT_LIMIT, LONG_LIMIT = 160, 500, 5000
 CHOICE_KINDS = ("single", "multiple", "ranking")

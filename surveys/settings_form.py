@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from core.forms import strip_text
 from panel.forms import DayMonthYearInput
 from surveys.forms import LONG_LIMIT, SurveyForm
-from surveys.question_types import WholeNumberField
+from surveys.question_fields import WholeNumberField
 
 SMALLEST_GROUP = 5  # never show fewer people than this, whatever an officer chooses
 
