@@ -26,6 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional
 
+from core.forms import Subform
 from surveys.question_fields import (
     Answered,
     AtMost,
@@ -171,7 +172,7 @@ class Matrix(QuestionType):
                                 validators=required(spec, f"Select how much you agree that "
                                                            f"{lower_first(text)}"))
                 for key, text in spec.statements}
-        return FormField(type("MatrixForm", (Form,), rows), label=spec.text,
+        return FormField(type("MatrixForm", (Subform,), rows), label=spec.text,
                          description=spec.hint)
 
     def value(self, spec: QuestionSpec, data: Any) -> Any:
@@ -264,7 +265,7 @@ class Ranking(QuestionType):
                                                  widget=GovSelect())
                                 for key, label in spec.options}
         rows["validate"] = distinct_ranks(spec)
-        return FormField(type("RankingForm", (Form,), rows), label=spec.text,
+        return FormField(type("RankingForm", (Subform,), rows), label=spec.text,
                          description=spec.hint or "1 is your first choice.")
 
     def value(self, spec: QuestionSpec, data: Any) -> Any:
@@ -292,7 +293,7 @@ TYPES: dict[str, QuestionType] = {t.kind: t for t in (
     LongText(), Ranking())}
 
 
-def form_class(specs: Sequence[QuestionSpec], base: type = Form) -> type:
+def form_class(specs: Sequence[QuestionSpec], base: type = Subform) -> type:
     """A form with one field per question (and a "please say" box for each "Other")."""
     fields: dict[str, Any] = {}
     for spec in specs:
