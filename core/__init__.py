@@ -10,16 +10,10 @@ from typing import Any
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from core.config import PROJECT_ROOT, Config, DevelopmentConfig, TestConfig
+from core.config import PROJECT_ROOT, Config, load
 from core.features import Feature, register_features
 
 __version__ = "0.1.0"
-
-CONFIGS: dict[str, type[Config]] = {
-    "production": Config,
-    "development": DevelopmentConfig,
-    "test": TestConfig,
-}
 
 
 def create_app(config: type[Config] | Mapping[str, Any] | None = None,
@@ -59,12 +53,8 @@ def register_proxies(app: Flask) -> None:
 
 
 def register_config(app: Flask, config: Any, overrides: Mapping[str, Any]) -> None:
-    if config is None or isinstance(config, Mapping):
-        env = os.environ.get("CIVIC_PANEL_ENV", "production")
-        app.config.from_object(CONFIGS.get(env, Config))
-        app.config.update(config or {})
-    else:
-        app.config.from_object(config)
+    """The settings, read from the environment now (core.config.load), then ``overrides``."""
+    app.config.update(load(config))
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError(
@@ -142,10 +132,12 @@ def host_feature() -> Feature:
     from core.features import NavItem
     from core.jobs import views as jobs
     from core.models import Role
+    from core.permissions import HOST_RULES
 
     return Feature(name="core", blueprints=(auth.bp, site.bp, outbox.bp, jobs.bp),
                    nav=(NavItem("Outbox", "outbox.list_messages", frozenset({Role.ADMIN}),
-                                position=90),))
+                                position=90),),
+                   permissions=HOST_RULES)
 
 
 def register_security(app: Flask) -> None:

@@ -101,9 +101,13 @@ def set_password(email: str, password: str) -> None:
 
 @schedule_cli.command("run")
 def run_schedule() -> None:
-    """Run every task that is due (run this every few minutes from cron)."""
-    for line in run_due():
+    """Run every task that is due (run this every few minutes from cron); exit code 1 when a
+    task failed (cron then mails it)."""
+    lines, succeeded = run_due()
+    for line in lines:
         click.echo(line)
+    if not succeeded:
+        raise SystemExit(1)
 
 
 @schedule_cli.command("list")

@@ -14,6 +14,7 @@ from core.extensions import db
 class DomainError(Exception):
     """A rule of the domain was broken; the message is plain English for the user."""
 
+
 TITLES = {
     400: ("Sorry, there is a problem with that request",
           "The request could not be understood. Go back, reload the page and try again."),

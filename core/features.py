@@ -5,6 +5,7 @@ feature or names one of its endpoints: whatever the host needs from a feature is
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -12,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from flask import Blueprint, Flask, current_app, request, url_for
+
+from core.config import Env
 
 if TYPE_CHECKING:
     from core.jobs.kinds import JobKind
@@ -37,6 +40,9 @@ class NavItem:
         return self.roles is None or user.has_role(*self.roles)
 
 
+MAX_SCHEDULE_NAME = 40
+
+
 @dataclass(frozen=True)
 class Schedule:
     """Housekeeping a feature needs done regularly; ``flask schedule run`` (every few minutes
@@ -46,6 +52,11 @@ class Schedule:
     every: timedelta
     run: Callable[[], str]  # does the work, returns one line for the log
     description: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0 < len(self.name) <= MAX_SCHEDULE_NAME:  # it names a Setting row's key
+            raise ValueError(f"A scheduled task's name has 1 to {MAX_SCHEDULE_NAME} "
+                             f"characters: {self.name!r}")
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,10 @@ class Feature:
     permissions: Mapping[type, Rules] = field(default_factory=dict)
     # Pages the host links to by name (e.g. "home", "dashboard"): name -> endpoint.
     pages: Mapping[str, str] = field(default_factory=dict)
+    # Settings this feature reads, with their defaults: name -> value, or core.config.Env(...)
+    # to read an environment variable when the app is made. The app's configuration and
+    # create_app's overrides win; read them at request time (they arrive after the extensions).
+    settings: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -76,6 +91,7 @@ class Registry:
     schedules: dict[str, Schedule] = field(default_factory=dict)
     permissions: dict[type, Rules] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
 
     def add(self, feature: Feature) -> None:
         if any(f.name == feature.name for f in self.features):
@@ -93,6 +109,8 @@ class Registry:
             _add_once(self.permissions, model, rules, "permission rule for")
         for name, endpoint in feature.pages.items():
             self.pages.setdefault(name, endpoint)
+        for name, value in feature.settings.items():
+            _add_once(self.settings, name, value, "setting")
 
 
 def _add_once(into: dict[Any, Any], key: Any, value: Any, what: str) -> None:
@@ -109,6 +127,9 @@ def register_features(app: Flask, features: Iterable[Feature]) -> Registry:
             app.register_blueprint(blueprint)
         for command in feature.cli:
             app.cli.add_command(command)
+    for name, value in registry.settings.items():
+        if name not in app.config:
+            app.config[name] = value.read(os.environ) if isinstance(value, Env) else value
     app.extensions["features"] = registry
     return registry
 

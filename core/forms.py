@@ -1,14 +1,32 @@
-"""The host's forms and the field helpers every feature's forms use: plain-English messages,
-GOV.UK widgets. No database writes."""
+"""The host's forms and what every feature's forms build on: ``Form`` (a Flask-WTF form, CSRF
+included) and ``Subform`` (a plain WTForms form for a ``FormField``), both binding each text
+field with the input guard's check; the field helpers (plain-English messages, GOV.UK
+widgets). No database writes."""
 
 from __future__ import annotations
 
+import wtforms
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from core.auth.passwords import password_problem
+from core.input_guard import GuardedMeta
+
+
+class Form(FlaskForm):
+    """The base of every form: Flask-WTF's, with unusual characters refused in text fields."""
+
+    class Meta(GuardedMeta):
+        pass
+
+
+class Subform(wtforms.Form):
+    """The base of a form inside a form (``FormField``): no CSRF token of its own."""
+
+    class Meta(GuardedMeta):
+        pass
 
 
 def strip_text(value: object) -> object:
@@ -23,7 +41,7 @@ def check_new_password(field: PasswordField, *user_inputs: str | None) -> None:
         raise ValidationError(problem)
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),

@@ -4,8 +4,9 @@ Nothing a browser sends by mistake (or a script on purpose) may end in a server 
 
 - **Unusual characters** (control characters such as NUL, which PostgreSQL cannot store in
   text): every text field of every form (WTForms, bound through ``bind_field`` below, so each
-  form gets it without saying so) says "Remove the unusual character from ..." next to the
-  field, as its first check; tab, new line and carriage return are allowed in text areas only.
+  form gets it without saying so; ``core.forms.Form`` carries it in its own ``Meta``) says
+  "Remove the unusual character from ..." next to the field, as its first check; tab, new
+  line and carriage return are allowed in text areas only.
   In a query string the page is refused (400) with a plain message naming the parameter;
   in the path (a slug, a token) the page is not found (404).
 - **A text field sent as a file part**: only the fields named in ``UPLOAD_FIELDS`` may carry
@@ -67,21 +68,36 @@ def unusual_character_message(label: str) -> str:
             "the text: type it again instead")
 
 
-_bind_field = DefaultMeta.bind_field
-
-
-def _guarded_bind_field(self: DefaultMeta, form: Any, unbound_field: Any,
-                        options: dict[str, Any]) -> Any:
-    field = _bind_field(self, form, unbound_field, options)
+def guard_field(field: Any) -> Any:
+    """``field`` with the check first, if it is a text field (once, however often called)."""
     if isinstance(field, StringField) and not any(
             isinstance(v, NoUnusualCharacters) for v in field.validators):
         field.validators = [NoUnusualCharacters(), *field.validators]
     return field
 
 
+class GuardedMeta:
+    """A form's ``Meta`` that binds each text field with the check (WTForms' documented
+    ``Meta.bind_field`` hook): ``core.forms.Form`` and ``core.forms.Subform`` use it, so a
+    form built on them is guarded without the process-wide hook below."""
+
+    def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+        return guard_field(super().bind_field(form, unbound_field, options))  # type: ignore[misc]
+
+
+_bind_field = DefaultMeta.bind_field
+
+
+def _guarded_bind_field(self: DefaultMeta, form: Any, unbound_field: Any,
+                        options: dict[str, Any]) -> Any:
+    return guard_field(_bind_field(self, form, unbound_field, options))
+
+
 def guard_forms() -> None:
     """Every WTForms form, Flask-WTF's and plain ones, binds its text fields with the check
-    (WTForms' documented ``Meta.bind_field`` hook, set once for the whole process)."""
+    (the same hook, set once for the whole process on WTForms' ``DefaultMeta``). Kept while
+    features' forms subclass ``FlaskForm`` and ``wtforms.Form`` directly; once every form is
+    built on ``core.forms.Form``/``Subform``, this can go."""
     DefaultMeta.bind_field = _guarded_bind_field  # type: ignore[method-assign]
 
 

@@ -4,13 +4,17 @@ so one cron line (``flask schedule run``) replaces one per task."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from core.extensions import db
 from core.features import Schedule, registry
 from core.models import Setting, utcnow
 
+log = logging.getLogger(__name__)
+
 KEY = "schedule:{}:last_run"
+FAILED = "failed, and will be tried again on the next run (the log has the details)"
 
 
 def _last_run(schedule: Schedule) -> datetime | None:
@@ -23,18 +27,25 @@ def is_due(schedule: Schedule, now: datetime) -> bool:
     return last is None or now - last >= schedule.every
 
 
-def run_due(now: datetime | None = None) -> list[str]:
-    """Run the due tasks in the order the features declared them; a line per task run."""
+def run_due(now: datetime | None = None) -> tuple[list[str], bool]:
+    """Run the due tasks in the order the features declared them: a line per task run, and
+    whether every one succeeded. A task that fails is rolled back and not recorded (so it is
+    due again next time); the tasks after it still run."""
     now = now or utcnow()
-    lines = []
+    lines, succeeded = [], True
     for schedule in registry().schedules.values():
         if not is_due(schedule, now):
             continue
-        outcome = schedule.run()
-        db.session.merge(Setting(key=KEY.format(schedule.name), value=now.isoformat()))
-        db.session.commit()
+        try:
+            outcome = schedule.run()
+            db.session.merge(Setting(key=KEY.format(schedule.name), value=now.isoformat()))
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("Scheduled task %s failed", schedule.name)
+            outcome, succeeded = FAILED, False
         lines.append(f"{schedule.name}: {outcome}")
-    return lines or ["Nothing was due."]
+    return lines or ["Nothing was due."], succeeded
 
 
 def schedule_status() -> list[str]:

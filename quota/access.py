@@ -1,4 +1,8 @@
-"""Who may use special-category questions in samples, and what the audit log records of it.
+"""Who may see and act on samples, and who may use special-category questions in them.
+
+Samples, their members and approved designs: officers and organisers (and admins) see them and
+act on them (draw, reproduce, replace, close); only an officer withdraws a design. These are the
+object-level rules ``quota.feature`` declares to ``core.permissions``.
 
 Only officers (and admins) may set quotas on, or see answers to, special-category questions
 (ethnicity, disability, religion, sexual orientation). An organiser's draw may use such quotas
@@ -11,9 +15,27 @@ from collections.abc import Iterable
 from typing import Any
 
 from core.models import Role, User
-from quota.models import SampleDesign
+from quota.models import Sample, SampleDesign, SampleMember
 from quota.pool import SampleSpec, private_dimensions
 from quota.problem import Quota
+
+STAFF = (Role.OFFICER, Role.ORGANISER)
+
+
+def may_see_sample(actor: User, _sample: Sample | SampleDesign) -> bool:
+    """Officers and organisers see every sample and design; what an organiser sees of its
+    special-category questions is decided by ``hidden_dimensions`` on each page."""
+    return actor.has_role(*STAFF)
+
+
+def may_see_member(actor: User, member: SampleMember) -> bool:
+    """A sample's members are seen (and replaced) by whoever may see the sample."""
+    return may_see_sample(actor, member.sample)
+
+
+def may_withdraw_design(actor: User, _design: SampleDesign) -> bool:
+    """An officer approved it; an officer withdraws it (organisers may only draw it)."""
+    return actor.has_role(Role.OFFICER)
 
 
 def sees_special_category(user: User | None) -> bool:

@@ -31,14 +31,17 @@ from quota.forms import (
 from quota.models import SampleMode
 from quota.pool import (
     WARD,
+    PoolDraft,
     SampleSpec,
+    build_pool,
     category_labels,
     dimensions_with_targets,
     group_key,
     parent_groups,
     private_dimensions,
+    quotas_for,
 )
-from quota.problem import Quota, QuotaConflict
+from quota.problem import Quota, QuotaConflict, QuotaInputError
 
 SPEC_FIELDS = ("target_set", "dimensions", "size", "tolerance", "rules", "wards", "seed",
                "merge")
@@ -169,20 +172,28 @@ def read(formdata: Mapping[str, str] | None, actor: User | None = None) -> Build
     spec = _spec(form)
     basis = "|".join([str(spec.target_set_id), ",".join(spec.dimensions), str(spec.size),
                       str(spec.tolerance), ",".join(spec.wards), ",".join(spec.merged)])
-    check = check_spec(spec)
+    draft = build_pool(spec)  # once per request: edits to the table do not change the pool
     table_errors: dict[str, str] = {}
-    if formdata.get("quota_basis") == basis and check.quotas:
+    if formdata.get("quota_basis") == basis and (quotas := _computed_quotas(spec, draft)):
         labels = _labels(spec.dimensions)
         overrides, table_errors = read_overrides(
             formdata, [(q.dimension, q.category, labels[(q.dimension, q.category)][0])
-                       for q in check.quotas], spec.size)
-        computed = {(q.dimension, q.category): (q.min, q.max) for q in check.quotas}
+                       for q in quotas], spec.size)
+        computed = {(q.dimension, q.category): (q.min, q.max) for q in quotas}
         changed = tuple(o for o in overrides if computed[(o[0], o[1])] != (o[2], o[3]))
         if changed and not table_errors:
             spec = replace(spec, overrides=changed)
-            check = check_spec(spec)
+    check = check_spec(spec, draft)
     return BuilderState(form, spec, check, _tables(spec, check, formdata, table_errors), basis,
                         table_errors, [])
+
+
+def _computed_quotas(spec: SampleSpec, draft: PoolDraft) -> list[Quota]:
+    """The table's quotas before the officer's changes ([] when the targets give none)."""
+    try:
+        return quotas_for(spec, draft.pool)
+    except QuotaInputError:
+        return []
 
 
 def _special_category_named(formdata: Mapping[str, str], actor: User | None) -> list[str]:

@@ -10,7 +10,14 @@ import numpy as np
 from quota.disclosure import answers_given_away
 from quota.feasibility import find_conflicts
 from quota.groups import build_instance
-from quota.pool import SampleSpec, build_pool, category_labels, private_dimensions, quotas_for
+from quota.pool import (
+    PoolDraft,
+    SampleSpec,
+    build_pool,
+    category_labels,
+    private_dimensions,
+    quotas_for,
+)
 from quota.problem import Pool, Quota, QuotaConflict, QuotaInputError
 
 
@@ -37,9 +44,11 @@ class QuotaCheck:
         return [c for c in self.conflicts if c.dimension is None]
 
 
-def check_spec(spec: SampleSpec) -> QuotaCheck:
-    """Can a sample be drawn for ``spec``? Never raises for bad quotas: it reports them."""
-    draft = build_pool(spec)
+def check_spec(spec: SampleSpec, draft: PoolDraft | None = None) -> QuotaCheck:
+    """Can a sample be drawn for ``spec``? Never raises for bad quotas: it reports them.
+    ``draft``: the spec's pool when the caller has built it already (the pool does not depend
+    on the quotas' minimums and maximums, so one pool serves a table and its edits)."""
+    draft = draft if draft is not None else build_pool(spec)
     pool = draft.pool
     counts = pool_counts(spec, pool)
     try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
@@ -19,7 +18,7 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from core.forms import strip_text
+from core.forms import Form, strip_text
 from quota.models import SampleMode
 
 MAX_SIZE = 100_000
@@ -34,7 +33,7 @@ SIZE_MESSAGE = "Enter the number of people to select as a whole number from 1 to
 
 
 def _whole_number(low: int, high: int, message: str):  # noqa: ANN202
-    def check(_form: FlaskForm, field: StringField) -> None:
+    def check(_form: Form, field: StringField) -> None:
         text = (field.data or "").replace(",", "")
         if not text.isdigit() or not low <= int(text) <= high:
             raise ValidationError(message)
@@ -42,7 +41,7 @@ def _whole_number(low: int, high: int, message: str):  # noqa: ANN202
     return check
 
 
-class SampleForm(FlaskForm):
+class SampleForm(Form):
     name = StringField(
         "Name of the sample", widget=GovTextInput(), filters=[strip_text],
         description="For example, 'Libraries survey, spring 2027' or 'Climate jury'.",

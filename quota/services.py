@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 from typing import Any
 
@@ -21,6 +21,7 @@ from core.spreadsheet import safe_cell
 from panel.models import Resident, ResidentStatus, TargetSet
 from quota.access import (
     design_spec,
+    hidden_dimensions,
     sees_special_category,
     special_category_refusal,
     special_category_use,
@@ -37,6 +38,7 @@ from quota.pool import (
     quotas_for,
 )
 from quota.problem import Pool, Quota, QuotaInfeasible, QuotaInputError, Selection
+from quota.report import redacted_reason
 from quota.reserves import propose_replacement
 
 JOB_KIND = "quota.draw"
@@ -220,6 +222,26 @@ def propose(sample: Sample, member: SampleMember) -> ReplacementProposal:
                           f"quota. {error}") from error
     return ReplacementProposal(member, int(proposal.person), proposal.from_reserves,
                                proposal.reason)
+
+
+def proposal_shown_to(actor: User, sample: Sample, member: SampleMember
+                      ) -> tuple[ReplacementProposal | None, str | None]:
+    """The replacement page's proposal, or why there is none, as ``actor`` may see it: someone
+    who does not see the design's special-category questions sees neither their answers in the
+    reason nor which of their quotas stands in the way."""
+    hidden = hidden_dimensions(actor, sample.spec["dimensions"])
+    try:
+        proposal = propose(sample, member)
+    except SampleError as error:
+        if hidden:  # the quota in the way may be one organisers do not see
+            return None, ("Nobody left in the pool can take this place without breaking a "
+                          "quota of the design. Ask an engagement officer to look at this "
+                          "sample.")
+        return None, str(error)
+    if hidden:
+        proposal = replace(proposal, reason=redacted_reason(
+            sample, member.resident_id, proposal.resident_id, proposal.reason, hidden))
+    return proposal, None
 
 
 def _selected_ids(sample: Sample) -> list[int]:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from core.extensions import db
 from panel.dimensions import live_answers
 from panel.models import Dimension
-from surveys.question_types import QuestionSpec
+from surveys.question_spec import QuestionSpec
 
 PREFIX = "about_"  # field names: never the same as a survey question's key (q1, q2, ...)
 HINT = "Optional."

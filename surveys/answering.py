@@ -142,28 +142,51 @@ def visible_questions(section: Section, answers: Mapping[str, Any],
     return [q for q in section.questions if shows(q.show_if, answers, questions)]
 
 
+@dataclass(frozen=True)
+class Step:
+    """Where a respondent goes once a page is saved: the number of the next page shown, or
+    None after the last one ("About you" or "Check your answers" comes next)."""
+
+    next_number: int | None
+
+
+def save_and_next(response: Response, section: Section, values: Mapping[str, Any]) -> Step:
+    """Save a page (``save_page``) and say which page comes next, from the one reckoning of
+    the pages the saved answers show (the same that decides which answers are kept)."""
+    pages = _saved_pages(response, section, values)
+    later = [n for n, s in enumerate(pages, start=1) if s.position > section.position]
+    return Step(later[0] if later else None)
+
+
 def save_page(response: Response, section: Section, values: Mapping[str, Any]) -> None:
     """Keep this page's answers (an unanswered question keeps nothing); drop answers that
     the new answers hide. Idempotent: when the same page is saved twice at once (a double
     click, two tabs), the one that finds the answers already written by the other applies
     its values over them instead of failing on the one-answer-per-question key."""
+    _saved_pages(response, section, values)
+
+
+def _saved_pages(response: Response, section: Section,
+                 values: Mapping[str, Any]) -> list[Section]:
+    """``save_page``; returns the pages shown by the answers as saved."""
     for attempt in range(SAVE_ATTEMPTS):
         try:
-            _save_page(response, section, values)
-            return
+            return _save_page(response, section, values)
         except IntegrityError:
             db.session.rollback()
             if attempt == SAVE_ATTEMPTS - 1:
                 raise
             db.session.expire(response)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 SAVE_ATTEMPTS = 3
 
 
-def _save_page(response: Response, section: Section, values: Mapping[str, Any]) -> None:
+def _save_page(response: Response, section: Section,
+               values: Mapping[str, Any]) -> list[Section]:
     if response.submitted:
-        return
+        return visible_sections(response.survey, stored_answers(response))
     by_question = {a.question_id: a for a in response.answers}
     for question in section.questions:
         value = values.get(question.key)
@@ -177,13 +200,16 @@ def _save_page(response: Response, section: Section, values: Mapping[str, Any]) 
     db.session.flush()
     db.session.expire(response, ["answers"])
     answers = stored_answers(response)
-    shown = {q.id for s in visible_sections(response.survey, answers)
-             for q in visible_questions(s, answers)}
-    for answer in list(response.answers):
-        if answer.question_id not in shown:
-            response.answers.remove(answer)
+    pages = visible_sections(response.survey, answers)
+    shown = {q.id for s in pages for q in visible_questions(s, answers)}
+    hidden = [a for a in response.answers if a.question_id not in shown]
+    for answer in hidden:
+        response.answers.remove(answer)
     response.last_section = section.position
     db.session.commit()
+    if hidden:  # a dropped answer may have been what showed a later page
+        pages = visible_sections(response.survey, stored_answers(response))
+    return pages
 
 
 def save_about_you(response: Response, profile: Mapping[str, str]) -> None:

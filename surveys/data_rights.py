@@ -4,7 +4,7 @@ Download: every response of theirs, with each question and their answer in words
 Erasure: answers in progress are deleted; sent answers stay as anonymous statistics (the
 database already unlinks them from the resident), but their own words go: written answers are
 deleted and the text of an "Other (please say)" is blanked, since words can identify someone.
-Both are registered with the host package when the surveys blueprint is (``surveys.routes``).
+Both are declared to the host in ``surveys.feature`` (its data sections and erasers).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from core.extensions import db
 from panel.models import Resident
 from surveys.models import Question, Response
-from surveys.question_types import AGREE_SCALE, OTHER
+from surveys.question_spec import AGREE_SCALE, OTHER
 
 WRITTEN = ("short_text", "long_text")
 SCALE = dict(AGREE_SCALE)

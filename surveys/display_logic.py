@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from surveys.models import Question, Section, Survey
-from surveys.question_types import TYPES, QuestionSpec
+from surveys.question_spec import QuestionSpec
+from surveys.question_types import TYPES
 
 CONDITION_KINDS = ("single", "multiple", "agree", "rating", "ranking")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -26,11 +25,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from core.forms import strip_text
+from core.forms import Form, strip_text
 from panel.engagements import SpectrumLevel
 from surveys.display_logic import CONDITION_KINDS, labels, name_of
 from surveys.models import Audience, Question, ResponseMode
-from surveys.question_types import TYPES, WholeNumberField
+from surveys.question_fields import WholeNumberField
+from surveys.question_types import TYPES
 
 TITLE_LIMIT, TEXT_LIMIT, LONG_LIMIT = 160, 500, 5000
 CHOICE_KINDS = ("single", "multiple", "ranking")
@@ -40,7 +40,7 @@ def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(Form):
     engagement_title = StringField(
         "What is the engagement called?", widget=GovTextInput(), filters=[strip_text],
         description="Residents see this, for example Future of our libraries.",
@@ -92,7 +92,7 @@ class SurveyForm(FlaskForm):
         return valid
 
 
-class SectionForm(FlaskForm):
+class SectionForm(Form):
     section_title = StringField(
         "Section title", widget=GovTextInput(), filters=[strip_text],
         description="Each section is a page of the survey.",
@@ -102,7 +102,7 @@ class SectionForm(FlaskForm):
     add_section = SubmitField("Add the section", widget=GovSubmitInput())
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     kind = RadioField("Type of question", widget=GovRadioInput(),
                       choices=[SelectChoice(kind, t.label) for kind, t in TYPES.items()],
                       validators=[InputRequired(message="Select the type of question")])
@@ -192,7 +192,7 @@ def section_form(earlier: list[Question], show_if: dict | None) -> Any:
             choices=[SelectChoice(v, label) for v, label in TYPES[spec.kind].categories(spec)])
 
     def validate(form: Any, extra_validators: Any = None) -> bool:
-        valid = FlaskForm.validate(form, extra_validators)
+        valid = Form.validate(form, extra_validators)
         ticked = [q for q in conditions if form[f"when_{q.key}"].data]
         if len(ticked) > 1:
             form[f"when_{ticked[1].key}"].errors.append(
@@ -208,7 +208,7 @@ def section_form(earlier: list[Question], show_if: dict | None) -> Any:
     fields["validate"] = validate
     fields["condition"] = condition
     fields["conditions"] = conditions
-    cls = type("SectionSettingsForm", (FlaskForm,), fields)
+    cls = type("SectionSettingsForm", (Form,), fields)
     data = {}
     if show_if:
         data[f"when_{show_if['question']}"] = show_if.get("in", [])
@@ -268,7 +268,7 @@ def question_form(earlier: list[Question], show_if: dict | None = None, *,
     return cls(data=data or None, prefix=prefix)
 
 
-class EnteredResponseForm(FlaskForm):
+class EnteredResponseForm(Form):
     """The base of the form for keying in a response: how it was given (then the questions)."""
 
     mode = RadioField("How was this response given?", widget=GovRadioInput(),

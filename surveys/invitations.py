@@ -56,6 +56,10 @@ class InvitationReport:
         return [f"{n:,} {'person' if n == 1 else 'people'} {LEFT_OUT[why]}"
                 for why, n in self.left_out.items() if n]
 
+    @property
+    def sent_text(self) -> str:
+        return f"{self.invited:,} invitation{'' if self.invited == 1 else 's'} sent"
+
 
 def send_invitations(actor: User, survey: Survey) -> InvitationReport:
     """Invite now, in this request (the job below does the same for a whole panel)."""
@@ -87,6 +91,19 @@ def invitation_job(job_id: int) -> Job | None:
     return job if job is not None and job.kind == JOB_KIND else None
 
 
+def job_survey(job: Job) -> Survey | None:
+    survey_id = job.params.get("survey_id")
+    return db.session.get(Survey, survey_id) if isinstance(survey_id, int) else None
+
+
+def job_details(job: Job) -> dict[str, Any]:
+    """For the job page: the survey, and once the job is done, who was invited or left out."""
+    report = (InvitationReport(job.result.get("invited", 0), job.result.get("left_out", {}))
+              if job.status == JobStatus.DONE else None)
+    return {"survey": job_survey(job), "report": report,
+            "sent_text": report.sent_text if report else ""}
+
+
 def run_invitation_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     survey = db.session.get(Survey, job.params["survey_id"])
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
@@ -101,7 +118,8 @@ def run_invitation_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
         raise jobs.JobFailed("Another job was sending this survey's invitations at the same "
                              "time, so this one stopped and sent nothing. Nobody was invited "
                              "twice. Send again to reach anyone it missed.") from error
-    return {"invited": report.invited, "left_out": report.left_out}
+    return {"invited": report.invited, "left_out": report.left_out,
+            "summary": f"Finished: {report.sent_text}."}
 
 
 def check_can_invite(survey: Survey) -> None:

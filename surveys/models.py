@@ -22,7 +22,7 @@ from core.models import User, db_enum, utcnow
 from panel.engagements import Engagement
 from panel.models import Resident
 from quota.models import Sample, SampleMember
-from surveys.question_types import QuestionSpec
+from surveys.question_spec import QuestionSpec
 
 
 class SurveyStateError(Exception):

@@ -1,26 +1,11 @@
-"""The registry of question types: each knows its form field, validation, summary and export.
-
-A question is described by a ``QuestionSpec`` (plain data, as stored on a question row). Its
-type, looked up in ``TYPES`` by ``spec.kind``, turns it into:
-
-- ``field(spec)``: an unbound WTForms field with GOV.UK widgets and plain-English validators;
-  a page's form is a class with one such field per question (``form_class``);
-- ``value(spec, data)``: the answer as stored (JSON: text, number, list or mapping), from the
-  field's validated data; ``None`` when the question was left unanswered;
-- ``categories(spec)``: the answer categories a summary counts (choice types), and
-  ``counted(spec, value)``: which of them one answer counts in (several for multiple choice,
-  one per statement for a matrix);
-- ``columns(spec)`` and ``cells(spec, value)``: the export columns (name, label and, for SPSS,
-  value labels) and one response's values in them.
-
-Display logic and sections live on the survey; nothing here touches the database.
+"""The registry of question types (``TYPES``, by ``QuestionSpec.kind``): each knows its form
+field, validation, summary and export (``surveys.question_spec`` says what each does); and a
+page's form: ``form_class``, ``form_data`` (stored answers shown again), ``answers_from``.
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -31,162 +16,56 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
-    Field,
     Form,
     FormField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    StopValidation,
-    ValidationError,
+from wtforms.validators import Length, NumberRange, Optional
+
+from core.forms import Subform
+from surveys.question_fields import (
+    Answered,
+    AtMost,
+    OtherText,
+    WholeNumberField,
+    choices,
+    distinct_ranks,
+    lower_first,
+    required,
+    strip,
+    with_other,
+)
+from surveys.question_spec import (
+    AGREE_SCALE,
+    DONT_KNOW,
+    LONG_TEXT,
+    OTHER,
+    SHORT_TEXT,
+    Column,
+    QuestionSpec,
+    QuestionType,
 )
 
-OTHER = "other"
-DONT_KNOW = "dont_know"
-AGREE_SCALE = (("strongly_agree", "Strongly agree"), ("agree", "Agree"),
-               ("neither", "Neither agree nor disagree"), ("disagree", "Disagree"),
-               ("strongly_disagree", "Strongly disagree"), (DONT_KNOW, "Don't know"))
-SHORT_TEXT, LONG_TEXT = 200, 5000
-
-
-@dataclass(frozen=True)
-class QuestionSpec:
-    key: str                                   # stable and unique within the survey: "q3"
-    kind: str                                  # a key of TYPES
-    text: str
-    hint: str = ""
-    required: bool = False
-    options: tuple[tuple[str, str], ...] = ()  # (value, label): choices, or items to rank
-    statements: tuple[tuple[str, str], ...] = ()  # matrix rows
-    other: bool = False                        # offer "Other (please say)"
-    max_choices: int | None = None             # multiple choice
-    minimum: int | None = None                 # number
-    maximum: int | None = None
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str                                   # safe for SPSS: letters, digits, underscores
-    label: str
-    value_labels: Mapping[Any, str] = field(default_factory=dict)
-
-
-class QuestionType(ABC):
-    kind = ""
-    label = ""
-
-    @abstractmethod
-    def field(self, spec: QuestionSpec) -> Any:
-        """The unbound WTForms field that asks the question."""
-
-    def value(self, spec: QuestionSpec, data: Any) -> Any:
-        return data if data not in (None, "", [], {}) else None
-
-    def categories(self, spec: QuestionSpec) -> list[tuple[str, str]]:
-        return []
-
-    def counted(self, spec: QuestionSpec, value: Any) -> list[str]:
-        return [] if value is None else [str(value)]
-
-    def columns(self, spec: QuestionSpec) -> list[Column]:
-        return [Column(spec.key, spec.text)]
-
-    def cells(self, spec: QuestionSpec, value: Any) -> list[Any]:
-        return [value]
-
-
-def _required(spec: QuestionSpec, message: str, *, text: bool = False) -> list[Any]:
-    """Required, or optional; text is checked after trimming, so spaces alone are no answer."""
-    if not spec.required:
-        return [Optional()]
-    return [DataRequired(message) if text else InputRequired(message)]
-
-
-class _Answered:
-    """Required, judged on the value (so 0 counts as an answer and spaces do not)."""
-
-    def __init__(self, message: str):
-        self.message = message
-
-    def __call__(self, form: Form, field: Field) -> None:
-        if field.data is None:
-            field.errors[:] = []
-            raise StopValidation(self.message)
-
-
-LARGEST_WHOLE_NUMBER = 2**31 - 1  # what an integer column holds on every database
-
-
-class WholeNumberField(IntegerField):
-    """An IntegerField whose "not a number" message is plain English and the caller's own;
-    a number too big to store (beyond ±2,147,483,647) gets the same message."""
-
-    def __init__(self, *args: Any, invalid: str = "Enter a whole number, like 12",
-                 **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.invalid = invalid
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if valuelist and not str(valuelist[0]).strip():  # left empty: for the validators
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(self.invalid) from None
-        if self.data is not None and abs(self.data) > LARGEST_WHOLE_NUMBER:
-            self.data = None
-            raise ValueError(self.invalid)
-
-    def pre_validate(self, form: Form) -> None:
-        if self.process_errors:  # said once: not again by the range check
-            raise StopValidation()
-
-
-def _choices(pairs: Sequence[tuple[str, str]]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def _with_other(spec: QuestionSpec) -> tuple[tuple[str, str], ...]:
-    return (*spec.options, (OTHER, "Other (please say)")) if spec.other else spec.options
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
-class _OtherText:
-    """When "Other" is chosen, the "please say" box must say something."""
-
-    def __call__(self, form: Form, field: Field) -> None:
-        chosen = field.data if isinstance(field.data, list) else [field.data]
-        other = form[f"{field.name}_other"]
-        if OTHER in chosen and not (other.data or "").strip():
-            raise ValidationError("Say what your other answer is, or choose another answer")
+# The question's plain data is found here too (where most callers look).
+__all__ = ["AGREE_SCALE", "DONT_KNOW", "LONG_TEXT", "OTHER", "SHORT_TEXT", "TYPES", "Column",
+           "QuestionSpec", "QuestionType", "answers_from", "form_class", "form_data"]
 
 
 class SingleChoice(QuestionType):
     kind, label = "single", "Single choice"
 
     def field(self, spec: QuestionSpec) -> Any:
-        checks = _required(spec, f"Select an answer to “{spec.text}”")
-        return RadioField(spec.text, choices=_choices(_with_other(spec)), widget=GovRadioInput(),
-                          validators=[*checks, *([_OtherText()] if spec.other else [])],
+        checks = required(spec, f"Select an answer to “{spec.text}”")
+        return RadioField(spec.text, choices=choices(with_other(spec)), widget=GovRadioInput(),
+                          validators=[*checks, *([OtherText()] if spec.other else [])],
                           description=spec.hint)
 
     def categories(self, spec: QuestionSpec) -> list[tuple[str, str]]:
-        return list(_with_other(spec))
+        return list(with_other(spec))
 
     def value(self, spec: QuestionSpec, data: Any) -> Any:
         choice, other = (data or {}).get("choice"), (data or {}).get("other")
@@ -200,12 +79,12 @@ class SingleChoice(QuestionType):
         return [OTHER] if isinstance(value, dict) else [value]
 
     def columns(self, spec: QuestionSpec) -> list[Column]:
-        labels = dict(enumerate((label for _, label in _with_other(spec)), start=1))
+        labels = dict(enumerate((label for _, label in with_other(spec)), start=1))
         other = [Column(f"{spec.key}_other", f"{spec.text}: other")] if spec.other else []
         return [Column(spec.key, spec.text, labels), *other]
 
     def cells(self, spec: QuestionSpec, value: Any) -> list[Any]:
-        codes = {v: n for n, (v, _) in enumerate(_with_other(spec), start=1)}
+        codes = {v: n for n, (v, _) in enumerate(with_other(spec), start=1)}
         choice = self.counted(spec, value)
         other = [value["other"] if isinstance(value, dict) else None] if spec.other else []
         return [codes[choice[0]] if choice else None, *other]
@@ -215,11 +94,11 @@ class MultipleChoice(QuestionType):
     kind, label = "multiple", "Multiple choice"
 
     def field(self, spec: QuestionSpec) -> Any:
-        checks = _required(spec, f"Select at least one answer to “{spec.text}”")
+        checks = required(spec, f"Select at least one answer to “{spec.text}”")
         return SelectMultipleField(
-            spec.text, choices=_choices(_with_other(spec)), widget=GovCheckboxesInput(),
-            validators=[*checks, _AtMost(spec.max_choices),
-                        *([_OtherText()] if spec.other else [])],
+            spec.text, choices=choices(with_other(spec)), widget=GovCheckboxesInput(),
+            validators=[*checks, AtMost(spec.max_choices),
+                        *([OtherText()] if spec.other else [])],
             description=spec.hint or (f"Select up to {spec.max_choices}."
                                       if spec.max_choices else "Select all that apply."))
 
@@ -231,7 +110,7 @@ class MultipleChoice(QuestionType):
                 else ""}
 
     def categories(self, spec: QuestionSpec) -> list[tuple[str, str]]:
-        return list(_with_other(spec))
+        return list(with_other(spec))
 
     def counted(self, spec: QuestionSpec, value: Any) -> list[str]:
         return [] if value is None else list(value["choices"])
@@ -240,31 +119,23 @@ class MultipleChoice(QuestionType):
         ticked = {0: "Not selected", 1: "Selected"}
         other = [Column(f"{spec.key}_other", f"{spec.text}: other")] if spec.other else []
         return [*(Column(f"{spec.key}_{n}", f"{spec.text}: {label}", ticked)
-                  for n, (_, label) in enumerate(_with_other(spec), start=1)), *other]
+                  for n, (_, label) in enumerate(with_other(spec), start=1)), *other]
 
     def cells(self, spec: QuestionSpec, value: Any) -> list[Any]:
         chosen = set(self.counted(spec, value))
-        ticks = [None if value is None else int(v in chosen) for v, _ in _with_other(spec)]
+        ticks = [None if value is None else int(v in chosen) for v, _ in with_other(spec)]
         other = [value["other"] if value else None] if spec.other else []
         return [*ticks, *other]
 
-
-class _AtMost:
-    def __init__(self, most: int | None):
-        self.most = most
-
-    def __call__(self, form: Form, field: Field) -> None:
-        if self.most and len(field.data or []) > self.most:
-            raise ValidationError(f"Select no more than {self.most} answers")
 
 
 class AgreeScale(SingleChoice):
     kind, label = "agree", "Agree–disagree scale"
 
     def field(self, spec: QuestionSpec) -> Any:
-        return RadioField(spec.text, choices=_choices(AGREE_SCALE), widget=GovRadioInput(),
-                          validators=_required(spec, f"Select how much you agree that "
-                                                     f"{_lower_first(spec.text)}"),
+        return RadioField(spec.text, choices=choices(AGREE_SCALE), widget=GovRadioInput(),
+                          validators=required(spec, f"Select how much you agree that "
+                                                     f"{lower_first(spec.text)}"),
                           description=spec.hint)
 
     def value(self, spec: QuestionSpec, data: Any) -> Any:
@@ -297,11 +168,11 @@ class Matrix(QuestionType):
     kind, label = "matrix", "Statements on an agree–disagree scale"
 
     def field(self, spec: QuestionSpec) -> Any:
-        rows = {key: RadioField(text, choices=_choices(AGREE_SCALE), widget=GovRadioInput(),
-                                validators=_required(spec, f"Select how much you agree that "
-                                                           f"{_lower_first(text)}"))
+        rows = {key: RadioField(text, choices=choices(AGREE_SCALE), widget=GovRadioInput(),
+                                validators=required(spec, f"Select how much you agree that "
+                                                           f"{lower_first(text)}"))
                 for key, text in spec.statements}
-        return FormField(type("MatrixForm", (Form,), rows), label=spec.text,
+        return FormField(type("MatrixForm", (Subform,), rows), label=spec.text,
                          description=spec.hint)
 
     def value(self, spec: QuestionSpec, data: Any) -> Any:
@@ -327,8 +198,8 @@ class Rating(QuestionType):
 
     def field(self, spec: QuestionSpec) -> Any:
         scale = [(str(n), str(n)) for n in range(11)]
-        return RadioField(spec.text, choices=_choices(scale), widget=GovRadioInput(),
-                          validators=_required(spec, f"Select a number between 0 and 10 for "
+        return RadioField(spec.text, choices=choices(scale), widget=GovRadioInput(),
+                          validators=required(spec, f"Select a number between 0 and 10 for "
                                                      f"“{spec.text}”"),
                           description=spec.hint or "0 is the lowest, 10 the highest.")
 
@@ -355,7 +226,7 @@ class Number(QuestionType):
             message = f"Enter a whole number of {high} or less"
         else:
             message = "Enter a whole number"
-        checks = ([_Answered(f"Enter a number for “{spec.text}”")] if spec.required
+        checks = ([Answered(f"Enter a number for “{spec.text}”")] if spec.required
                   else [Optional()])
         return WholeNumberField(spec.text, widget=GovTextInput(), description=spec.hint,
                                 invalid=message,
@@ -372,8 +243,8 @@ class ShortText(QuestionType):
     def field(self, spec: QuestionSpec) -> Any:
         too_long = f"Your answer must be {self.limit:,} characters or fewer"
         return self.field_class(
-            spec.text, widget=self.widget(), description=spec.hint, filters=[_strip],
-            validators=[*_required(spec, f"Enter an answer to “{spec.text}”", text=True),
+            spec.text, widget=self.widget(), description=spec.hint, filters=[strip],
+            validators=[*required(spec, f"Enter an answer to “{spec.text}”", text=True),
                         Length(max=self.limit, message=too_long)])
 
 
@@ -381,9 +252,6 @@ class LongText(ShortText):
     kind, label = "long_text", "Long text"
     limit, field_class, widget = LONG_TEXT, TextAreaField, GovTextArea
 
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 class Ranking(QuestionType):
@@ -393,11 +261,11 @@ class Ranking(QuestionType):
 
     def field(self, spec: QuestionSpec) -> Any:
         places = [("", "Not ranked"), *((str(n), str(n)) for n in range(1, len(spec.options) + 1))]
-        rows: dict[str, Any] = {key: SelectField(label, choices=_choices(places), default="",
+        rows: dict[str, Any] = {key: SelectField(label, choices=choices(places), default="",
                                                  widget=GovSelect())
                                 for key, label in spec.options}
-        rows["validate"] = _distinct_ranks(spec)
-        return FormField(type("RankingForm", (Form,), rows), label=spec.text,
+        rows["validate"] = distinct_ranks(spec)
+        return FormField(type("RankingForm", (Subform,), rows), label=spec.text,
                          description=spec.hint or "1 is your first choice.")
 
     def value(self, spec: QuestionSpec, data: Any) -> Any:
@@ -419,40 +287,20 @@ class Ranking(QuestionType):
         return [rank.get(key) for key, _ in spec.options]
 
 
-def _distinct_ranks(spec: QuestionSpec) -> Any:
-    """The ranking form's own check: each number used once, from 1 up, without gaps."""
-
-    def validate(form: Form, extra_validators: Any = None) -> bool:
-        if not Form.validate(form, extra_validators):
-            return False  # a place that is not one of the choices says so itself
-        ranks = [int(v) for v in form.data.values() if v]
-        problem = None
-        if spec.required and not ranks:
-            problem = f"Rank at least one item for “{spec.text}”"
-        elif len(ranks) != len(set(ranks)):
-            problem = "Give each item a different number"
-        elif ranks and sorted(ranks) != list(range(1, len(ranks) + 1)):
-            problem = f"Number the items you rank from 1 to {len(ranks)}, without gaps"
-        if problem:
-            form.form_errors.append(problem)
-        return problem is None
-
-    return validate
-
 
 TYPES: dict[str, QuestionType] = {t.kind: t for t in (
     SingleChoice(), MultipleChoice(), AgreeScale(), Matrix(), Rating(), Number(), ShortText(),
     LongText(), Ranking())}
 
 
-def form_class(specs: Sequence[QuestionSpec], base: type = Form) -> type:
+def form_class(specs: Sequence[QuestionSpec], base: type = Subform) -> type:
     """A form with one field per question (and a "please say" box for each "Other")."""
     fields: dict[str, Any] = {}
     for spec in specs:
         fields[spec.key] = TYPES[spec.kind].field(spec)
         if spec.other and spec.kind in ("single", "multiple"):
             fields[f"{spec.key}_other"] = StringField(
-                "Please say", widget=GovTextInput(), filters=[_strip],
+                "Please say", widget=GovTextInput(), filters=[strip],
                 validators=[Length(max=SHORT_TEXT,
                                    message=f"Your answer must be {SHORT_TEXT} characters or "
                                            "fewer")])

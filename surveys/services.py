@@ -34,7 +34,7 @@ from surveys.models import (
     SurveyState,
     SurveyStateError,
 )
-from surveys.question_types import OTHER, QuestionSpec
+from surveys.question_spec import OTHER, QuestionSpec
 
 
 class SurveyError(Exception):

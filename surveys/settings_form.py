@@ -6,15 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import DateField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from core.forms import strip_text
+from core.forms import Form, strip_text
 from panel.forms import DayMonthYearInput
 from surveys.forms import LONG_LIMIT, SurveyForm
-from surveys.question_types import WholeNumberField
+from surveys.question_fields import WholeNumberField
 
 SMALLEST_GROUP = 5  # never show fewer people than this, whatever an officer chooses
 
@@ -40,7 +39,7 @@ class OptionalDateField(DateField):
             raise ValueError(f"{self.what} must be a real date, for example 27 3 2027") from None
 
 
-class SurveySettingsForm(FlaskForm):
+class SurveySettingsForm(Form):
     title = SurveyForm.title  # the same field, checks and messages as on creation
     why = TextAreaField(
         "Why are you asking?", widget=GovTextArea(), filters=[strip_text],

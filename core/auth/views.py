@@ -16,6 +16,7 @@ from core.forms import SignInForm
 
 bp = Blueprint("auth", __name__)
 
+
 def _throttled(seconds: int) -> Response:
     """429 in plain English, saying when to try again (and the Retry-After header)."""
     detail = ("You have tried to sign in too many times with a wrong email address or "

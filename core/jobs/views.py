@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect
+from flask import Blueprint, Response, abort, redirect, request
 from flask_login import current_user, login_required
 
 from core.extensions import db
@@ -37,7 +37,11 @@ def show_job(job_id: int) -> Any:
         if is_fragment_request():
             return Response(status=204, headers={"HX-Redirect": target})
         return redirect(target, 303)
+    text = status_text(job)
+    # A poll says what the page last read out (``said``): the live region changes, and so is
+    # read out again, only when the status has changed.
     return render_page(
         "jobs/show.html", block="job_progress", job=job, kind=kind, details=kind.details(job),
-        status_text=status_text(job), fragment=is_fragment_request(),
+        status_text=text, fragment=is_fragment_request(),
+        announce=is_fragment_request() and request.args.get("said") != text,
         running=job.status in (JobStatus.QUEUED, JobStatus.RUNNING))

@@ -22,9 +22,10 @@ def test_production_config_refuses_to_start_without_secret_key(monkeypatch):
 
 
 def test_production_cookies_are_secure():
-    assert Config.SESSION_COOKIE_SECURE is True
-    assert Config.SESSION_COOKIE_HTTPONLY is True
-    assert Config.SESSION_COOKIE_SAMESITE == "Lax"
+    production = Config.from_environment({})
+    assert production["SESSION_COOKIE_SECURE"] is True
+    assert production["SESSION_COOKIE_HTTPONLY"] is True
+    assert production["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
 @pytest.mark.parametrize("given,expected", [

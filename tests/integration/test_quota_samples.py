@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from datetime import timedelta
 
 import pytest
@@ -13,7 +15,7 @@ from core.models import AuditEvent, JobStatus, Role, User, utcnow
 from panel import membership
 from panel.demo import seed_demo
 from panel.models import Contact, Resident, ResidentStatus, TargetSet
-from quota import services
+from quota import pool, services
 from quota.check import check_spec
 from quota.models import MemberRole, Sample, SampleMode, SampleStatus
 from quota.pool import SampleSpec, build_pool
@@ -230,7 +232,7 @@ def test_drawing_from_the_builder_runs_a_job_then_shows_the_sample(demo, login):
     assert "There is a problem" in bad.get_data(as_text=True)
     response = client.post("/quota/samples/new", data={**builder_form(action="draw"),
                                                        "csrf_token": token})
-    assert response.status_code == 303 and "/quota/jobs/" in response.location
+    assert response.status_code == 303 and response.location.startswith("/jobs/")
     assert run_pending_jobs()
     done = client.get(response.location)
     assert done.status_code == 303 and "/quota/samples/" in done.location
@@ -251,9 +253,20 @@ def test_a_failed_draw_says_why(demo, login, app):
         User.id.desc()))
     job = services.start_draw(user, spec(size=100000))
     run_pending_jobs()
-    page = client.get(f"/quota/jobs/{job.id}").get_data(as_text=True)
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert db.session.get(type(job), job.id).status == JobStatus.FAILED
     assert "No sample was drawn" in page
+    assert 'href="/quota/samples/new">Start again' in page
+
+
+def test_the_old_draw_page_sends_to_the_one_job_page(demo, login):
+    client = login(Role.OFFICER)
+    job = services.start_draw(officer(), spec())
+    old = client.get(f"/quota/jobs/{job.id}")
+    assert old.status_code == 301 and old.location == f"/jobs/{job.id}"
+    page = client.get(old.location).get_data(as_text=True)
+    assert "Drawing the sample" in page and "Libraries survey" in page
+    assert client.get(f"/quota/jobs/{job.id + 1000}").status_code == 404
 
 
 def test_editing_a_quota_updates_only_the_messages_not_the_inputs(demo, login):
@@ -270,3 +283,30 @@ def test_editing_a_quota_updates_only_the_messages_not_the_inputs(demo, login):
     assert edited.headers["HX-Retarget"] == "#quota-status"
     assert "Cannot be drawn yet" in html and 'hx-swap-oob="true"' in html
     assert "<input" not in html
+
+
+def test_one_builder_request_builds_the_pool_once(demo, login, monkeypatch):
+    """Each keystroke in the quota table is one request: one pool, however it was edited."""
+    real, builds = pool.build_pool, []
+
+    def counting(*args, **kwargs):
+        builds.append(args)
+        return real(*args, **kwargs)
+
+    for name, module in list(sys.modules.items()):  # wherever the function was imported to
+        if name.split(".")[0] == "quota" and getattr(module, "build_pool", None) is real:
+            monkeypatch.setattr(module, "build_pool", counting)
+    client = login(Role.OFFICER)
+    token = csrf_token_from(client, "/quota/samples/new")
+    form = {**builder_form(mode="survey", dimensions=["sex"], size="10", tolerance="0"),
+            "csrf_token": token}
+    first = client.post("/quota/samples/check", data=form).get_data(as_text=True)
+    assert len(builds) == 1
+    table = dict(re.findall(r'name="(quota-(?:min|max)-[^"]+)"[^>]*value="(\d+)"', first))
+    basis = first.split('name="quota_basis" value="')[1].split('"')[0]
+    assert table["quota-max-sex-female"] != "0"
+    edited = client.post("/quota/samples/check", data={
+        **form, **table, "quota_basis": basis, "quota-min-sex-female": "0",
+        "quota-max-sex-female": "0"})
+    assert len(builds) == 2
+    assert "its maximum is set to 0" in edited.get_data(as_text=True)  # the edit was checked

@@ -243,3 +243,86 @@ def test_a_paused_resident_may_still_answer_an_invitation_they_had(client, invit
     moved = post(client, f"/surveys/r/{token}/1", q1="padiham", action="continue")
     assert moved.status_code == 303
     assert answering.stored_answers(db.session.scalar(select(Response))) == {"q1": "padiham"}
+
+
+def test_a_page_post_works_out_the_visible_pages_once_for_the_answers_as_saved(
+        client, invited, monkeypatch):
+    """Once for the page as asked (as a GET does), once after saving (which answers to keep
+    and which page comes next, from the same reckoning): not again in the route."""
+    _, token = invited
+    url = f"/surveys/r/{token}/1"
+    csrf = CSRF.search(client.get(url).get_data(as_text=True)).group(1)
+    real, calls = answering.visible_sections, []
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(answering, "visible_sections", counting)
+    moved = client.post(url, data={"q1": "central", "action": "continue", "csrf_token": csrf})
+    assert moved.location.endswith(f"/surveys/r/{token}/2")
+    assert len(calls) == 2
+
+
+def test_save_and_next_names_the_next_page_shown_or_none_after_the_last(app, invited):
+    invitation, _ = invited
+    response = answering.response_for(invitation)
+    first, second, third = invitation.survey.sections
+    assert answering.save_and_next(response, first, {"q1": "central"}) == answering.Step(2)
+    assert answering.save_and_next(response, second, {"q2": "agree"}) == answering.Step(3)
+    assert answering.save_and_next(response, first, {"q1": "padiham"}) == answering.Step(2)
+    assert answering.save_and_next(response, third, {"q3": "No"}) == answering.Step(None)
+    assert answering.stored_answers(response) == {"q1": "padiham", "q3": "No"}
+
+
+def test_a_page_shown_only_by_a_dropped_answer_does_not_come_next(app, make_resident):
+    """Page 3 shows on a page 2 answer, page 2 on a page 1 answer: changing page 1 hides page
+    2, drops its answer, and so hides page 3 too; nothing comes after page 1."""
+    survey = Survey(engagement=Engagement(title="Parks", level=SpectrumLevel.CONSULT,
+                                          why="Why"), title="Chained survey")
+    yes_no = [["yes", "Yes"], ["no", "No"]]
+    survey.sections = [
+        Section(title=f"Page {n}", position=n - 1,
+                show_if={"question": f"q{n - 1}", "in": ["yes"]} if n > 1 else None,
+                questions=[Question(survey=survey, key=f"q{n}", kind="single", position=0,
+                                    text=f"Question {n}?", options=yes_no)])
+        for n in (1, 2, 3)]
+    db.session.add(survey)
+    db.session.flush()
+    survey.open(utcnow())
+    invitation = Invitation(survey=survey, resident=make_resident())
+    db.session.add(invitation)
+    db.session.commit()
+    response = answering.response_for(invitation)
+    first, second, _ = survey.sections
+    assert answering.save_and_next(response, first, {"q1": "yes"}) == answering.Step(2)
+    assert answering.save_and_next(response, second, {"q2": "yes"}) == answering.Step(3)
+    assert answering.save_and_next(response, first, {"q1": "no"}) == answering.Step(None)
+    assert answering.stored_answers(response) == {"q1": "no"}
+
+
+def test_a_check_answers_post_that_finds_them_already_sent_says_so(client, invited,
+                                                                   monkeypatch):
+    """``submit`` says whether this request sent the answers; when another request won the
+    race, the respondent is told nothing was changed (and the thank-you page still shows)."""
+    _, token = invited
+    post(client, f"/surveys/r/{token}/1", q1="padiham", action="continue")
+    real = answering.submit
+
+    def beaten_to_it(response):
+        real(response)  # the other tab's request, a moment earlier
+        return real(response)
+
+    monkeypatch.setattr(answering, "submit", beaten_to_it)
+    sent = post(client, f"/surveys/r/{token}/check")
+    assert sent.location.endswith("/thank-you")
+    thanks = client.get(sent.location).get_data(as_text=True)
+    assert "Your answers had already been sent, so nothing was changed." in thanks
+    assert "Your answers to Libraries survey have been sent" in thanks
+
+
+def test_a_check_answers_post_that_sends_them_says_nothing_more(client, invited):
+    _, token = invited
+    post(client, f"/surveys/r/{token}/1", q1="padiham", action="continue")
+    thanks = client.get(post(client, f"/surveys/r/{token}/check").location)
+    assert "already been sent" not in thanks.get_data(as_text=True)

@@ -160,8 +160,12 @@ def test_an_invitation_job_page_is_for_officers_and_its_own_survey(app, member, 
     officer = login(Role.OFFICER)
     token = csrf_token_from(officer, f"/surveys/{survey.id}")
     location = officer.post(f"/surveys/{survey.id}/invite", data={"csrf_token": token}).location
-    assert officer.get(location.replace(f"/surveys/{survey.id}/",
-                                        f"/surveys/{other.id}/")).status_code == 404
+    job_id = int(location.rsplit("/", 1)[1])
+    assert location == f"/jobs/{job_id}"  # the one job page
+    old = f"/surveys/{survey.id}/invite/{job_id}"  # its old address still leads there
+    assert officer.get(old).location == location
+    assert officer.get(old.replace(f"/surveys/{survey.id}/",
+                                   f"/surveys/{other.id}/")).status_code == 404
     officer.post("/sign-out", data={"csrf_token": csrf_token_from(officer, "/")})
     assert officer.get(location).status_code in (302, 401)  # signed out: to the sign-in page
 

@@ -1,7 +1,7 @@
 """Residents' survey pages, reached from the personal link in their invitation (no password).
 
 ``/surveys/r/<token>`` resumes where they left off (the token is a personal link's, or an
-anonymous response's on a survey anyone may answer, see ``surveys.public``); each page is a
+anonymous response's on a survey anyone may answer, see ``surveys.views.public``); each page is a
 real form (works without JavaScript) that saves on Continue or "Save and come back later";
 "Check your answers" leads to one submit (after, for anonymous respondents, the optional
 "About you" page); the thank-you page says when and where the results will appear.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 
 from core.htmx import render_page
 from core.models import utcnow
@@ -22,6 +22,7 @@ from surveys.models import Response
 from surveys.question_types import answers_from, form_class, form_data
 
 bp = Blueprint("respond", __name__, url_prefix="/r")
+ALREADY_SENT = "Your answers had already been sent, so nothing was changed."
 
 
 def _open(token: str) -> tuple[Response, None] | tuple[None, Any]:
@@ -75,15 +76,13 @@ def answer_page(token: str, number: int) -> Any:
     if request.method == "POST":
         form = page_form(request.form)
         if form.validate():
-            answering.save_page(response, section, answers_from(form, specs))
+            step = answering.save_and_next(response, section, answers_from(form, specs))
             if request.form.get("action") == "save":
                 return render_page("surveys/respond/saved.html", survey=survey, token=token,
                                    public=response.invitation_id is None)
-            answers = answering.stored_answers(response)
-            pages = answering.visible_sections(survey, answers)
-            later = [n for n, s in enumerate(pages, start=1) if s.position > section.position]
-            target = (url_for("surveys.respond.answer_page", token=token, number=later[0])
-                      if later else url_for("surveys.respond.about_you", token=token)
+            target = (url_for("surveys.respond.answer_page", token=token,
+                              number=step.next_number)
+                      if step.next_number else url_for("surveys.respond.about_you", token=token)
                       if _asks_about_you(response)
                       else url_for("surveys.respond.check_answers", token=token))
             return redirect(target, 303)
@@ -130,7 +129,8 @@ def check_answers(token: str) -> Any:
     if refusal is not None:
         return refusal
     if request.method == "POST":
-        answering.submit(response)
+        if not answering.submit(response):  # another tab or a double click sent them first
+            flash(ALREADY_SENT)
         return redirect(url_for("surveys.respond.thank_you", token=token), 303)
     answers = answering.stored_answers(response)
     pages = answering.visible_sections(response.survey, answers)

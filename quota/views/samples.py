@@ -1,30 +1,28 @@
-"""Sample pages: the builder (live quota check), the draw's progress, the result, replacements."""
+"""Sample pages: the list, the builder (live quota check), the result, replacements."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from core.auth.sessions import role_required
 from core.htmx import is_fragment_request, render_page
-from core.models import JobStatus, Role
+from core.permissions import can_manage, can_view, require
 from quota import builder, designs, services
-from quota.access import hidden_dimensions, sees_special_category
+from quota.access import STAFF, hidden_dimensions, sees_special_category
 from quota.models import MemberRole, SampleMember, SampleStatus
-from quota.report import methods_note, redacted_reason, sample_view
-
-bp = Blueprint("quota", __name__, url_prefix="/quota")
-STAFF = (Role.OFFICER, Role.ORGANISER)
+from quota.report import methods_note, sample_view
+from quota.views.blueprint import bp
 
 
 @bp.get("/samples")
 @role_required(*STAFF)
 def list_samples() -> Any:
-    return render_page("quota/list.html", samples=services.list_samples(),
-                       designs=designs.list_designs())
+    return render_page("quota/list.html",
+                       samples=[s for s in services.list_samples() if can_view(current_user, s)],
+                       designs=[d for d in designs.list_designs() if can_view(current_user, d)])
 
 
 @bp.route("/samples/new", methods=["GET", "POST"])
@@ -44,7 +42,7 @@ def new_sample() -> Any:
                     flash("The design is approved: organisers can now draw it.", "success")
                     return redirect(url_for("quota.show_design", design_id=design.id), 303)
                 job = services.start_draw(current_user, state.spec)
-                return redirect(url_for("quota.show_job", job_id=job.id), 303)
+                return redirect(url_for("jobs.show_job", job_id=job.id), 303)
             except services.SampleError as error:
                 state = state.with_error(str(error))
         else:
@@ -52,37 +50,6 @@ def new_sample() -> Any:
     status = 422 if state.errors else 200
     return render_page("quota/new.html", block=None, state=state,
                        can_approve=sees_special_category(current_user)), status
-
-
-@bp.get("/designs/<int:design_id>")
-@role_required(*STAFF)
-def show_design(design_id: int) -> Any:
-    design = designs.get_design(design_id) or abort(404)
-    hidden = hidden_dimensions(current_user, design.spec["dimensions"])
-    return render_page("quota/design.html", design=design,
-                       view=designs.design_view(design, hidden),
-                       can_withdraw=sees_special_category(current_user))
-
-
-@bp.post("/designs/<int:design_id>/draw")
-@role_required(*STAFF)
-def draw_design(design_id: int) -> Any:
-    design = designs.get_design(design_id) or abort(404)
-    try:
-        job = designs.draw_design(current_user, design)
-    except services.SampleError as error:
-        flash(str(error), "error")
-        return redirect(url_for("quota.list_samples"), 303)
-    return redirect(url_for("quota.show_job", job_id=job.id), 303)
-
-
-@bp.post("/designs/<int:design_id>/withdraw")
-@role_required(Role.OFFICER)
-def withdraw_design(design_id: int) -> Any:
-    design = designs.get_design(design_id) or abort(404)
-    designs.withdraw_design(current_user, design)
-    flash("The design is withdrawn: organisers can no longer draw it.", "success")
-    return redirect(url_for("quota.list_samples"), 303)
 
 
 @bp.post("/samples/check")
@@ -102,21 +69,17 @@ def check_quotas() -> Any:
 @bp.get("/jobs/<int:job_id>")
 @role_required(*STAFF)
 def show_job(job_id: int) -> Any:
+    """The draw's old page: every job now has the one job page."""
     job = services.get_draw_job(job_id) or abort(404)
-    if job.status == JobStatus.DONE:
-        target = url_for("quota.show_sample", sample_id=job.result["sample_id"])
-        if is_fragment_request():
-            return Response(status=204, headers={"HX-Redirect": target})
-        return redirect(target, 303)
-    running = job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
-    return render_page("quota/job.html", block="job_progress", job=job, running=running,
-                       fragment=is_fragment_request())
+    require(can_view(current_user, job))
+    return redirect(url_for("jobs.show_job", job_id=job.id), 301)
 
 
 @bp.get("/samples/<int:sample_id>")
 @role_required(*STAFF)
 def show_sample(sample_id: int) -> Any:
     sample = services.get_sample(sample_id) or abort(404)
+    require(can_view(current_user, sample))
     services.record_view(current_user, sample)
     hidden = hidden_dimensions(current_user, sample.spec["dimensions"])
     return render_page("quota/show.html", view=sample_view(sample, hidden), sample=sample,
@@ -127,6 +90,7 @@ def show_sample(sample_id: int) -> Any:
 @role_required(*STAFF)
 def methods_text(sample_id: int) -> Any:
     sample = services.get_sample(sample_id) or abort(404)
+    require(can_view(current_user, sample))
     hidden = hidden_dimensions(current_user, sample.spec["dimensions"])
     return Response("\n\n".join(methods_note(sample, hidden)) + "\n", mimetype="text/plain",
                     headers={"Content-Disposition":
@@ -137,6 +101,7 @@ def methods_text(sample_id: int) -> Any:
 @role_required(*STAFF)
 def members_csv(sample_id: int) -> Any:
     sample = services.get_sample(sample_id) or abort(404)
+    require(can_view(current_user, sample))
     return Response(services.members_csv(current_user, sample), mimetype="text/csv",
                     headers={"Content-Disposition":
                              f'attachment; filename="sample-{sample.id}-members.csv"'})
@@ -146,6 +111,7 @@ def members_csv(sample_id: int) -> Any:
 @role_required(*STAFF)
 def reproduce_sample(sample_id: int) -> Any:
     sample = services.get_sample(sample_id) or abort(404)
+    require(can_view(current_user, sample))
     reproduction = services.reproduce(current_user, sample)
     hidden = hidden_dimensions(current_user, sample.spec["dimensions"])
     return render_page("quota/show.html", block="reproduction",
@@ -157,6 +123,7 @@ def reproduce_sample(sample_id: int) -> Any:
 @role_required(*STAFF)
 def close_sample(sample_id: int) -> Any:
     sample = services.get_sample(sample_id) or abort(404)
+    require(can_manage(current_user, sample))
     if sample.status == SampleStatus.OPEN:
         services.close_sample(current_user, sample)
         flash("The sample is closed: its members can be drawn for other samples again.",
@@ -164,29 +131,23 @@ def close_sample(sample_id: int) -> Any:
     return redirect(url_for("quota.show_sample", sample_id=sample.id), 303)
 
 
-def _member(sample_id: int, member_id: int) -> tuple[Any, SampleMember]:
+def _member(sample_id: int, member_id: int, *, manage: bool) -> tuple[Any, SampleMember]:
+    """The sample and one of its selected members, or 404; 403 unless the actor may see the
+    sample and see (``manage``: act on) the member."""
     sample = services.get_sample(sample_id) or abort(404)
+    require(can_view(current_user, sample))
     member = next((m for m in sample.members if m.id == member_id), None) or abort(404)
     if member.role != MemberRole.SELECTED:
         abort(404)
+    require((can_manage if manage else can_view)(current_user, member))
     return sample, member
 
 
 @bp.get("/samples/<int:sample_id>/members/<int:member_id>/replace")
 @role_required(*STAFF)
 def propose_replacement(sample_id: int, member_id: int) -> Any:
-    sample, member = _member(sample_id, member_id)
-    hidden = hidden_dimensions(current_user, sample.spec["dimensions"])
-    try:
-        proposal, problem = services.propose(sample, member), None
-    except services.SampleError as error:
-        proposal, problem = None, str(error)
-        if hidden:  # the quota in the way may be one organisers do not see
-            problem = ("Nobody left in the pool can take this place without breaking a quota "
-                       "of the design. Ask an engagement officer to look at this sample.")
-    if proposal is not None and hidden:
-        proposal = replace(proposal, reason=redacted_reason(
-            sample, member.resident_id, proposal.resident_id, proposal.reason, hidden))
+    sample, member = _member(sample_id, member_id, manage=False)
+    proposal, problem = services.proposal_shown_to(current_user, sample, member)
     return render_page("quota/replace.html", sample=sample, member=member, proposal=proposal,
                        problem=problem, person=services.person_name)
 
@@ -194,7 +155,7 @@ def propose_replacement(sample_id: int, member_id: int) -> Any:
 @bp.post("/samples/<int:sample_id>/members/<int:member_id>/replace")
 @role_required(*STAFF)
 def replace_member(sample_id: int, member_id: int) -> Any:
-    sample, member = _member(sample_id, member_id)
+    sample, member = _member(sample_id, member_id, manage=True)
     chosen = request.form.get("resident_id", "")
     try:
         services.replace_member(current_user, sample, member,

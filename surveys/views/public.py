@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, url_for
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from core.extensions import db, limiter
+from core.forms import Form
 from core.htmx import render_page
 from core.models import utcnow
 from surveys import answering
@@ -43,7 +43,7 @@ def start(slug: str) -> Any:
     if not survey.accepts_answers(utcnow()):
         return render_page("surveys/respond/unavailable.html", reason="closed",
                            survey=survey), 410
-    form = FlaskForm()
+    form = Form()
     if form.validate_on_submit():
         response = answering.start_public_response(survey)
         return redirect(url_for("surveys.respond.start",

@@ -1,27 +1,17 @@
-"""Survey pages for officers: the list, a new survey, the editor (htmx-enhanced), the preview.
-
-Running a survey (settings, opening, invitations, results, downloads) is ``surveys.run_views``,
-on this same blueprint; residents' pages are the nested ``respond`` and ``public`` blueprints.
-"""
+"""Building a survey (officers): the list, a new survey, the editor (htmx-enhanced), the
+preview. Running a survey is ``surveys.views.run``, on this same blueprint (``_load.bp``)."""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core.auth.sessions import role_required
 from core.htmx import is_fragment_request, render_page
-from core.models import Role
-from surveys import (
-    display_logic,
-    preview,
-    public,
-    respond,
-    services,
-)
+from surveys import display_logic, preview, services
 from surveys.forms import (
     QuestionForm,
     SectionForm,
@@ -31,23 +21,7 @@ from surveys.forms import (
 )
 from surveys.models import Question, Section, Survey
 from surveys.question_types import TYPES, form_class
-
-bp = Blueprint("surveys", __name__, url_prefix="/surveys")
-bp.register_blueprint(respond.bp)  # residents' pages: /surveys/r/<token>/...
-bp.register_blueprint(public.bp)  # a survey anyone may answer: /surveys/p/<slug>
-OFFICERS = (Role.OFFICER,)
-
-
-def _survey(survey_id: int) -> Survey:
-    return services.get_survey(survey_id) or abort(404)
-
-
-def _question(survey: Survey, question_id: int) -> Question:
-    return next((q for q in survey.questions if q.id == question_id), None) or abort(404)
-
-
-def _section(survey: Survey, section_id: int) -> Section:
-    return next((s for s in survey.sections if s.id == section_id), None) or abort(404)
+from surveys.views._load import OFFICERS, bp, load_question, load_section, load_survey
 
 
 @bp.get("")
@@ -85,13 +59,13 @@ def _editor(survey: Survey, section_form: SectionForm | None = None, status: int
 @bp.get("/<int:survey_id>")
 @role_required(*OFFICERS)
 def edit_survey(survey_id: int) -> Any:
-    return _editor(_survey(survey_id))
+    return _editor(load_survey(survey_id))
 
 
 @bp.post("/<int:survey_id>/sections")
 @role_required(*OFFICERS)
 def add_section(survey_id: int) -> Any:
-    survey = _survey(survey_id)
+    survey = load_survey(survey_id)
     form = SectionForm()
     if not form.validate_on_submit():
         return _editor(survey, form, 422)
@@ -105,8 +79,8 @@ def add_section(survey_id: int) -> Any:
 @bp.route("/<int:survey_id>/sections/<int:section_id>/edit", methods=["GET", "POST"])
 @role_required(*OFFICERS)
 def edit_section(survey_id: int, section_id: int) -> Any:
-    survey = _survey(survey_id)
-    section = _section(survey, section_id)
+    survey = load_survey(survey_id)
+    section = load_section(survey, section_id)
     earlier = [q for s in survey.sections if s.position < section.position for q in s.questions]
     form = section_form(earlier, section.show_if)
     if request.method == "GET":
@@ -163,8 +137,8 @@ def _inline_prefix(question: Question) -> str:
 @bp.route("/<int:survey_id>/sections/<int:section_id>/questions/new", methods=["GET", "POST"])
 @role_required(*OFFICERS)
 def new_question(survey_id: int, section_id: int) -> Any:
-    survey = _survey(survey_id)
-    section = _section(survey, section_id)
+    survey = load_survey(survey_id)
+    section = load_section(survey, section_id)
     form = question_form(display_logic.candidates(survey, section))
     if form.validate_on_submit():
         try:
@@ -178,8 +152,8 @@ def new_question(survey_id: int, section_id: int) -> Any:
 @bp.route("/<int:survey_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
 @role_required(*OFFICERS)
 def edit_question(survey_id: int, question_id: int) -> Any:
-    survey = _survey(survey_id)
-    question = _question(survey, question_id)
+    survey = load_survey(survey_id)
+    question = load_question(survey, question_id)
     stored = request.method != "POST"
     form = question_form(display_logic.candidates(survey, question.section),
                          question.show_if if stored else None,
@@ -199,8 +173,8 @@ def edit_question(survey_id: int, question_id: int) -> Any:
 @role_required(*OFFICERS)
 def show_question(survey_id: int, question_id: int) -> Any:
     """One question's list item (htmx: "Cancel" on a form edited in place); else the editor."""
-    survey = _survey(survey_id)
-    question = _question(survey, question_id)
+    survey = load_survey(survey_id)
+    question = load_question(survey, question_id)
     if not is_fragment_request():
         return redirect(url_for("surveys.edit_survey", survey_id=survey.id)
                         + f"#question-{question.id}", 303)
@@ -221,8 +195,8 @@ def _form_data(question: Question) -> dict[str, Any]:
 @bp.post("/<int:survey_id>/questions/<int:question_id>/<any(up, down, duplicate):action>")
 @role_required(*OFFICERS)
 def change_question(survey_id: int, question_id: int, action: str) -> Any:
-    survey = _survey(survey_id)
-    question = _question(survey, question_id)
+    survey = load_survey(survey_id)
+    question = load_question(survey, question_id)
     try:
         if action == "duplicate":
             services.duplicate_question(current_user, question)
@@ -238,8 +212,8 @@ def change_question(survey_id: int, question_id: int, action: str) -> Any:
 @bp.route("/<int:survey_id>/questions/<int:question_id>/delete", methods=["GET", "POST"])
 @role_required(*OFFICERS)
 def delete_question(survey_id: int, question_id: int) -> Any:
-    survey = _survey(survey_id)
-    question = _question(survey, question_id)
+    survey = load_survey(survey_id)
+    question = load_question(survey, question_id)
     problem = None
     if request.method == "POST":
         try:
@@ -257,7 +231,7 @@ def delete_question(survey_id: int, question_id: int) -> Any:
 @role_required(*OFFICERS)
 def preview_survey(survey_id: int) -> Any:
     """Each section as a resident will see it (nothing is saved)."""
-    survey = _survey(survey_id)
+    survey = load_survey(survey_id)
     if not survey.sections:
         abort(404)
     number = max(request.args.get("page", 1, type=int) or 1, 1)  # not a number: page 1
@@ -275,6 +249,3 @@ def preview_survey(survey_id: int) -> Any:
     return render_page("surveys/preview.html", survey=survey, section=view.section,
                        number=number, form=form, specs=specs, view=view,
                        describe=display_logic.describe)
-
-
-from surveys import run_views  # noqa: E402, F401  (its routes join this blueprint)

@@ -1,30 +1,30 @@
 """Running a survey (officers): its settings, opening and closing, invitations as a job,
 responses keyed in from paper or the telephone, the results and the downloads. The routes join
-the ``surveys`` blueprint of ``surveys.routes`` (the builder's pages)."""
+the ``surveys`` blueprint of the builder's pages (``surveys.views.build``), from ``_load``."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, flash, redirect, request, url_for
 from flask_login import current_user
 
 from core.auth.sessions import role_required
-from core.htmx import is_fragment_request, render_page
-from core.models import JobStatus, utcnow
+from core.htmx import render_page
+from core.models import utcnow
 from surveys import exports, invitations, results, services, settings, special_use
 from surveys.forms import EnteredResponseForm
 from surveys.models import ResponseMode
 from surveys.question_types import answers_from, form_class
-from surveys.routes import OFFICERS, _survey, bp
 from surveys.settings_form import SurveySettingsForm
+from surveys.views._load import OFFICERS, bp, load_invitation_job, load_survey
 
 
 @bp.route("/<int:survey_id>/settings", methods=["GET", "POST"])
 @role_required(*OFFICERS)
 def survey_settings(survey_id: int) -> Any:
-    survey = _survey(survey_id)
+    survey = load_survey(survey_id)
     now = settings.settings_of(survey)
     reminders = [*now.reminder_days, None, None]
     form = SurveySettingsForm(today=utcnow().date(), closes_on=now.closes_on, data={
@@ -45,7 +45,7 @@ def survey_settings(survey_id: int) -> Any:
 @bp.post("/<int:survey_id>/<any(open, close, publish):action>")
 @role_required(*OFFICERS)
 def change_state(survey_id: int, action: str) -> Any:
-    survey = _survey(survey_id)
+    survey = load_survey(survey_id)
     change = {"open": services.open_survey, "close": services.close_survey,
               "publish": services.publish_results}[action]
     try:
@@ -62,39 +62,27 @@ def change_state(survey_id: int, action: str) -> Any:
 def send_invitations(survey_id: int) -> Any:
     """Invitations go out as a job (a whole panel is thousands of emails); its page shows
     the progress and then who was invited and who was left out, and why."""
-    survey = _survey(survey_id)
+    survey = load_survey(survey_id)
     try:
         job = invitations.start_invitations(current_user, survey)
     except invitations.InvitationError as error:
         flash(str(error), "error")
         return redirect(url_for("surveys.edit_survey", survey_id=survey.id), 303)
-    return redirect(url_for("surveys.invitation_job", survey_id=survey.id, job_id=job.id), 303)
+    return redirect(url_for("jobs.show_job", job_id=job.id), 303)
 
 
 @bp.get("/<int:survey_id>/invite/<int:job_id>")
 @role_required(*OFFICERS)
 def invitation_job(survey_id: int, job_id: int) -> Any:
-    survey = _survey(survey_id)
-    job = invitations.invitation_job(job_id)
-    if job is None or job.params.get("survey_id") != survey.id:
-        abort(404)
-    report = (invitations.InvitationReport(job.result.get("invited", 0),
-                                           job.result.get("left_out", {}))
-              if job.status == JobStatus.DONE else None)
-    sent = (f"{report.invited:,} invitation{'' if report.invited == 1 else 's'} sent"
-            if report else "")
-    status = (f"Finished: {sent}." if report else job.message
-              if job.status == JobStatus.FAILED else f"{job.message or 'Waiting to start'}…")
-    return render_page("surveys/invitations_job.html", block="job_progress", survey=survey,
-                       job=job, report=report, sent_text=sent, status_text=status,
-                       fragment=is_fragment_request(),
-                       running=job.status in (JobStatus.QUEUED, JobStatus.RUNNING))
+    """The old address of an invitations job's page: now the one job page."""
+    job = load_invitation_job(load_survey(survey_id), job_id)
+    return redirect(url_for("jobs.show_job", job_id=job.id), 301)
 
 
 @bp.get("/<int:survey_id>/results")
 @role_required(*OFFICERS)
 def show_results(survey_id: int) -> Any:
-    survey = _survey(survey_id)
+    survey = load_survey(survey_id)
     sets, dimensions = services.weighting_choices()
     chosen_set = request.args.get("target_set", "")
     target_set = next((t for t in sets if str(t.id) == chosen_set), None)
@@ -121,7 +109,7 @@ EXPORTS = {"csv": (exports.csv_bytes, "text/csv; charset=utf-8"),
 @bp.get("/<int:survey_id>/responses.<any(csv, xlsx, sav):fmt>")
 @role_required(*OFFICERS)
 def export_responses(survey_id: int, fmt: str) -> Any:
-    survey = _survey(survey_id)
+    survey = load_survey(survey_id)
     make, mimetype = EXPORTS[fmt]
     content = make(survey)
     special_use.record_export(current_user, survey, fmt)
@@ -133,7 +121,7 @@ def export_responses(survey_id: int, fmt: str) -> Any:
 @role_required(*OFFICERS)
 def enter_response(survey_id: int) -> Any:
     """Key in a paper or telephone response: every question, all optional (as on paper)."""
-    survey = _survey(survey_id)
+    survey = load_survey(survey_id)
     specs = [replace(q.spec(), required=False) for q in survey.questions]
     form = form_class(specs, base=EnteredResponseForm)()
     problem = None

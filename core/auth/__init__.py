@@ -1,0 +1,1 @@
+"""Accounts signing in: sessions and timeouts, the sign-in pages, the password rule, throttling."""
