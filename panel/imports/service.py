@@ -240,6 +240,8 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     }
     audit.record(actor, "panel_imported", "job", job.id, **{
         k: v for k, v in result.items() if k != "filename"})
+    # what the job page's live region says once it is done
+    result["summary"] = f"The import has finished: {len(valid):,} residents added."
     db.session.execute(delete(Upload).where(Upload.id == upload.id))
     return result
 

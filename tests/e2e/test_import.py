@@ -121,7 +121,7 @@ def test_officer_imports_the_valid_rows_by_keyboard(page: Page, live_server) -> 
     tab_to(page, "Import the 2 valid rows")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Import residents")
-    expect(page.get_by_role("status")).to_have_text("Waiting to start")
+    expect(page.get_by_role("status")).to_have_text("Waiting to start…")  # the one job page
     expect(page.locator("progress")).to_be_visible()
     assert_accessible(page)
 

@@ -163,7 +163,8 @@ def test_upload_choose_columns_check_and_import_the_valid_rows(officer):
     job = db.session.get(Job, job_id)
     assert job.status == JobStatus.DONE, job.message
     assert job.result == {"filename": "panel.csv", "rows": 5, "imported": 2,
-                          "not_imported": 3, "expected": 2, "withheld_answers": 1}
+                          "not_imported": 3, "expected": 2, "withheld_answers": 1,
+                          "summary": "The import has finished: 2 residents added."}
     assert count(Resident) == 2
     assert db.session.get(Upload, upload_id) is None  # the file is deleted once imported
 
@@ -189,6 +190,7 @@ def test_upload_choose_columns_check_and_import_the_valid_rows(officer):
 
     page = officer.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert "Import complete" in page and "hx-trigger" not in page
+    assert "The import has finished: 2 residents added." in page  # the live region
     assert "panel.csv" in officer.get("/panel/import").get_data(as_text=True)
 
 
