@@ -26,7 +26,6 @@ from flask import Flask, abort, make_response, request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 from wtforms import StringField, TextAreaField
-from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation
 
 # C0 controls and DEL, and the C1 controls that follow it.
@@ -78,27 +77,11 @@ def guard_field(field: Any) -> Any:
 
 class GuardedMeta:
     """A form's ``Meta`` that binds each text field with the check (WTForms' documented
-    ``Meta.bind_field`` hook): ``core.forms.Form`` and ``core.forms.Subform`` use it, so a
-    form built on them is guarded without the process-wide hook below."""
+    ``Meta.bind_field`` hook): ``core.forms.Form`` and ``core.forms.Subform`` use it, and every
+    form in the project is built on one of them (tests/unit/test_architecture.py checks)."""
 
     def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
         return guard_field(super().bind_field(form, unbound_field, options))  # type: ignore[misc]
-
-
-_bind_field = DefaultMeta.bind_field
-
-
-def _guarded_bind_field(self: DefaultMeta, form: Any, unbound_field: Any,
-                        options: dict[str, Any]) -> Any:
-    return guard_field(_bind_field(self, form, unbound_field, options))
-
-
-def guard_forms() -> None:
-    """Every WTForms form, Flask-WTF's and plain ones, binds its text fields with the check
-    (the same hook, set once for the whole process on WTForms' ``DefaultMeta``). Kept while
-    features' forms subclass ``FlaskForm`` and ``wtforms.Form`` directly; once every form is
-    built on ``core.forms.Form``/``Subform``, this can go."""
-    DefaultMeta.bind_field = _guarded_bind_field  # type: ignore[method-assign]
 
 
 # --- requests ----------------------------------------------------------------------------
@@ -135,4 +118,3 @@ def check_request() -> None:
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntegerConverter
     app.before_request(check_request)
-    guard_forms()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
@@ -18,11 +17,11 @@ from wtforms import BooleanField, RadioField, StringField, SubmitField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from core.forms import strip_text
+from core.forms import Form, strip_text
 from panel import contact_policy, target_sets
 
 
-class ImportTargetsForm(FlaskForm):
+class ImportTargetsForm(Form):
     name = StringField(
         "Name", widget=GovTextInput(), filters=[strip_text],
         description="For example, Census 2021 – residents aged 16+",
@@ -43,17 +42,17 @@ class ImportTargetsForm(FlaskForm):
     submit = SubmitField("Check the file", widget=GovSubmitInput())
 
 
-class TargetSetDetailsForm(FlaskForm):
+class TargetSetDetailsForm(Form):
     name = ImportTargetsForm.name
     source = ImportTargetsForm.source
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 
-class ConfirmDeleteForm(FlaskForm):
+class ConfirmDeleteForm(Form):
     submit = SubmitField("Delete target set", widget=GovSubmitInput())
 
 
-class DimensionForm(FlaskForm):
+class DimensionForm(Form):
     label = StringField("Short name", widget=GovTextInput(), filters=[strip_text],
                         description="Shown to staff in lists and tables, for example "
                                     "Children under 16")
@@ -81,7 +80,7 @@ class DimensionForm(FlaskForm):
     submit = SubmitField("Add question", widget=GovSubmitInput())
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     label = StringField("Answer", widget=GovTextInput(), filters=[strip_text])
     key = StringField("Key (optional)", widget=GovTextInput(), filters=[strip_text],
                       description="Leave blank to make one from the answer")
@@ -92,14 +91,14 @@ class CategoryForm(FlaskForm):
 
 
 def _policy_field(problem: Any) -> Any:
-    def check(_form: FlaskForm, field: StringField) -> None:
+    def check(_form: Form, field: StringField) -> None:
         message = problem(field.data)
         if message:
             raise ValidationError(message)
     return check
 
 
-class ContactCapForm(FlaskForm):
+class ContactCapForm(Form):
     max_contacts = StringField(
         "Most contacts per resident", widget=GovTextInput(), filters=[strip_text],
         description=f"A whole number from {contact_policy.MIN_CONTACTS} to "

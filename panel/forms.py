@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovDateInput,
@@ -27,7 +26,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from core.forms import check_new_password, strip_text
+from core.forms import Form, check_new_password, strip_text
 from panel.profile_rules import (
     CONDITION_OPTIONS,
     OLDEST_YEAR_OF_BIRTH,
@@ -37,7 +36,7 @@ from panel.profile_rules import (
 )
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     first_name = StringField("First name", widget=GovTextInput(), filters=[strip_text], validators=[
         InputRequired(message="Enter your first name"),
         Length(max=80, message="First name must be 80 characters or fewer")])
@@ -101,7 +100,7 @@ class JoinForm(FlaskForm):
             raise ValidationError("Enter a year of birth after 1900")
 
 
-class ContactPreferencesForm(FlaskForm):
+class ContactPreferencesForm(Form):
     by_email = BooleanField("Email", widget=GovCheckboxInput())
     by_post = BooleanField("Post", widget=GovCheckboxInput())
     by_phone = BooleanField("Phone", widget=GovCheckboxInput())
@@ -138,7 +137,7 @@ class DayMonthYearInput(GovDateInput):
         return params
 
 
-class PauseForm(FlaskForm):
+class PauseForm(Form):
     until = DateField("Pause until", widget=DayMonthYearInput(), format="%d %m %Y",
                       description="For example, 27 3 2027. We will not contact you before then.",
                       validators=[InputRequired(message="Enter the date you want us to "
@@ -146,13 +145,13 @@ class PauseForm(FlaskForm):
     submit = SubmitField("Pause my membership", widget=GovSubmitInput())
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     confirm = BooleanField(widget=GovCheckboxInput(), validators=[
         InputRequired(message="Tick the box to confirm")])
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class SpecialConsentForm(FlaskForm):
+class SpecialConsentForm(Form):
     granted = RadioField(
         "Can we keep your answers about your ethnic group, health or disability, religion and "
         "sexual orientation?", widget=GovRadioInput(),
@@ -162,14 +161,14 @@ class SpecialConsentForm(FlaskForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-def profile_form(questions: list, formdata: object = None) -> FlaskForm:
+def profile_form(questions: list, formdata: object = None) -> Form:
     """A form with one radio question per profile question (disability: its two questions).
 
     Every question is optional; the templates render the radios (with "Prefer not to say"
     set apart), the form only validates that a chosen answer is one of the offered ones.
     """
 
-    class ProfileForm(FlaskForm):
+    class ProfileForm(Form):
         submit = SubmitField("Save answers", widget=GovSubmitInput())
 
     for question in questions:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from wtforms import Field, Form, IntegerField
+from wtforms import Field, IntegerField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -17,6 +17,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from core.forms import Subform
 from surveys.question_spec import OTHER, QuestionSpec
 
 
@@ -33,7 +34,7 @@ class Answered:
     def __init__(self, message: str):
         self.message = message
 
-    def __call__(self, form: Form, field: Field) -> None:
+    def __call__(self, form: Subform, field: Field) -> None:
         if field.data is None:
             field.errors[:] = []
             raise StopValidation(self.message)
@@ -63,7 +64,7 @@ class WholeNumberField(IntegerField):
             self.data = None
             raise ValueError(self.invalid)
 
-    def pre_validate(self, form: Form) -> None:
+    def pre_validate(self, form: Subform) -> None:
         if self.process_errors:  # said once: not again by the range check
             raise StopValidation()
 
@@ -83,7 +84,7 @@ def lower_first(text: str) -> str:
 class OtherText:
     """When "Other" is chosen, the "please say" box must say something."""
 
-    def __call__(self, form: Form, field: Field) -> None:
+    def __call__(self, form: Subform, field: Field) -> None:
         chosen = field.data if isinstance(field.data, list) else [field.data]
         other = form[f"{field.name}_other"]
         if OTHER in chosen and not (other.data or "").strip():
@@ -95,7 +96,7 @@ class AtMost:
     def __init__(self, most: int | None):
         self.most = most
 
-    def __call__(self, form: Form, field: Field) -> None:
+    def __call__(self, form: Subform, field: Field) -> None:
         if self.most and len(field.data or []) > self.most:
             raise ValidationError(f"Select no more than {self.most} answers")
 
@@ -109,8 +110,8 @@ def strip(value: Any) -> Any:
 def distinct_ranks(spec: QuestionSpec) -> Any:
     """The ranking form's own check: each number used once, from 1 up, without gaps."""
 
-    def validate(form: Form, extra_validators: Any = None) -> bool:
-        if not Form.validate(form, extra_validators):
+    def validate(form: Subform, extra_validators: Any = None) -> bool:
+        if not Subform.validate(form, extra_validators):
             return False  # a place that is not one of the choices says so itself
         ranks = [int(v) for v in form.data.values() if v]
         problem = None

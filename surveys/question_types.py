@@ -16,7 +16,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
-    Form,
     FormField,
     RadioField,
     SelectField,
@@ -329,7 +328,7 @@ def form_data(specs: Sequence[QuestionSpec], answers: Mapping[str, Any]) -> dict
     return data
 
 
-def answers_from(form: Form, specs: Sequence[QuestionSpec]) -> dict[str, Any]:
+def answers_from(form: Subform, specs: Sequence[QuestionSpec]) -> dict[str, Any]:
     """The stored value of each question on a validated page form (None when unanswered)."""
     answers = {}
     for spec in specs:

@@ -22,7 +22,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovSubmitInput
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -32,6 +31,7 @@ from wtforms.fields.choices import SelectChoice
 from core.auth.sessions import role_required
 from core.errors import DomainError
 from core.extensions import db
+from core.forms import Form
 from core.models import Role, Upload
 from core.permissions import can_manage, require
 from panel.imports import service as import_service
@@ -50,7 +50,7 @@ TOO_LARGE = (f"The file must be smaller than {MAX_FILE_MB} MB. Split it into sma
 SHOWN_DUPLICATES = 50
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(
         "Upload a file", widget=GovFileInput(),
         description=f"A CSV file or an Excel Workbook (.xlsx), smaller than "
@@ -133,8 +133,8 @@ def _column_name(index: int) -> str:
     return f"column_{index}"
 
 
-def _mapping_form(table: Table, fields: list[Field], suggestion: dict[int, str]) -> FlaskForm:
-    class MappingForm(FlaskForm):
+def _mapping_form(table: Table, fields: list[Field], suggestion: dict[int, str]) -> Form:
+    class MappingForm(Form):
         class Meta:
             csrf = False
 
@@ -149,7 +149,7 @@ def _mapping_form(table: Table, fields: list[Field], suggestion: dict[int, str])
     return MappingForm(formdata=request.args if chosen else None)
 
 
-def _mapping(form: FlaskForm, table: Table) -> dict[int, str]:
+def _mapping(form: Form, table: Table) -> dict[int, str]:
     return {i: form[_column_name(i)].data for i in range(len(table.headers))
             if form[_column_name(i)].data}
 
@@ -165,7 +165,7 @@ def _examples(table: Table, index: int) -> str:
     return f"{where}. For example: {', '.join(examples)}" if examples else f"{where}. Empty."
 
 
-def _columns_page(upload: Upload, table: Table, form: FlaskForm, status: int = 200) -> Any:
+def _columns_page(upload: Upload, table: Table, form: Form, status: int = 200) -> Any:
     hints = {_column_name(i): _examples(table, i) for i in range(len(table.headers))}
     return render_template("imports/columns.html", upload=upload, table=table, form=form,
                            hints=hints), status
@@ -182,7 +182,7 @@ def choose_columns(upload_id: int) -> Any:
 
 
 def _checked_mapping(upload: Upload, table: Table, fields: list[Field]
-                     ) -> tuple[FlaskForm, dict[int, str] | None]:
+                     ) -> tuple[Form, dict[int, str] | None]:
     """The officer's column choices, or None with the problems on the form's fields."""
     form = _mapping_form(table, fields, {})
     valid = form.validate()

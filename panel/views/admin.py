@@ -12,9 +12,9 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from core.auth.sessions import role_required
+from core.forms import Form
 from core.models import Role
 from panel import contact_policy
 from panel.admin_forms import ContactCapForm
@@ -22,7 +22,7 @@ from panel.admin_forms import ContactCapForm
 bp = Blueprint("admin", __name__)
 
 
-def add_problems(form: FlaskForm, problems: dict[str, Any]) -> None:
+def add_problems(form: Form, problems: dict[str, Any]) -> None:
     """A use case's problems (field name -> message or messages) beside the form's fields."""
     for name, messages in problems.items():
         field = getattr(form, name)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template
-from flask_wtf import FlaskForm
 
+from core.forms import Form
 from panel.unsubscribe import resident_from, stop_emails
 
 bp = Blueprint("unsubscribe", __name__)
@@ -19,7 +19,7 @@ def stop_emails_page(token: str) -> Any:
     resident = resident_from(token)
     if resident is None:
         return render_template("account/unsubscribe.html", resident=None, form=None), 404
-    form = FlaskForm()
+    form = Form()
     done = False
     if form.validate_on_submit():
         stop_emails(resident)

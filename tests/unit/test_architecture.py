@@ -133,3 +133,16 @@ def test_models_never_commit_or_import_flask_request(models):
     source = (PROJECT_ROOT / models).read_text()
     assert ".commit(" not in source
     assert "request" not in source and "current_user" not in source
+
+
+def test_every_form_is_built_on_the_core_bases():
+    """The input guard lives in ``core.forms.Form``/``Subform``'s Meta: a form built straight on
+    ``FlaskForm`` or ``wtforms.Form`` would take control characters unchecked."""
+    direct = re.compile(r"\bFlaskForm\b|\bwtforms\.Form\b|from wtforms import (?:\([^)]*|[^\n(]*)\bForm\b")
+    for package in FEATURES:
+        for path in modules(package):
+            found = direct.search(path.read_text())
+            assert found is None, (f"{path.relative_to(PROJECT_ROOT)} builds a form on WTForms "
+                                   f"directly ({found.group(0)[:40]!r}): use core.forms")
+    assert direct.search("from wtforms import (\n    Form,\n    FormField,\n)")
+    assert not direct.search("from wtforms import FormField, StringField")
