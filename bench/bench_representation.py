@@ -1,7 +1,7 @@
 """The representativeness dashboard with 100,000 members: the page, its htmx block, the CSV.
 
 Also times the counting query on its own, beside the plain join it replaces, so the choice
-in ``panel.representation_views.count_answers`` can be checked on this machine.
+in ``panel.representation_figures.count_answers`` can be checked on this machine.
 
 Besides wall-clock time, each request's CPU time is shown: Flask and SQLite run in this one
 process and thread, so on an idle machine the two agree, and on a busy shared machine the

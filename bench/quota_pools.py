@@ -1,6 +1,6 @@
 """Pools and quotas for ``bench.bench_quota``: the demo's biased volunteers, Census 2021 quotas.
 
-Volunteers come from the demo generator (``panel.demo_people``, seeded): older, whiter, more
+Volunteers come from the demo generator (``panel.demo.people``, seeded): older, whiter, more
 female and more home owners than Burnley, with few young men, about 10% sharing a home with
 another member. A pool is the first ``size`` volunteers (earliest joiner first) that the app's
 pool rule (``quota.pool``) would let in: active, email confirmed, and a real answer to every

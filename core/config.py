@@ -113,9 +113,6 @@ class Config:
     SIGN_IN_FAILURES_PER_ACCOUNT = Env(
         "SIGN_IN_FAILURES_PER_ACCOUNT", "500 per hour; 2000 per day")
     PROXIES = EnvInt("PROXIES", 0)  # reverse proxies in front (see README)
-    # Starting an anonymous response to a public survey, per address (a library's shared
-    # computers start many, a script thousands).
-    PUBLIC_SURVEY_RATE_LIMIT = Env("PUBLIC_SURVEY_RATE_LIMIT", "60 per hour")
 
     # Outbox. Without SMTP_HOST the sender logs messages instead of delivering them.
     SMTP_HOST = Env("SMTP_HOST", "")

@@ -5,7 +5,7 @@ so one cron line (``flask schedule run``) replaces one per task."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from core.extensions import db
 from core.features import Schedule, registry
@@ -53,6 +53,17 @@ def schedule_status() -> list[str]:
     for schedule in registry().schedules.values():
         last = _last_run(schedule)
         when = last.strftime("%-d %b %Y %H:%M") if last else "never"
-        lines.append(f"{schedule.name}: every {schedule.every}, last ran {when}. "
+        lines.append(f"{schedule.name}: every {interval_in_words(schedule.every)}, "
+                     f"last ran {when}. "
                      f"{schedule.description}".rstrip())
     return lines or ["No feature declares a scheduled task."]
+
+
+def interval_in_words(every: timedelta) -> str:
+    """'day', '6 hours', '15 minutes': how often, as a person would say it."""
+    seconds = int(every.total_seconds())
+    for unit, size in (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return unit if count == 1 else f"{count} {unit}s"
+    return f"{seconds} seconds"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from core.config import Env
 from core.features import Feature, NavItem, Schedule
 from core.jobs.kinds import JobKind
 from core.models import Job, Role, User
@@ -60,6 +61,9 @@ FEATURE = Feature(
                                      "sending carries on."),),
     cli=(surveys_cli,),
     permissions=PERMISSIONS,
+    # Starting an anonymous response to a public survey, per address (a library's shared
+    # computers start many, a script thousands).
+    settings={"PUBLIC_SURVEY_RATE_LIMIT": Env("PUBLIC_SURVEY_RATE_LIMIT", "60 per hour")},
     schedules=(Schedule("survey-reminders", timedelta(days=1), _send_reminders,
                         "Remind people who have not answered an open survey."),),
 )

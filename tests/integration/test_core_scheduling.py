@@ -16,6 +16,7 @@ from core.config import TestConfig
 from core.extensions import db
 from core.features import Feature, Schedule
 from core.models import Setting
+from core.scheduling import interval_in_words
 from tests.conftest import BACKENDS, empty_all_tables
 
 START = datetime(2027, 2, 3, 10, 0, tzinfo=UTC)
@@ -124,14 +125,14 @@ def test_the_record_is_in_the_database_so_another_app_sees_it(app, database_url)
 
 def test_list_says_how_often_each_task_runs_and_when_it_last_did(app):
     assert schedule(app, "list", START) == [
-        "hourly-tidy: every 1:00:00, last ran never. Tidy up every hour.",
-        "daily-sweep: every 1 day, 0:00:00, last ran never. Sweep once a day.",
-        "other-feature-task: every 1:00:00, last ran never.",
+        "hourly-tidy: every hour, last ran never. Tidy up every hour.",
+        "daily-sweep: every day, last ran never. Sweep once a day.",
+        "other-feature-task: every hour, last ran never.",
     ]
     schedule(app, "run", START)
     runs.clear()
     listed = schedule(app, "list", START + timedelta(minutes=5))
-    assert listed[0] == "hourly-tidy: every 1:00:00, last ran 3 Feb 2027 10:00. Tidy up every hour."
+    assert listed[0] == "hourly-tidy: every hour, last ran 3 Feb 2027 10:00. Tidy up every hour."
     assert runs == []  # listing runs nothing
 
 
@@ -174,3 +175,10 @@ def test_an_app_whose_features_declare_no_task(database_url):
         assert schedule(app, "list", START) == ["No feature declares a scheduled task."]
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.mark.parametrize(("every", "words"), [
+    (timedelta(days=1), "day"), (timedelta(days=14), "2 weeks"), (timedelta(hours=6), "6 hours"),
+    (timedelta(minutes=15), "15 minutes"), (timedelta(seconds=90), "90 seconds")])
+def test_an_interval_is_said_as_a_person_would(every, words):
+    assert interval_in_words(every) == words

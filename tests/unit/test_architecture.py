@@ -138,7 +138,8 @@ def test_models_never_commit_or_import_flask_request(models):
 def test_every_form_is_built_on_the_core_bases():
     """The input guard lives in ``core.forms.Form``/``Subform``'s Meta: a form built straight on
     ``FlaskForm`` or ``wtforms.Form`` would take control characters unchecked."""
-    direct = re.compile(r"\bFlaskForm\b|\bwtforms\.Form\b|from wtforms import (?:\([^)]*|[^\n(]*)\bForm\b")
+    direct = re.compile(r"\bFlaskForm\b|\bwtforms\.Form\b"
+                        r"|from wtforms import (?:\([^)]*|[^\n(]*)\bForm\b")
     for package in FEATURES:
         for path in modules(package):
             found = direct.search(path.read_text())
