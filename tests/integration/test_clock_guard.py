@@ -21,13 +21,13 @@ from tests.conftest import CLOCK_VARIABLE, PROJECT_ROOT
 
 AWKWARD_MOMENT = "2028-02-29T23:30"  # UTC; 23:30 GMT in the UK
 RELATIVE_DATE_TESTS = [
-    "tests/integration/test_survey_settings.py::"
+    "tests/integration/surveys/test_settings.py::"
     "test_a_closing_date_now_past_stays_while_other_settings_change",
-    "tests/integration/test_survey_reminders.py",
-    "tests/integration/test_survey_models.py::"
+    "tests/integration/surveys/test_reminders.py",
+    "tests/integration/surveys/test_models.py::"
     "test_a_survey_moves_draft_open_closed_published_and_no_other_way",
-    "tests/integration/test_unsubscribe.py::test_the_reminder_has_the_link_too",
-    "tests/integration/test_members.py::test_members_at_the_contact_cap_are_shown",
+    "tests/integration/panel/test_unsubscribe.py::test_the_reminder_has_the_link_too",
+    "tests/integration/panel/test_members.py::test_members_at_the_contact_cap_are_shown",
 ]
 
 

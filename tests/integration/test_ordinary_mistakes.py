@@ -17,8 +17,8 @@ from surveys import services as survey_services
 from surveys.models import Question, Section, Survey
 from tests.conftest import csrf_token_from
 from tests.integration.at_once import at_once
-from tests.integration.test_quota_samples import builder_form, officer, spec
-from tests.integration.test_quota_samples import demo as demo  # noqa: F401 (a fixture)
+from tests.integration.quota.test_samples import builder_form, officer, spec
+from tests.integration.quota.test_samples import demo as demo  # noqa: F401 (a fixture)
 
 
 @pytest.mark.parametrize("changes", [{"mode": "x"}, {"target_set": "9" * 40},
