@@ -11,11 +11,18 @@ How the figures are worked out (the dashboard states the same in plain English):
 - "Prefer not to say" and "No answer" are rows of their own, with their share of *all* members
   in view; they are never compared with a target.
 - **Gap** = panel share − target share, in percentage points.
-- **Representation index** = panel share ÷ target share × 100, rounded to a whole number;
-  100 means exactly the population's share. The flag uses the rounded index, so the number on
-  the page and its flag always agree: below ``under`` (80) is under-represented, above ``over``
-  (120) over-represented. A category whose target share is 0 has no index; anyone in it makes
-  it over-represented.
+- **Representation index** = panel share ÷ target share × 100, rounded; 100 means exactly the
+  population's share. It is shown, but a status never comes from it alone.
+- **Status** (``status``): under- or over-represented only when the gap is at least
+  ``Thresholds.min_points`` points (1) *and* a two-sided test of the count ``c`` of the ``n`` who
+  answered against the target share ``t`` is clear at the 5% level (``alpha``): the normal
+  approximation ``z = (|c − n·t| − ½) / √(n·t·(1 − t))`` when ``n·t`` and ``n·(1 − t)`` are both
+  5 or more, else the exact binomial tail, doubled. Otherwise "Close to target", or "Too few to
+  tell" when the expected count ``n·t`` and ``c`` are both below ``min_expected`` (5); nobody
+  where 20 were expected is clearly under, so a small ``c`` alone is not "too few". A target of
+  0 or 1 leaves nothing to chance.
+- **Population**: shares of the borough's people, except household measures
+  (``HOUSEHOLD_DIMENSIONS``: tenure, Census TS054), which are shares "of households".
 - **Members needed**: how many more members of an under-represented group (who answer) would
   bring its share up to the target: ``(t × n − c) / (1 − t)`` for target share ``t``,
   ``c`` members in the group and ``n`` who answered, rounded up.
@@ -30,6 +37,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from panel.representation_stats import axis_max, members_needed, p_value
+
 # Plain-English subjects for the "who is missing" sentences, by dimension key. Anything else
 # reads "People whose <question> is “<answer>”".
 SUBJECTS = {
@@ -39,7 +48,11 @@ SUBJECTS = {
     "ward": "People living in {label}",
 }
 GENERIC_SUBJECT = "People whose {dimension_lower} is “{label}”"
-AXIS_STEPS = (0.05, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0)
+# Questions whose Census targets count households, not people (panel/data/README.md: tenure is
+# TS054, households). The one place that says so: the page, "who is missing" and the CSV ask
+# ``population_for``.
+HOUSEHOLD_DIMENSIONS = frozenset({"tenure"})
+HOUSEHOLDS = "households"
 CATEGORY_COLUMNS = ("dimension", "dimension_label", "category", "category_label",
                     "group_label", "prefer_not_to_say")
 
@@ -51,6 +64,7 @@ class Flag(enum.StrEnum):
     NO_TARGET = "no_target"  # the target set has no share for this category
     NO_ANSWERS = "no_answers"  # nobody in view answered the question
     NOT_COMPARED = "not_compared"  # "Prefer not to say" and "No answer" rows
+    TOO_FEW = "too_few"  # too few expected and on the panel to tell a difference from chance
 
     @property
     def label(self) -> str:
@@ -58,6 +72,7 @@ class Flag(enum.StrEnum):
             "under": "Under-represented", "in_line": "Close to target",
             "over": "Over-represented", "no_target": "No target",
             "no_answers": "No answers yet", "not_compared": "Not compared",
+            "too_few": "Too few to tell",
         }[self.value]
 
 
@@ -69,19 +84,23 @@ class RowKind(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Thresholds:
-    under: int = 80  # an index below this is under-represented
-    over: int = 120  # an index above this is over-represented
+    min_points: float = 1.0  # a smaller gap (percentage points) is always close to target
+    alpha: float = 0.05  # a difference is clear when chance would give it less often than this
+    min_expected: int = 5  # below this expected and on the panel: too few to tell
 
     def __post_init__(self) -> None:
-        if not 0 < self.under <= 100 <= self.over:
-            raise ValueError("Thresholds need 0 < under ≤ 100 ≤ over")
+        if not (0 <= self.min_points < 100 and 0 < self.alpha < 1 and self.min_expected >= 0):
+            raise ValueError("Thresholds need 0 ≤ min_points < 100, 0 < alpha < 1 and "
+                             "min_expected ≥ 0")
 
-    def flag(self, index: int) -> Flag:
-        if index < self.under:
-            return Flag.UNDER
-        if index > self.over:
-            return Flag.OVER
-        return Flag.IN_LINE
+    @property
+    def confidence(self) -> int:
+        """The confidence level in whole percent, for the page: 95."""
+        return round((1 - self.alpha) * 100)
+
+    def flag(self, count: int, answered: int, target_share: float) -> Flag:
+        """The status of ``count`` members of ``answered`` against a target share."""
+        return status(count, answered, target_share, self)
 
 
 @dataclass(frozen=True)
@@ -306,11 +325,9 @@ def _category_row(key: str, record: dict, answered: int, members: int,
         flag = Flag.NO_TARGET
     else:
         gap = (panel - target) * 100
-        if target == 0:
-            flag = Flag.OVER if count else Flag.IN_LINE
-        else:
+        if target > 0:
             index = math.floor(panel / target * 100 + 0.5)
-            flag = thresholds.flag(index)
+        flag = status(count, answered, target, thresholds)
     return Row(dimension=key, category=str(record["category"]),
                label=str(record["category_label"]), group_label=str(record["group_label"]),
                kind=RowKind.CATEGORY, count=count, panel_share=panel,
@@ -318,21 +335,33 @@ def _category_row(key: str, record: dict, answered: int, members: int,
                gap_points=gap, index=index, flag=flag)
 
 
+def status(count: int, answered: int, target_share: float,
+           thresholds: Thresholds | None = None) -> Flag:
+    """Under, over, close to target or too few to tell (the rule is in the module docstring)."""
+    thresholds = thresholds or Thresholds()
+    if not (0 <= count <= answered and 0 <= target_share <= 1):
+        raise ValueError("need 0 ≤ count ≤ answered and a target share from 0 to 1")
+    if answered == 0:
+        return Flag.NO_ANSWERS
+    expected = answered * target_share
+    if expected < thresholds.min_expected and count < thresholds.min_expected \
+            and 0 < target_share < 1:
+        return Flag.TOO_FEW
+    gap = (count / answered - target_share) * 100
+    if abs(gap) < thresholds.min_points or abs(gap) < 1e-9:
+        return Flag.IN_LINE
+    if p_value(count, answered, target_share) >= thresholds.alpha:
+        return Flag.IN_LINE
+    return Flag.OVER if gap > 0 else Flag.UNDER
+
+
+def population_for(dimension: str, population: str = "the borough") -> str:
+    """What a target share is a share of: "households" for household measures (tenure)."""
+    return HOUSEHOLDS if dimension in HOUSEHOLD_DIMENSIONS else population
+
+
 def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
-
-
-def axis_max(shares: list[float]) -> float:
-    """The smallest round scale (5%, 10%, 20%, 25% … 100%) that fits every share."""
-    top = max(shares, default=0.0)
-    return next((step for step in AXIS_STEPS if top <= step + 1e-12), 1.0)
-
-
-def members_needed(count: int, answered: int, target_share: float) -> int:
-    """More members of a group (who answer) needed to bring its share up to the target."""
-    if target_share >= 1:
-        raise ValueError("a group cannot be the whole of a dimension with others in it")
-    return max(0, math.ceil((target_share * answered - count) / (1 - target_share) - 1e-9))
 
 
 def _shortfalls(dimensions: tuple[DimensionResult, ...], population: str, limit: int
@@ -350,7 +379,8 @@ def _shortfalls(dimensions: tuple[DimensionResult, ...], population: str, limit:
                 target_share=row.target_share, index=row.index, members_needed=needed,
                 subject=subject_for(dimension.key, dimension.label, row.label),
                 predicate=f" are {percent(row.panel_share)} of the panel but "
-                          f"{percent(row.target_share)} of {population} (index {row.index})"))
+                          f"{percent(row.target_share)} of "
+                          f"{population_for(dimension.key, population)} (index {row.index})"))
     found.sort(key=lambda s: (-s.members_needed, s.index, s.dimension, s.category))
     return tuple(found[:limit])
 

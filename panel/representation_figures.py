@@ -27,7 +27,7 @@ from panel.models import (
 )
 from panel.representation import Comparison, Flag, Thresholds, compare
 
-THRESHOLDS = Thresholds(under=80, over=120)
+THRESHOLDS = Thresholds(min_points=1.0, alpha=0.05, min_expected=5)
 POPULATION = "the borough"
 STATUSES: dict[str, tuple[str, tuple[ResidentStatus, ...] | None]] = {
     "active": ("Active members only", (ResidentStatus.ACTIVE,)),

@@ -98,29 +98,42 @@ def test_a_target_for_prefer_not_to_say_is_never_compared():
     assert rows["prefer_not_to_say"].flag == Flag.NOT_COMPARED
 
 
-def test_thresholds_are_inclusive_and_use_the_shown_index():
-    thresholds = Thresholds(under=80, over=120)
-    assert thresholds.flag(79) == Flag.UNDER
-    assert thresholds.flag(80) == Flag.IN_LINE
-    assert thresholds.flag(120) == Flag.IN_LINE
-    assert thresholds.flag(121) == Flag.OVER
-    # 79.6 shows as 80 and is therefore close to target, never an "80" flagged as under.
+def test_a_big_gap_in_a_large_group_is_flagged_whatever_the_index():
+    # Issue 15: the index alone called a +10 point gap "Close to target" (index 120, and
+    # White British at +10.7 points, index about 113). Judged by the gap and by chance, with
+    # 1,000 who answered both gaps are far bigger than chance.
     frame = categories(("sex", "female", False), ("sex", "male", False))
     result = compare(frame, counts(("sex", "female", 398), ("sex", "male", 602)),
                      targets(("sex", "female", 0.5), ("sex", "male", 0.5)), members=1000)
     rows, _ = rows_by_category(result, "sex")
-    assert rows["female"].index == 80 and rows["female"].flag == Flag.IN_LINE
+    assert rows["female"].index == 80 and rows["female"].flag == Flag.UNDER
+    assert rows["male"].index == 120 and rows["male"].flag == Flag.OVER
+    frame = categories(("ethnic_group", "white_british", False), ("ethnic_group", "other", False))
+    result = compare(frame, counts(("ethnic_group", "white_british", 907),
+                                   ("ethnic_group", "other", 93)),
+                     targets(("ethnic_group", "white_british", 0.8),
+                             ("ethnic_group", "other", 0.2)), members=1000)
+    rows, _ = rows_by_category(result, "ethnic_group")
+    assert rows["white_british"].gap_points == pytest.approx(10.7)
+    assert rows["white_british"].index == 113 and rows["white_british"].flag == Flag.OVER
 
 
 def test_custom_thresholds():
-    result = compare(AGE, counts(("age_band", "16_24", 18), ("age_band", "25_64", 62),
-                                 ("age_band", "65_plus", 20)),
-                     AGE_TARGETS, members=100, thresholds=Thresholds(under=95, over=105))
+    # Ten times the members of the old example, so a 2-point gap is bigger than chance.
+    result = compare(AGE, counts(("age_band", "16_24", 1800), ("age_band", "25_64", 6200),
+                                 ("age_band", "65_plus", 2000)),
+                     AGE_TARGETS, members=10000, thresholds=Thresholds(min_points=1.5))
     rows, _ = rows_by_category(result)
     assert rows["16_24"].index == 90 and rows["16_24"].flag == Flag.UNDER
-    assert rows["25_64"].index == 103 and rows["25_64"].flag == Flag.IN_LINE
-    with pytest.raises(ValueError):
-        Thresholds(under=120, over=80)
+    assert rows["25_64"].index == 103 and rows["25_64"].flag == Flag.OVER
+    rows, _ = rows_by_category(compare(
+        AGE, counts(("age_band", "16_24", 1800), ("age_band", "25_64", 6200),
+                    ("age_band", "65_plus", 2000)),
+        AGE_TARGETS, members=10000, thresholds=Thresholds(min_points=2.5)))
+    assert rows["16_24"].flag == Flag.IN_LINE and rows["25_64"].flag == Flag.IN_LINE
+    for bad in ({"min_points": -1}, {"alpha": 0}, {"alpha": 1}, {"min_expected": -1}):
+        with pytest.raises(ValueError):
+            Thresholds(**bad)
 
 
 def test_zero_target_has_no_index_and_anyone_in_it_is_over():
@@ -281,10 +294,16 @@ def test_the_table_has_every_row_for_a_csv():
     assert table.loc[0, "flag"] == "under" and table.loc[0, "index"] == 50
 
 
-def test_the_module_is_pure():
-    tree = ast.parse((PROJECT_ROOT / "panel" / "representation.py").read_text())
+@pytest.mark.parametrize("module", ["representation", "representation_stats"])
+def test_the_module_is_pure(module):
+    tree = ast.parse((PROJECT_ROOT / "panel" / f"{module}.py").read_text())
     imported = {alias.name.split(".")[0] for node in ast.walk(tree)
                 if isinstance(node, ast.Import) for alias in node.names}
+    from_panel = {node.module for node in ast.walk(tree)
+                  if isinstance(node, ast.ImportFrom) and node.module
+                  and node.module.split(".")[0] == "panel"}
     imported |= {node.module.split(".")[0] for node in ast.walk(tree)
-                 if isinstance(node, ast.ImportFrom) and node.module}
+                 if isinstance(node, ast.ImportFrom) and node.module} - {"panel"}
     assert not imported & {"flask", "sqlalchemy", "flask_sqlalchemy", "panel"}
+    # The only part of panel it may use is the pure numbers module (checked here too).
+    assert from_panel <= {"panel.representation_stats"}
