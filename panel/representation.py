@@ -130,6 +130,7 @@ class DimensionResult:
     has_targets: bool
     rows: tuple[Row, ...]
     axis_max: float  # the chart's scale: a round share at or above every share shown
+    population: str = "the borough"  # what the targets are shares of ("households": tenure)
 
     @property
     def categories(self) -> tuple[Row, ...]:
@@ -226,10 +227,10 @@ def compare(categories: pd.DataFrame, counts: pd.DataFrame, targets: pd.DataFram
     records: dict[str, list[dict]] = {}  # dimension → its categories, in the order given
     for record in _joined(categories, counts, targets).to_dict("records"):
         records.setdefault(record["dimension"], []).append(record)
-    dimensions = tuple(_dimension(key, group, members, thresholds)
+    dimensions = tuple(_dimension(key, group, members, thresholds, population)
                        for key, group in records.items())
     return Comparison(members=members, thresholds=thresholds, dimensions=dimensions,
-                      shortfalls=_shortfalls(dimensions, population, headline))
+                      shortfalls=_shortfalls(dimensions, headline))
 
 
 def _joined(categories: pd.DataFrame, counts: pd.DataFrame, targets: pd.DataFrame
@@ -280,8 +281,8 @@ def _keyed(frame: pd.DataFrame, value: str) -> pd.DataFrame:
     return result
 
 
-def _dimension(key: str, records: list[dict], members: int, thresholds: Thresholds
-               ) -> DimensionResult:
+def _dimension(key: str, records: list[dict], members: int, thresholds: Thresholds,
+               population: str) -> DimensionResult:
     """One dimension's rows (a few dozen at most: plain Python is quicker than pandas here)."""
     given = [r for r in records if not r["prefer_not_to_say"]]
     withheld = [r for r in records if r["prefer_not_to_say"]]
@@ -308,8 +309,7 @@ def _dimension(key: str, records: list[dict], members: int, thresholds: Threshol
         key=key, label=str(records[0]["dimension_label"]), members=members,
         answered=answered, prefer_not_to_say=prefer_not, no_answer=no_answer,
         has_targets=any(r.target_share is not None for r in rows), rows=tuple(rows),
-        axis_max=axis_max(shown),
-    )
+        axis_max=axis_max(shown), population=population_for(key, population))
 
 
 def _category_row(key: str, record: dict, answered: int, members: int,
@@ -364,8 +364,7 @@ def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _shortfalls(dimensions: tuple[DimensionResult, ...], population: str, limit: int
-                ) -> tuple[Shortfall, ...]:
+def _shortfalls(dimensions: tuple[DimensionResult, ...], limit: int) -> tuple[Shortfall, ...]:
     found = []
     for dimension in dimensions:
         for row in dimension.categories:
@@ -379,8 +378,8 @@ def _shortfalls(dimensions: tuple[DimensionResult, ...], population: str, limit:
                 target_share=row.target_share, index=row.index, members_needed=needed,
                 subject=subject_for(dimension.key, dimension.label, row.label),
                 predicate=f" are {percent(row.panel_share)} of the panel but "
-                          f"{percent(row.target_share)} of "
-                          f"{population_for(dimension.key, population)} (index {row.index})"))
+                          f"{percent(row.target_share)} of {dimension.population} "
+                          f"(index {row.index})"))
     found.sort(key=lambda s: (-s.members_needed, s.index, s.dimension, s.category))
     return tuple(found[:limit])
 

@@ -61,7 +61,10 @@ def test_an_officer_sees_the_dashboard(demo, login):
                   "Work and study", "Religion", "Sexual orientation", "Ward"):
         assert f">{label}</h2>" in html
     # The rules are stated on the page, and flags are words, not colour alone.
-    assert "index below 80" in html and "above 120" in html
+    # Issue 15: status is judged by the gap in points and by chance, not by the index alone.
+    assert "at least 1 percentage point below the target, and more than chance" in html
+    assert "fewer than 5 members expected and fewer than 5 on the panel" in html
+    assert "a two-sided test at the 95% level" in html
     assert "Shares of the panel are of the members who answered the question." in html
     assert ">Under-represented</strong>" in html and ">Over-represented</strong>" in html
     assert html.count(">Prefer not to say</th>") == 9 and html.count(">No answer</th>") == 9
