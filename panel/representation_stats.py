@@ -45,7 +45,7 @@ def _binomial_tail(c: int, n: int, t: float, *, upper: bool) -> float:
     for k in range(c, n + 1):  # past the mean the terms shrink at least geometrically
         term = pmf(k)
         total += term
-        if term < total * 1e-15:
+        if term == 0 or term < total * 1e-15:  # the rest are smaller still
             break
     return total
 

@@ -73,6 +73,8 @@ def test_p_value_exact_binomial_for_small_expected_counts():
     # P(X ≤ 0) for Binomial(40, 0.1) = 0.9^40, doubled.
     assert p_value(0, 40, 0.1) == pytest.approx(2 * 0.9 ** 40)
     assert p_value(1, 10, 0.1) <= 1.0
+    # Far in the tail of a large panel the terms underflow: the answer is 0, and quickly.
+    assert p_value(5000, 100_000, 0.00001) == 0.0
 
 
 def test_targets_of_zero_or_one_leave_nothing_to_chance():
