@@ -21,7 +21,8 @@ def _throttled(seconds: int) -> Response:
     """429 in plain English, saying when to try again (and the Retry-After header)."""
     detail = ("You have tried to sign in too many times with a wrong email address or "
               f"password. Try again in {throttle.wait_in_words(seconds)}. "
-              "If you have forgotten your password, contact your Civic Panel administrator.")
+              "If you have forgotten your password, use the 'Forgotten your password?' link "
+              "on the sign-in page.")
     body, status = render_error(429, detail)
     return Response(body, status=status, headers={"Retry-After": str(seconds)})
 
@@ -58,3 +59,6 @@ def sign_out() -> Any:
     flash("You have signed out.", "success")
     return redirect(page_url("home"))
 
+
+
+from core.auth import reset_views  # noqa: E402,F401  (registers the forgotten-password pages)
