@@ -104,3 +104,28 @@ class NewPasswordForm(Form):
 
     def validate_password(self, field: PasswordField) -> None:
         check_new_password(field, *self.user_inputs)
+
+
+class ChangePasswordForm(Form):
+    """The current password, then a new one under the one rule."""
+
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your current password"),
+                    Length(max=200, message="Password must be 200 characters or fewer")],
+    )
+    password = PasswordField(
+        "New password",
+        description="At least 12 characters. A few unrelated words make a strong password.",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter a new password")],
+    )
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+    def __init__(self, *args: object, user_inputs: tuple[str, ...] = (), **kwargs: object):
+        super().__init__(*args, **kwargs)
+        self.user_inputs = user_inputs
+
+    def validate_password(self, field: PasswordField) -> None:
+        check_new_password(field, *self.user_inputs)
