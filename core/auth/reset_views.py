@@ -10,8 +10,8 @@ from flask_login import current_user, login_required, logout_user
 
 from core import accounts
 from core.auth import reset
+from core.auth.blueprint import bp
 from core.auth.sessions import start_session
-from core.auth.views import bp
 from core.errors import DomainError
 from core.features import page_url
 from core.forms import ChangePasswordForm, ForgotPasswordForm, NewPasswordForm

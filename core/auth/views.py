@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, session
+from flask import Response, flash, redirect, render_template, request, session
 from flask_login import current_user, logout_user
 
 from core import accounts
-from core.auth import throttle
+from core.auth import (
+    reset_views,  # noqa: F401  (the password pages, on the same blueprint)
+    throttle,
+)
+from core.auth.blueprint import bp
 from core.auth.sessions import safe_next_url, start_session
 from core.errors import render_error
 from core.features import page_url
 from core.forms import SignInForm
-
-bp = Blueprint("auth", __name__)
 
 
 def _throttled(seconds: int) -> Response:
@@ -60,5 +62,3 @@ def sign_out() -> Any:
     return redirect(page_url("home"))
 
 
-
-from core.auth import reset_views  # noqa: E402,F401  (registers the forgotten-password pages)
