@@ -211,7 +211,8 @@ def request_email_change(actor: User, user: User, new_email: str) -> None:
 
 
 def confirm_email_change(token: str, max_age: int) -> User:
-    """The new address takes effect (and is verified); the old one's links stop working."""
+    """The new address takes effect (and is verified); the old one's links stop working and
+    the old address is told, in case it was not its owner who asked."""
     try:
         data = links.read(links.CHANGE_EMAIL, token, max_age)
     except links.LinkExpired as error:
@@ -225,6 +226,8 @@ def confirm_email_change(token: str, max_age: int) -> User:
         raise DomainError("Another account uses that email address, so we could not change "
                           "yours.")
     user.email, user.verified_at = str(data["new"]), utcnow()
+    mail.queue_templated(str(data["old"]), "email_changed",
+                         first_name=user.resident.first_name if user.resident else "")
     audit.record(user, "email_changed", "user", user.id)
     db.session.commit()
     return user

@@ -58,6 +58,9 @@ def test_email_changes_only_when_the_new_address_confirms(app, make_resident, si
     db.session.refresh(resident.user)
     assert resident.user.email == "ada.king@example.org" and resident.user.verified_at
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "email_changed"))
+    notice = db.session.scalar(select(Message).where(Message.to_address == "ada@example.org"))
+    assert "ada.king@example.org" not in notice.body_text  # the old address is told, not shown
+    assert "has just been changed" in notice.body_text
     again = client.get(link)  # the old address is gone: the link stops working
     assert again.status_code == 400 and "not valid any more" in again.get_data(as_text=True)
 
