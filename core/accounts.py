@@ -86,3 +86,15 @@ def create_user(email: str, password: str | None, role: Role, display_name: str 
     db.session.add(user)
     db.session.commit()
     return user
+
+
+class WrongPassword(DomainError):
+    """The current password given to change it was not the account's."""
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    """The signed-in person changes their own password: the current one must match; every
+    session of the account ends (the caller starts a fresh one for this browser)."""
+    if not user.check_password(current):
+        raise WrongPassword("Your current password is not right")
+    change_password(user, user, new)

@@ -64,3 +64,68 @@ class SignInForm(Form):
         ],
     )
     submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+def _email_field() -> EmailField:
+    return EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        filters=[strip_text],
+        validators=[
+            InputRequired(message="Enter your email address"),
+            Email(
+                message="Enter an email address in the correct format, like name@example.com",
+                check_deliverability=False,
+            ),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+        ],
+    )
+
+
+class ForgotPasswordForm(Form):
+    email = _email_field()
+    submit = SubmitField("Send me a link", widget=GovSubmitInput())
+
+
+class NewPasswordForm(Form):
+    """A new password under the one rule; ``user_inputs`` (name, email) make it stricter."""
+
+    password = PasswordField(
+        "New password",
+        description="At least 12 characters. A few unrelated words make a strong password.",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter a new password")],
+    )
+    submit = SubmitField("Save new password", widget=GovSubmitInput())
+
+    def __init__(self, *args: object, user_inputs: tuple[str, ...] = (), **kwargs: object):
+        super().__init__(*args, **kwargs)
+        self.user_inputs = user_inputs
+
+    def validate_password(self, field: PasswordField) -> None:
+        check_new_password(field, *self.user_inputs)
+
+
+class ChangePasswordForm(Form):
+    """The current password, then a new one under the one rule."""
+
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your current password"),
+                    Length(max=200, message="Password must be 200 characters or fewer")],
+    )
+    password = PasswordField(
+        "New password",
+        description="At least 12 characters. A few unrelated words make a strong password.",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter a new password")],
+    )
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+    def __init__(self, *args: object, user_inputs: tuple[str, ...] = (), **kwargs: object):
+        super().__init__(*args, **kwargs)
+        self.user_inputs = user_inputs
+
+    def validate_password(self, field: PasswordField) -> None:
+        check_new_password(field, *self.user_inputs)

@@ -16,7 +16,9 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 VERIFY_EMAIL = "verify-email"
 UNSUBSCRIBE = "unsubscribe"
+CHANGE_EMAIL = "change-email"
 SURVEY_INVITATION = "survey-invitation"
+PASSWORD_RESET = "password-reset"  # noqa: S105  (a link purpose, not a password)
 
 
 class LinkInvalid(Exception):

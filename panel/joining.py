@@ -167,3 +167,67 @@ def expire_unverified(older_than: timedelta, now: datetime | None = None) -> int
         audit.record(None, "unverified_sign_ups_expired", "resident", None, count=len(stale))
     db.session.commit()
     return len(stale)
+
+
+# --- changing one's own details --------------------------------------------------------------
+
+def change_name(actor: User, resident: Resident, first_name: str, last_name: str) -> None:
+    resident.first_name, resident.last_name = first_name.strip(), last_name.strip()
+    resident.user.display_name = resident.full_name
+    audit.record(actor, "details_changed", "resident", resident.id, field="name")
+    db.session.commit()
+
+
+def change_address(actor: User, resident: Resident, address_line: str, postcode: str,
+                   ward_key: str | None) -> None:
+    """A new address: the ward (from the postcode, else the one chosen) and the household key
+    are worked out as on joining."""
+    ward = ward_for_postcode(postcode)
+    if ward is None:
+        try:
+            ward = category_by_key(dimension_by_key("ward"), ward_key or "")
+        except DomainError:
+            raise FieldError("ward", "Select the ward you live in") from None
+    resident.address_line, resident.postcode = address_line.strip(), format_postcode(postcode)
+    resident.household_key = household_key(address_line, postcode)
+    set_answer(resident, dimension_by_key("ward"), ward)
+    audit.record(actor, "details_changed", "resident", resident.id, field="address")
+    db.session.commit()
+
+
+def request_email_change(actor: User, user: User, new_email: str) -> None:
+    """Email a link to the new address; the address changes only when it is opened. If the new
+    address already has an account nothing is sent (the person sees the same answer)."""
+    new_email = User.normalise_email(new_email)
+    if new_email == user.email or find_user_by_email(new_email) is not None:
+        return
+    token = links.make(links.CHANGE_EMAIL, {"user": user.id, "old": user.email,
+                                            "new": new_email})
+    mail.queue_templated(new_email, "confirm_new_email",
+                         first_name=user.resident.first_name if user.resident else "",
+                         link=mail.absolute_url("account.confirm_new_email", token=token))
+    audit.record(actor, "email_change_requested", "user", user.id)
+    db.session.commit()
+
+
+def confirm_email_change(token: str, max_age: int) -> User:
+    """The new address takes effect (and is verified); the old one's links stop working and
+    the old address is told, in case it was not its owner who asked."""
+    try:
+        data = links.read(links.CHANGE_EMAIL, token, max_age)
+    except links.LinkExpired as error:
+        raise DomainError("This link has expired. Sign in and ask for a new one.") from error
+    except links.LinkInvalid as error:
+        raise DomainError("This link is not valid. Check you copied all of it.") from error
+    user = db.session.get(User, data.get("user"))
+    if user is None or user.email != data.get("old"):
+        raise DomainError("This link is not valid any more. Sign in and ask for a new one.")
+    if find_user_by_email(str(data.get("new"))) is not None:
+        raise DomainError("Another account uses that email address, so we could not change "
+                          "yours.")
+    user.email, user.verified_at = str(data["new"]), utcnow()
+    mail.queue_templated(str(data["old"]), "email_changed",
+                         first_name=user.resident.first_name if user.resident else "")
+    audit.record(user, "email_changed", "user", user.id)
+    db.session.commit()
+    return user

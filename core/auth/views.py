@@ -4,24 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, session
+from flask import Response, flash, redirect, render_template, request, session
 from flask_login import current_user, logout_user
 
 from core import accounts
-from core.auth import throttle
+from core.auth import (
+    reset_views,  # noqa: F401  (the password pages, on the same blueprint)
+    throttle,
+)
+from core.auth.blueprint import bp
 from core.auth.sessions import safe_next_url, start_session
 from core.errors import render_error
 from core.features import page_url
 from core.forms import SignInForm
-
-bp = Blueprint("auth", __name__)
 
 
 def _throttled(seconds: int) -> Response:
     """429 in plain English, saying when to try again (and the Retry-After header)."""
     detail = ("You have tried to sign in too many times with a wrong email address or "
               f"password. Try again in {throttle.wait_in_words(seconds)}. "
-              "If you have forgotten your password, contact your Civic Panel administrator.")
+              "If you have forgotten your password, use the 'Forgotten your password?' link "
+              "on the sign-in page.")
     body, status = render_error(429, detail)
     return Response(body, status=status, headers={"Retry-After": str(seconds)})
 
@@ -57,4 +60,5 @@ def sign_out() -> Any:
     session.clear()
     flash("You have signed out.", "success")
     return redirect(page_url("home"))
+
 

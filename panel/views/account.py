@@ -27,6 +27,7 @@ from core.htmx import is_fragment_request, render_page
 from core.models import Role
 from core.permissions import can_manage, can_view, require
 from panel import data_export, joining, membership, profiles
+from panel.account_forms import AddressForm, EmailForm, NameForm
 from panel.forms import (
     ConfirmForm,
     ContactPreferencesForm,
@@ -307,3 +308,61 @@ def erase() -> Any:
 @bp.get("/account/erased")
 def erased() -> str:
     return render_template("account/erased.html")
+
+
+# --- my details: name, email address (confirmed from the new address), address ------------
+
+@bp.route("/account/name", methods=["GET", "POST"])
+@role_required(Role.RESIDENT)
+def change_name() -> Any:
+    resident = _resident()
+    form = NameForm(obj=resident)
+    if form.validate_on_submit():
+        joining.change_name(current_user, resident, form.first_name.data, form.last_name.data)
+        flash("Your name has been changed.", "success")
+        return redirect(url_for("account.overview"))
+    return render_template("account/details_form.html", form=form, title="Change your name"
+                           ), 422 if form.errors else 200
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@role_required(Role.RESIDENT)
+def change_email() -> Any:
+    resident = _resident()
+    form = EmailForm()
+    if form.validate_on_submit():
+        joining.request_email_change(current_user, resident.user, form.email.data)
+        flash(f"We have sent a link to {form.email.data}. Your email address changes when you "
+              "open it. Until then we keep using your current address.", "success")
+        return redirect(url_for("account.overview"))
+    return render_template("account/details_form.html", form=form,
+                           title="Change your email address"), 422 if form.errors else 200
+
+
+@bp.get("/account/confirm-email/<token>")
+def confirm_new_email(token: str) -> Any:
+    try:
+        joining.confirm_email_change(token, current_app.config["VERIFY_EMAIL_MAX_AGE"])
+    except DomainError as error:
+        return render_template("account/link_problem.html", message=str(error)), 400
+    flash("Your email address has been changed. Use it to sign in from now on.", "success")
+    return redirect(url_for("account.overview"))
+
+
+@bp.route("/account/address", methods=["GET", "POST"])
+@role_required(Role.RESIDENT)
+def change_address() -> Any:
+    resident = _resident()
+    form = AddressForm(obj=resident)
+    form.ward.choices = _ward_choices()
+    if form.validate_on_submit():
+        try:
+            joining.change_address(current_user, resident, form.address_line.data,
+                                   form.postcode.data, form.ward.data)
+        except FieldError as error:
+            getattr(form, error.field).errors.append(str(error))
+        else:
+            flash("Your address has been changed.", "success")
+            return redirect(url_for("account.overview"))
+    return render_template("account/details_form.html", form=form, title="Change your address"
+                           ), 422 if form.errors else 200
