@@ -62,6 +62,17 @@ class SampleView:
     dropped_out: list
 
 
+def chart_axis(rows: list[dict]) -> float:
+    """The chart's axis maximum: covers every achieved count, maximum and target, so no bar or
+    target line falls outside the classes shipped (cp-w-0..100, cp-x-0..100)."""
+    return float(max([1, *(max(c["achieved"], c["max"], c["target"] or 0) for c in rows)]))
+
+
+def position(value: float, axis: float) -> int:
+    """``value`` as a whole per cent of ``axis``, always within 0..100."""
+    return min(100, max(0, round(100 * value / axis)))
+
+
 def _labels(keys: list[str]) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     dims = dict(db.session.execute(select(Dimension.key, Dimension.label)
                                    .where(Dimension.key.in_(keys))).all())
@@ -81,12 +92,12 @@ def sample_view(sample: Sample, hidden: frozenset[str] = frozenset()) -> SampleV
             tables.append(TallyTable(key, dims.get(key, key), [], hidden=True, all_met=all(
                 c["min"] <= c["achieved"] <= c["max"] for c in rows)))
             continue
-        axis = max([1, *(max(c["achieved"], c["max"]) for c in rows)])
+        axis = chart_axis(rows)
         tables.append(TallyTable(key, dims.get(key, key), [
             TallyRow(cats.get((key, c["category"]), c["category"]), c["target"], c["min"],
                      c["max"], c["achieved"], c["in_pool"],
-                     c["min"] <= c["achieved"] <= c["max"], round(100 * c["achieved"] / axis),
-                     None if c["target"] is None else round(100 * c["target"] / axis))
+                     c["min"] <= c["achieved"] <= c["max"], position(c["achieved"], axis),
+                     None if c["target"] is None else position(c["target"], axis))
             for c in rows]))
     return SampleView(tables, None if hidden else _spread(sample),
                       sample.members_with(MemberRole.SELECTED),
