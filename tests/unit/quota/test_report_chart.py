@@ -32,3 +32,11 @@ def test_every_position_is_a_shipped_class():
 
 def test_an_empty_table_still_has_an_axis():
     assert chart_axis([row(0, 0, None)]) == 1
+
+
+def test_chart_labels_use_the_site_font_not_the_browsers_serif():
+    css = CSS.read_text()
+    fonts = re.findall(r"\.cp-bar-chart\{[^}]*font-family:([^;}]+)", css)
+    assert fonts and fonts[0].startswith('"Helvetica Neue",Helvetica,Arial')
+    scss = (CSS.parents[2] / "assets" / "scss" / "council.scss").read_text()
+    assert re.search(r"\.cp-bar-chart \{\n(?:  //[^\n]*\n)*  @include govuk-font", scss)
