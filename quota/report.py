@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.extensions import db
 from panel.models import Dimension
 from quota.models import MemberRole, Sample, SampleMode
-from quota.pool import category_labels
+from quota.pool import category_labels, in_questionnaire_order
 
 RULE_TEXT = {
     "under_contact_cap": "people who had reached the contact limit were left out",
@@ -73,6 +73,11 @@ def position(value: float, axis: float) -> int:
     return min(100, max(0, round(100 * value / axis)))
 
 
+def _ordered(categories: list[dict]) -> list[dict]:
+    """The report's quotas, each question's answers in the questionnaire's order."""
+    return in_questionnaire_order(categories, lambda c: (c["dimension"], c["category"]))
+
+
 def _labels(keys: list[str]) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     dims = dict(db.session.execute(select(Dimension.key, Dimension.label)
                                    .where(Dimension.key.in_(keys))).all())
@@ -82,7 +87,7 @@ def _labels(keys: list[str]) -> tuple[dict[str, str], dict[tuple[str, str], str]
 def sample_view(sample: Sample, hidden: frozenset[str] = frozenset()) -> SampleView:
     """What the sample page shows; ``hidden`` special-category questions show no numbers (and
     then nobody's chance either: in a fair panel it differs by group)."""
-    categories = sample.report["categories"]
+    categories = _ordered(sample.report["categories"])
     keys = list(dict.fromkeys(c["dimension"] for c in categories))
     dims, cats = _labels(keys)
     tables = []
@@ -135,7 +140,7 @@ def methods_note(sample: Sample, hidden: frozenset[str] = frozenset()) -> list[s
     quotas = "; ".join([
         *(f"{dims.get(d, d)} {cats.get((d, c['category']), c['category'])}"
           f" {c['min']}\u2013{c['max']} (selected {c['achieved']})"
-          for c in report["categories"] if (d := c["dimension"]) not in hidden),
+          for c in _ordered(report["categories"]) if (d := c["dimension"]) not in hidden),
         *(f"{dims.get(d, d)}: quotas set and approved by an officer (shown to officers only)"
           for d in spec["dimensions"] if d in hidden)])
     dropped_for_answers = "did not answer every chosen question" in report.get("left_out", {})
