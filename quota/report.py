@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core.extensions import db
 from panel.models import Dimension
 from quota.models import MemberRole, Sample, SampleMode
+from quota.people import people
 from quota.pool import category_labels, in_questionnaire_order
 
 RULE_TEXT = {
@@ -60,6 +61,7 @@ class SampleView:
     selected: list
     reserves: list
     dropped_out: list
+    people: dict = field(default_factory=dict)   # resident id -> Person (name, reference, ward)
 
 
 def chart_axis(rows: list[dict]) -> float:
@@ -107,7 +109,8 @@ def sample_view(sample: Sample, hidden: frozenset[str] = frozenset()) -> SampleV
     return SampleView(tables, None if hidden else _spread(sample),
                       sample.members_with(MemberRole.SELECTED),
                       sample.members_with(MemberRole.RESERVE),
-                      sample.members_with(MemberRole.DROPPED_OUT))
+                      sample.members_with(MemberRole.DROPPED_OUT),
+                      people(m.resident_id for m in sample.members))
 
 
 def _spread(sample: Sample) -> Spread | None:
@@ -188,16 +191,28 @@ LIKENESS = (" Same profile as the person who dropped out.",
 
 def redacted_reason(sample: Sample, dropped: int | None, replacement: int, reason: str,
                     hidden: frozenset[str]) -> str:
-    """A replacement's reason without the ``hidden`` questions' answers of either person."""
+    """A replacement's reason in labels, not codes ("Age: 25 to 34 instead of 35 to 44"),
+    without the ``hidden`` questions' answers of either person."""
     head = reason
     for marker in LIKENESS:
         head = head.split(marker)[0]
+    head = head.replace(f"most like {dropped}", "most like the person who dropped out")
     ids, profiles = sample.inputs["ids"], sample.inputs["profiles"]
     if dropped not in ids or replacement not in ids:
         return head
     a, b = ids.index(dropped), ids.index(replacement)
-    differences = [f"{d} {profiles[d][b]} instead of {profiles[d][a]}" for d in profiles
+    dims, cats = _labels(list(profiles))
+    differences = [f"{dims.get(d, d)}: {cats.get((d, profiles[d][b]), profiles[d][b])} instead "
+                   f"of {cats.get((d, profiles[d][a]), profiles[d][a])}"
+                   for d in _dimension_order(list(profiles))
                    if d not in hidden and profiles[d][a] != profiles[d][b]]
     if not differences:
-        return f"{head} Same answers as the person who dropped out on the questions shown to you."
+        return (f"{head} Same answers as the person who dropped out on the questions shown to "
+                "you." if hidden else f"{head}{LIKENESS[0]}")
     return f"{head} Differs from the person who dropped out on {'; '.join(differences)}."
+
+
+def _dimension_order(keys: list[str]) -> list[str]:
+    position = dict(db.session.execute(select(Dimension.key, Dimension.position)
+                                       .where(Dimension.key.in_(keys))).all())
+    return sorted(keys, key=lambda k: (position.get(k, len(position)), keys.index(k)))
