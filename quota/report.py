@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -210,6 +211,17 @@ def redacted_reason(sample: Sample, dropped: int | None, replacement: int, reaso
         return (f"{head} Same answers as the person who dropped out on the questions shown to "
                 "you." if hidden else f"{head}{LIKENESS[0]}")
     return f"{head} Differs from the person who dropped out on {'; '.join(differences)}."
+
+
+def in_labels(text: str, keys: list[str]) -> str:
+    """``text`` with each "dimension category" code pair ("age_band 16_24") in labels
+    ("Age 16 to 24"), as the solver's explanations name quotas."""
+    dims, cats = _labels(keys)
+    names = {f"{d} {c}": f"{dims.get(d, d)} {label}" for (d, c), label in cats.items()}
+    if not names:
+        return text
+    pattern = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.sub(rf"(?<![\w])(?:{pattern})(?![\w])", lambda m: names[m.group(0)], text)
 
 
 def _dimension_order(keys: list[str]) -> list[str]:

@@ -39,7 +39,7 @@ from quota.pool import (
     quotas_for,
 )
 from quota.problem import Pool, Quota, QuotaInfeasible, QuotaInputError, Selection
-from quota.report import redacted_reason
+from quota.report import in_labels, redacted_reason
 from quota.reserves import propose_replacement
 
 JOB_KIND = "quota.draw"
@@ -238,7 +238,7 @@ def proposal_shown_to(actor: User, sample: Sample, member: SampleMember
             return None, ("Nobody left in the pool can take this place without breaking a "
                           "quota of the design. Ask an engagement officer to look at this "
                           "sample.")
-        return None, str(error)
+        return None, in_labels(str(error), list(sample.spec["dimensions"]))
     return replace(proposal, reason=redacted_reason(
         sample, member.resident_id, proposal.resident_id, proposal.reason, hidden)), None
 

@@ -123,3 +123,18 @@ def test_re_running_the_draw_shows_its_outcome_at_once(demo, login, htmx):  # no
     db.session.refresh(sample)
     assert sample.reproduced_at.strftime("%-d %b %Y %H:%M") in row
     assert ('hx-swap-oob="true"' in answer) is htmx
+
+
+def test_when_nobody_can_replace_the_reason_names_quotas_by_their_labels(demo, login):  # noqa: F811
+    sample = draw(dimensions=("age_band", "ethnic_group", "sex"))
+    client = login(Role.OFFICER)
+    shown = []
+    for member in sample.members_with(MemberRole.SELECTED):
+        proposal, problem = services.proposal_shown_to(officer(), sample, member)
+        if problem:
+            shown.append(client.get(f"/quota/samples/{sample.id}/members/{member.id}/replace"
+                                    ).get_data(as_text=True).split("<main", 1)[1])
+    assert shown, "every member could be replaced"
+    assert "lower the minimum" in shown[0] or "raise the maximum" in shown[0]
+    assert not CODES.search(shown[0].split("Back to the sample")[0])
+    assert re.search(r"Age (\d+ to \d+|75 or over)", shown[0])
