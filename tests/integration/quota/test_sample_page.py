@@ -138,3 +138,15 @@ def test_when_nobody_can_replace_the_reason_names_quotas_by_their_labels(demo, l
     assert "lower the minimum" in shown[0] or "raise the maximum" in shown[0]
     assert not CODES.search(shown[0].split("Back to the sample")[0])
     assert re.search(r"Age (\d+ to \d+|75 or over)", shown[0])
+
+
+def test_a_drop_out_and_their_replacement_are_named_with_reference_and_ward(demo, login):  # noqa: F811
+    sample = draw()
+    member = sample.members_with(MemberRole.SELECTED)[0]
+    proposal = services.propose(sample, member)
+    services.replace_member(officer(), sample, member, proposal.resident_id)
+    html = page(login(Role.OFFICER), sample)
+    dropped = html.split("Dropped out (")[1].split('id="methods"')[0]
+    assert reference(member.resident_id) in dropped
+    selected = html.split('id="selected"')[1].split("Reserves (")[0]
+    assert re.search(rf"Replaces [^<]+\({reference(member.resident_id)}, [^)<]+\)", selected)
