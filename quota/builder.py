@@ -35,8 +35,8 @@ from quota.pool import (
     SampleSpec,
     build_pool,
     category_labels,
+    category_order,
     dimensions_with_targets,
-    group_key,
     parent_groups,
     private_dimensions,
     quotas_for,
@@ -235,14 +235,7 @@ def _tables(spec: SampleSpec, check: QuotaCheck, formdata: Mapping[str, str],
     labels = _labels(spec.dimensions)
     names = dict(db.session.execute(select(Dimension.key, Dimension.label)
                                     .where(Dimension.key.in_(spec.dimensions))).all())
-    order: dict[tuple[str, str], int] = {}
-    for i, (d, c, group) in enumerate(db.session.execute(
-            select(Dimension.key, Category.key, Category.group_label).join(Category.dimension)
-            .where(Dimension.key.in_(spec.dimensions))
-            .order_by(Dimension.position, Category.position, Category.id))):
-        order[(d, c)] = i
-        if group:
-            order.setdefault((d, group_key(group)), i)
+    order = category_order(list(spec.dimensions))
     groups = parent_groups([d for d in spec.dimensions if d not in spec.merged])
     by_hand = {(o[0], o[1]) for o in spec.overrides}
     tables = []

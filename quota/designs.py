@@ -21,7 +21,7 @@ from panel.models import Dimension, TargetSet
 from quota.access import design_spec, sees_special_category, special_category_use
 from quota.check import check_spec
 from quota.models import SampleDesign
-from quota.pool import SampleSpec, category_labels
+from quota.pool import SampleSpec, category_labels, in_questionnaire_order
 from quota.problem import Quota
 from quota.report import RULE_TEXT
 from quota.services import SampleError, start_draw
@@ -101,8 +101,9 @@ def design_view(design: SampleDesign, hidden: frozenset[str]) -> DesignView:
         ("Rules", "; ".join(rules).capitalize() if rules else "None"),
         ("Approved by", f"{approver}, {design.approved_at:%-d %B %Y %H:%M}"),
     ]
+    overrides = in_questionnaire_order(list(spec.overrides), lambda o: (o[0], o[1]))
     quotas = [(names.get(d, d), [(labels.get((d, c), c), low, high)
-                                 for dim, c, low, high in spec.overrides if dim == d])
+                                 for dim, c, low, high in overrides if dim == d])
               for d in spec.dimensions if d not in hidden]
     return DesignView(settings, quotas, [names.get(d, d) for d in spec.dimensions
                                          if d in hidden])

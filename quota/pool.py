@@ -211,6 +211,27 @@ def category_labels(keys: list[str]) -> dict[tuple[str, str], str]:
             **{(d, NOT_KNOWN): NOT_KNOWN_LABEL for d in keys}}
 
 
+def category_order(keys: list[str]) -> dict[tuple[str, str], int]:
+    """(dimension, category) -> its place in the questionnaire (Category.position), a parent
+    group at its first answer's place; "Not known" and anything unknown sort last (use
+    ``.get(key, len(order))``)."""
+    order: dict[tuple[str, str], int] = {}
+    for i, (d, c, group) in enumerate(db.session.execute(
+            select(Dimension.key, Category.key, Category.group_label).join(Category.dimension)
+            .where(Dimension.key.in_(keys))
+            .order_by(Dimension.position, Category.position, Category.id))):
+        order[(d, c)] = i
+        if group:
+            order.setdefault((d, group_key(group)), i)
+    return order
+
+
+def in_questionnaire_order(rows: list, key) -> list:
+    """``rows`` sorted by ``key(row)`` = (dimension, category) in the questionnaire's order."""
+    order = category_order(list(dict.fromkeys(key(r)[0] for r in rows)))
+    return sorted(rows, key=lambda r: order.get(key(r), len(order)))
+
+
 def group_key(group_label: str) -> str:
     """The category key of a parent group when answers are merged ("Asian or Asian British"
     -> "group_asian_or_asian_british")."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy import select
@@ -10,7 +11,8 @@ from sqlalchemy import select
 from core.extensions import db
 from panel.models import Dimension
 from quota.models import MemberRole, Sample, SampleMode
-from quota.pool import category_labels
+from quota.people import people
+from quota.pool import category_labels, in_questionnaire_order
 
 RULE_TEXT = {
     "under_contact_cap": "people who had reached the contact limit were left out",
@@ -60,6 +62,23 @@ class SampleView:
     selected: list
     reserves: list
     dropped_out: list
+    people: dict = field(default_factory=dict)   # resident id -> Person (name, reference, ward)
+
+
+def chart_axis(rows: list[dict]) -> float:
+    """The chart's axis maximum: covers every achieved count, maximum and target, so no bar or
+    target line falls outside the classes shipped (cp-w-0..100, cp-x-0..100)."""
+    return float(max([1, *(max(c["achieved"], c["max"], c["target"] or 0) for c in rows)]))
+
+
+def position(value: float, axis: float) -> int:
+    """``value`` as a whole per cent of ``axis``, always within 0..100."""
+    return min(100, max(0, round(100 * value / axis)))
+
+
+def _ordered(categories: list[dict]) -> list[dict]:
+    """The report's quotas, each question's answers in the questionnaire's order."""
+    return in_questionnaire_order(categories, lambda c: (c["dimension"], c["category"]))
 
 
 def _labels(keys: list[str]) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
@@ -71,7 +90,7 @@ def _labels(keys: list[str]) -> tuple[dict[str, str], dict[tuple[str, str], str]
 def sample_view(sample: Sample, hidden: frozenset[str] = frozenset()) -> SampleView:
     """What the sample page shows; ``hidden`` special-category questions show no numbers (and
     then nobody's chance either: in a fair panel it differs by group)."""
-    categories = sample.report["categories"]
+    categories = _ordered(sample.report["categories"])
     keys = list(dict.fromkeys(c["dimension"] for c in categories))
     dims, cats = _labels(keys)
     tables = []
@@ -81,17 +100,18 @@ def sample_view(sample: Sample, hidden: frozenset[str] = frozenset()) -> SampleV
             tables.append(TallyTable(key, dims.get(key, key), [], hidden=True, all_met=all(
                 c["min"] <= c["achieved"] <= c["max"] for c in rows)))
             continue
-        axis = max([1, *(max(c["achieved"], c["max"]) for c in rows)])
+        axis = chart_axis(rows)
         tables.append(TallyTable(key, dims.get(key, key), [
             TallyRow(cats.get((key, c["category"]), c["category"]), c["target"], c["min"],
                      c["max"], c["achieved"], c["in_pool"],
-                     c["min"] <= c["achieved"] <= c["max"], round(100 * c["achieved"] / axis),
-                     None if c["target"] is None else round(100 * c["target"] / axis))
+                     c["min"] <= c["achieved"] <= c["max"], position(c["achieved"], axis),
+                     None if c["target"] is None else position(c["target"], axis))
             for c in rows]))
     return SampleView(tables, None if hidden else _spread(sample),
                       sample.members_with(MemberRole.SELECTED),
                       sample.members_with(MemberRole.RESERVE),
-                      sample.members_with(MemberRole.DROPPED_OUT))
+                      sample.members_with(MemberRole.DROPPED_OUT),
+                      people(m.resident_id for m in sample.members))
 
 
 def _spread(sample: Sample) -> Spread | None:
@@ -124,7 +144,7 @@ def methods_note(sample: Sample, hidden: frozenset[str] = frozenset()) -> list[s
     quotas = "; ".join([
         *(f"{dims.get(d, d)} {cats.get((d, c['category']), c['category'])}"
           f" {c['min']}\u2013{c['max']} (selected {c['achieved']})"
-          for c in report["categories"] if (d := c["dimension"]) not in hidden),
+          for c in _ordered(report["categories"]) if (d := c["dimension"]) not in hidden),
         *(f"{dims.get(d, d)}: quotas set and approved by an officer (shown to officers only)"
           for d in spec["dimensions"] if d in hidden)])
     dropped_for_answers = "did not answer every chosen question" in report.get("left_out", {})
@@ -172,16 +192,39 @@ LIKENESS = (" Same profile as the person who dropped out.",
 
 def redacted_reason(sample: Sample, dropped: int | None, replacement: int, reason: str,
                     hidden: frozenset[str]) -> str:
-    """A replacement's reason without the ``hidden`` questions' answers of either person."""
+    """A replacement's reason in labels, not codes ("Age: 25 to 34 instead of 35 to 44"),
+    without the ``hidden`` questions' answers of either person."""
     head = reason
     for marker in LIKENESS:
         head = head.split(marker)[0]
+    head = head.replace(f"most like {dropped}", "most like the person who dropped out")
     ids, profiles = sample.inputs["ids"], sample.inputs["profiles"]
     if dropped not in ids or replacement not in ids:
         return head
     a, b = ids.index(dropped), ids.index(replacement)
-    differences = [f"{d} {profiles[d][b]} instead of {profiles[d][a]}" for d in profiles
+    dims, cats = _labels(list(profiles))
+    differences = [f"{dims.get(d, d)}: {cats.get((d, profiles[d][b]), profiles[d][b])} instead "
+                   f"of {cats.get((d, profiles[d][a]), profiles[d][a])}"
+                   for d in _dimension_order(list(profiles))
                    if d not in hidden and profiles[d][a] != profiles[d][b]]
     if not differences:
-        return f"{head} Same answers as the person who dropped out on the questions shown to you."
+        return (f"{head} Same answers as the person who dropped out on the questions shown to "
+                "you." if hidden else f"{head}{LIKENESS[0]}")
     return f"{head} Differs from the person who dropped out on {'; '.join(differences)}."
+
+
+def in_labels(text: str, keys: list[str]) -> str:
+    """``text`` with each "dimension category" code pair ("age_band 16_24") in labels
+    ("Age 16 to 24"), as the solver's explanations name quotas."""
+    dims, cats = _labels(keys)
+    names = {f"{d} {c}": f"{dims.get(d, d)} {label}" for (d, c), label in cats.items()}
+    if not names:
+        return text
+    pattern = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.sub(rf"(?<![\w])(?:{pattern})(?![\w])", lambda m: names[m.group(0)], text)
+
+
+def _dimension_order(keys: list[str]) -> list[str]:
+    position = dict(db.session.execute(select(Dimension.key, Dimension.position)
+                                       .where(Dimension.key.in_(keys))).all())
+    return sorted(keys, key=lambda k: (position.get(k, len(position)), keys.index(k)))

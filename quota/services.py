@@ -30,6 +30,7 @@ from quota.check import answers_given_away_in, pool_counts
 from quota.draw import draw
 from quota.files import report_of
 from quota.models import MemberRole, Sample, SampleDesign, SampleMember, SampleStatus
+from quota.people import ERASED, people, person
 from quota.polytope import HIGHS
 from quota.pool import (
     SampleSpec,
@@ -38,7 +39,7 @@ from quota.pool import (
     quotas_for,
 )
 from quota.problem import Pool, Quota, QuotaInfeasible, QuotaInputError, Selection
-from quota.report import redacted_reason
+from quota.report import in_labels, redacted_reason
 from quota.reserves import propose_replacement
 
 JOB_KIND = "quota.draw"
@@ -237,11 +238,9 @@ def proposal_shown_to(actor: User, sample: Sample, member: SampleMember
             return None, ("Nobody left in the pool can take this place without breaking a "
                           "quota of the design. Ask an engagement officer to look at this "
                           "sample.")
-        return None, str(error)
-    if hidden:
-        proposal = replace(proposal, reason=redacted_reason(
-            sample, member.resident_id, proposal.resident_id, proposal.reason, hidden))
-    return proposal, None
+        return None, in_labels(str(error), list(sample.spec["dimensions"]))
+    return replace(proposal, reason=redacted_reason(
+        sample, member.resident_id, proposal.resident_id, proposal.reason, hidden)), None
 
 
 def _selected_ids(sample: Sample) -> list[int]:
@@ -337,8 +336,8 @@ def record_view(actor: User, sample: Sample) -> None:
 
 
 def person_name(resident_id: int | None) -> str:
-    resident = db.session.get(Resident, resident_id) if resident_id is not None else None
-    return resident.full_name or f"Member {resident.id}" if resident else "Erased member"
+    """The member's name, reference and ward ("Jan Balogh (R-00123, Bank Hall)")."""
+    return str(person(resident_id))
 
 
 def members_csv(actor: User, sample: Sample) -> str:
@@ -351,16 +350,20 @@ def members_csv(actor: User, sample: Sample) -> str:
     chances = sees_special_category(actor) or not private
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["resident_id", "role", "reserve_rank", "first_name", "last_name", "email",
-                     *(["probability"] if chances else []), "replaces_resident_id"])
+    writer.writerow(["resident_id", "reference", "role", "reserve_rank", "first_name",
+                     "last_name", "email", "ward", *(["probability"] if chances else []),
+                     "replaces_resident_id"])
+    named = people(m.resident_id for m in sample.members)
     for member in sample.members:
         resident = member.resident
+        who = named.get(member.resident_id, ERASED)
         chance = "" if member.probability is None else f"{member.probability:.6f}"
-        writer.writerow([member.resident_id or "", member.role.value, member.rank or "",
+        writer.writerow([member.resident_id or "", who.reference, member.role.value,
+                         member.rank or "",
                          safe_cell(resident.first_name if resident else ""),
                          safe_cell(resident.last_name if resident else ""),
                          safe_cell(resident.user.email if resident else ""),
-                         *([chance] if chances else []),
+                         safe_cell(who.ward), *([chance] if chances else []),
                          member.replaces.resident_id if member.replaces else ""])
     audit.record(actor, "sample_exported", "sample", sample.id, rows=len(sample.members),
                  **({"special_category_questions": list(private)} if private else {}))

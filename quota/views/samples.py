@@ -114,9 +114,12 @@ def reproduce_sample(sample_id: int) -> Any:
     require(can_view(current_user, sample))
     reproduction = services.reproduce(current_user, sample)
     hidden = hidden_dimensions(current_user, sample.spec["dimensions"])
-    return render_page("quota/show.html", block="reproduction",
-                       view=sample_view(sample, hidden), sample=sample,
-                       reproduction=reproduction, methods=methods_note(sample, hidden))
+    context = dict(view=sample_view(sample, hidden), sample=sample, reproduction=reproduction,
+                   methods=methods_note(sample, hidden))
+    if is_fragment_request():  # the result, and the summary's "Reproduced" row out of band
+        return (render_page("quota/show.html", block="reproduction", **context)
+                + render_page("quota/show.html", block="reproduced_row", oob=True, **context))
+    return render_page("quota/show.html", **context)
 
 
 @bp.post("/samples/<int:sample_id>/close")

@@ -3,6 +3,8 @@ corrected, the draw runs as a job, and the result reproduces. Every state is axe
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -67,8 +69,14 @@ def test_an_officer_fixes_an_impossible_quota_live_and_draws(page: Page, live_se
     expect(page.get_by_text("Chances of selection")).to_be_visible()
     assert_accessible(page)
 
+    label = page.locator(".cp-bar-chart__row > span").first  # the site font, not a serif
+    assert "Arial" in label.evaluate("e => getComputedStyle(e).fontFamily")
+    expect(page.locator("#reproduced-row")).to_contain_text("Not yet checked")
+
     page.get_by_role("button", name="Re-run the draw to check it reproduces").click()
     expect(page.locator("#reproduction")).to_contain_text("the same people were selected")
+    expect(page.locator("#reproduced-row")).not_to_contain_text("Not yet checked")
+    expect(page.locator("#reproduced-row dd")).to_have_text(re.compile(r" \d{4} \d\d:\d\d$"))
     assert_accessible(page)
     assert errors == [], errors
 
