@@ -120,3 +120,11 @@ def test_in_place_editing_adds_no_second_h1(schema, client):  # noqa: F811
     fragment = client.get("/account/profile/sex", headers={"HX-Request": "true"})
     text = fragment.get_data(as_text=True)
     assert text.lstrip().startswith("<form") and "<h1" not in text
+
+
+def test_a_page_of_its_own_posts_as_a_plain_form(schema, client):  # noqa: F811
+    join(client)
+    page = client.get("/account/profile/tenure").get_data(as_text=True)
+    assert "hx-post" not in page[page.index("<form"):page.index("</form>")]
+    fragment = client.get("/account/profile/tenure", headers={"HX-Request": "true"})
+    assert "hx-post" in fragment.get_data(as_text=True)
