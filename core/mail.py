@@ -111,13 +111,26 @@ class SMTPTransport:
 
 
 class LogTransport:
-    """Development without SMTP: write the whole message to the log."""
+    """Development without SMTP: write the message to the log as a person reads it.
+
+    Its headers, then the decoded text body (not the quoted-printable wire form, whose soft
+    line breaks cut links in two), so a link can be copied from the log as it is.
+    """
 
     def send(self, email: EmailMessage) -> None:
-        log.warning("SMTP_HOST is not set; message logged, not sent:\n%s", email.as_string())
+        log.warning("SMTP_HOST is not set; message logged, not sent:\n%s", readable(email))
 
     def close(self) -> None:
         return None
+
+
+def readable(email: EmailMessage) -> str:
+    """The headers and the decoded plain-text body of ``email``."""
+    headers = "\n".join(f"{name}: {value}" for name, value in email.items()
+                        if name in ("From", "To", "Subject", "Message-ID"))
+    body = email.get_body(preferencelist=("plain",))
+    text = body.get_content() if body is not None else ""
+    return f"{headers}\n\n{text}"
 
 
 @dataclass
@@ -212,3 +225,13 @@ def recent_messages(actor: User, limit: int = 100) -> list[Message]:
     audit.record(actor, "viewed_outbox", "message", None, shown=len(messages))
     db.session.commit()
     return messages
+
+
+def get_message(message_id: int) -> Message | None:
+    return db.session.get(Message, message_id)
+
+
+def record_viewed(actor: User, message: Message) -> None:
+    """An admin opened one message: its recipient and the text sent to them (audited)."""
+    audit.record(actor, "viewed_message", "message", message.id)
+    db.session.commit()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from core import mail
 from core.auth.sessions import role_required
 from core.models import Role
+from core.permissions import can_view, require
 
 bp = Blueprint("outbox", __name__)
 
@@ -18,6 +19,18 @@ bp = Blueprint("outbox", __name__)
 @role_required(Role.ADMIN)
 def list_messages() -> str:
     return render_template("outbox/list.html", messages=mail.recent_messages(current_user))
+
+
+@bp.get("/outbox/<int:message_id>")
+@role_required(Role.ADMIN)
+def show_message(message_id: int) -> str:
+    """One message: to, subject, delivery, and the text sent (opening it is audited)."""
+    message = mail.get_message(message_id)
+    if message is None:
+        abort(404)
+    require(can_view(current_user, message))
+    mail.record_viewed(current_user, message)
+    return render_template("outbox/message.html", message=message)
 
 
 @bp.post("/outbox/send")

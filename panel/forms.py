@@ -77,7 +77,7 @@ class JoinForm(Form):
         widget=GovCheckboxInput())
     interested_in_events = BooleanField(
         "I am interested in taking part in workshops and events", widget=GovCheckboxInput(),
-        default=True)
+        default=False)  # never ticked in advance: the person opts in
     submit = SubmitField("Join the panel", widget=GovSubmitInput())
 
     def validate_password(self, field: PasswordField) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
@@ -49,6 +50,17 @@ def ward_for_postcode(postcode: str) -> Category | None:
     return row.ward if row else None
 
 
+def _unknown_postcode_message(details: JoinDetails) -> str:
+    """Say the postcode was not recognised (unless a ward was chosen that is not offered)."""
+    if details.ward_key:
+        return "Select the ward you live in"
+    place = current_app.config.get("COUNCIL_NAME", "the borough")
+    for suffix in (" Borough Council", " City Council", " Council"):
+        place = place.removesuffix(suffix)
+    return (f"We do not recognise the postcode {format_postcode(details.postcode)} as one in "
+            f"{place}. Check it, or select the ward you live in")
+
+
 def wards_to_choose() -> list[Category]:
     """The wards a resident may choose when the postcode lookup does not know theirs."""
     return list(db.session.scalars(
@@ -72,7 +84,7 @@ def register_resident(details: JoinDetails, *, privacy_notice_version: str,
         try:
             ward = category_by_key(dimension_by_key("ward"), details.ward_key or "")
         except DomainError:  # none chosen, or a value that is not one of the wards offered
-            raise FieldError("ward", "Select the ward you live in") from None
+            raise FieldError("ward", _unknown_postcode_message(details)) from None
     display_name = f"{details.first_name} {details.last_name}".strip()
     problem = password_problem(details.password, [details.email, display_name])
     if problem is not None:  # checked alike whether or not the address has an account

@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from panel.contact_policy import contact_cap
 from panel.dashboard import panel_overview
 
 bp = Blueprint("panel", __name__)
@@ -13,7 +14,7 @@ bp = Blueprint("panel", __name__)
 
 @bp.get("/")
 def home() -> str:
-    return render_template("panel/home.html")
+    return render_template("panel/home.html", cap=contact_cap())
 
 
 @bp.get("/dashboard")

@@ -91,7 +91,7 @@ def test_joining_creates_an_unverified_member_with_consents_and_sends_a_link(sch
     pytest.param({"year_of_birth": "2020"}, "year_of_birth", "You must be 16 or older",
                  marks=pytest.mark.clock("2027-02-03 10:00")),  # 2020 is 16 in 2036
     ({"year_of_birth": "19x0"}, "year_of_birth", "as 4 numbers"),
-    ({"postcode": "BB10 9ZZ"}, "ward", "Select the ward you live in"),
+    ({"postcode": "BB10 9ZZ"}, "ward", "We do not recognise the postcode BB10 9ZZ as one in"),
 ])
 def test_join_errors_are_shown_next_to_the_field(schema, client, overrides, field, message):
     response = join(client, **overrides)
