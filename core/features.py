@@ -142,5 +142,10 @@ def registry(app: Flask | None = None) -> Registry:
 def page_url(name: str) -> str:
     """The URL of a page some feature declared under ``name`` ("home", "dashboard"); the site's
     root when none did."""
+    return declared_page_url(name) or request.script_root + "/"
+
+
+def declared_page_url(name: str) -> str | None:
+    """The URL of the page a feature declared under ``name`` ("join"), or None if none did."""
     endpoint = registry().pages.get(name)
-    return url_for(endpoint) if endpoint else request.script_root + "/"
+    return url_for(endpoint) if endpoint else None

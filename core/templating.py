@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, has_request_context, request, url_for
 from flask_login import current_user
 
-from core.features import page_url, registry
+from core.features import declared_page_url, page_url, registry
 
 # htmx 2 under a strict CSP: no eval, no script tags, no injected indicator style; 422 (invalid
 # form) is swapped like a success so the re-rendered form with its errors replaces the old one;
@@ -55,4 +55,5 @@ def init_app(app: Flask) -> None:
             "htmx_config": htmx_config,
             "navigation": navigation_for(current_user) if has_request_context() else [],
             "page_url": page_url,
+            "declared_page_url": declared_page_url,
         }

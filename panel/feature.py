@@ -108,5 +108,5 @@ FEATURE = Feature(
                  "Delete uploaded files nobody imported within a day."),
     ),
     permissions=PERMISSIONS,
-    pages={"home": "panel.home", "dashboard": "panel.dashboard"},
+    pages={"home": "panel.home", "dashboard": "panel.dashboard", "join": "account.join"},
 )
