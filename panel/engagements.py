@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -57,6 +57,15 @@ class Engagement(db.Model):
     why: Mapped[str] = mapped_column(Text, default="")     # shown to residents
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
+    # The plan, told to residents from the day the engagement is announced.
+    decision_maker: Mapped[str] = mapped_column(String(160), default="")   # who decides
+    decision_due: Mapped[str] = mapped_column(String(160), default="")     # date or meeting
+    can_change: Mapped[str] = mapped_column(Text, default="")
+    cannot_change: Mapped[str] = mapped_column(Text, default="")           # fixed constraints
+    budget: Mapped[str] = mapped_column(String(200), default="")
+    results_use: Mapped[str] = mapped_column(Text, default="")             # how results are used
+    ward_codes: Mapped[list[str]] = mapped_column(JSON, default=list)      # [] = the borough
+    announced_at: Mapped[datetime | None] = mapped_column(index=True)      # public from then
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
