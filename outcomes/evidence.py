@@ -46,7 +46,9 @@ def _question(result: QuestionResult, weighted: bool) -> dict[str, Any]:
         "suppressed": result.suppressed, "summary": result.summary,
         "rows": [{"label": row.label, "count": row.count,
                   "percent": None if row.count is None else row.percent,
-                  "weighted_percent": None if row.count is None else row.weighted_percent}
+                  "weighted_percent": None if row.count is None else row.weighted_percent,
+                  "ci_low": None if row.count is None else row.ci_low,
+                  "ci_high": None if row.count is None else row.ci_high}
                  for row in result.rows],
     }
 

@@ -1,10 +1,9 @@
-"""Outcomes ("We asked, you said, we did"), as the host sees them (the pages arrive with the
-outcomes issue)."""
+"""Outcomes ("We asked, you said, we did"), as the host sees them: the public pages and feed,
+and the officer's pages for planning an engagement and publishing its response and actions."""
 
 from __future__ import annotations
 
 from core.features import Feature
-from outcomes import models as _models  # noqa: F401 (the tables belong to this feature)
-from outcomes import routes
+from outcomes.views import public
 
-FEATURE = Feature(name="outcomes", blueprints=(routes.bp,))
+FEATURE = Feature(name="outcomes", blueprints=(public.bp,))

@@ -1,0 +1,1 @@
+"""The outcomes pages: ``public`` (anyone) and ``manage`` (officers)."""
