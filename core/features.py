@@ -29,14 +29,20 @@ Eraser = Callable[[Any], None]
 
 @dataclass(frozen=True)
 class NavItem:
-    """A link in the main menu for the roles named (None: every signed-in user)."""
+    """A link in the main menu for the roles named (None: every signed-in user; ``public``:
+    everyone, signed in or not)."""
 
     text: str
     endpoint: str
     roles: frozenset[Any] | None = None
     position: int = 100  # lower first; ties keep the order features were given in
+    public: bool = False
 
     def visible_to(self, user: Any) -> bool:
+        if self.public:
+            return True
+        if not user.is_authenticated:
+            return False
         return self.roles is None or user.has_role(*self.roles)
 
 

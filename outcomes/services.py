@@ -96,6 +96,10 @@ def similar_engagements(topic: str, ward_codes: Sequence[str], today: date,
 
 # --- the response ---------------------------------------------------------------------------
 
+def outcome_or_none(engagement: Engagement) -> Outcome | None:
+    return db.session.scalar(select(Outcome).where(Outcome.engagement_id == engagement.id))
+
+
 def outcome_of(engagement: Engagement) -> Outcome:
     outcome = db.session.scalar(select(Outcome).where(Outcome.engagement_id == engagement.id))
     if outcome is None:
@@ -218,6 +222,14 @@ class UpdateText:
     target_date: date | None = None
     reason: str = ""
     decision_link: str = ""
+
+
+def check_update(action: Action, text: UpdateText) -> None:
+    """Refuse (``ActionProblems``) an update that could not be published as it stands."""
+    problems = check_action(title=action.title, owner=action.owner, status=text.status,
+                            reason=text.reason, decision_link=text.decision_link)
+    if problems:
+        raise ActionProblems(problems)
 
 
 def draft_update(actor: User, action: Action, text: UpdateText) -> ActionUpdate:
