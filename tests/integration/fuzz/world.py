@@ -20,6 +20,8 @@ from werkzeug.routing import Rule
 from core import links
 from core.extensions import db
 from core.models import Role, User, utcnow
+from outcomes import services as outcomes
+from outcomes.progress import ActionStatus
 from panel import joining, membership, target_sets
 from panel.demo import DEMO_RESIDENT, STAFF, demo_email, demo_password, seed_demo
 from panel.engagements import Engagement, SpectrumLevel
@@ -73,6 +75,20 @@ class World:
         if items:
             return sorted(items)
         return self.values.get(name, [1])
+
+
+def _outcome(officer: User, engagement: Engagement) -> dict[str, Any]:
+    """A published response with a published action and a draft update on it."""
+    now = utcnow()
+    outcomes.announce(officer, engagement, now)
+    outcomes.save_draft(officer, engagement, outcomes.ResponseText(summary="You said this."))
+    outcomes.publish_response(officer, engagement, now)
+    action = outcomes.add_action(officer, engagement, outcomes.ActionText(
+        title="Open on Sundays", owner="Libraries"))
+    outcomes.publish_action(officer, action, now)
+    update = outcomes.draft_update(officer, action, outcomes.UpdateText(
+        status=ActionStatus.DONE, note="Open now."))
+    return {"engagement_id": engagement.id, "action_id": action.id, "update_id": update.id}
 
 
 def _question(survey: Survey, key: str, kind: str, position: int, **fields: Any) -> Question:
@@ -144,6 +160,7 @@ def seed_world() -> World:
     db.session.commit()
     invitation_job = start_invitations(officer, open_survey)
     public_response = answering.start_public_response(public)
+    outcome = _outcome(officer, engagement)
 
     upload, _ = import_service.store_upload(officer, "panel.csv", PANEL_CSV)
     started, _ = import_service.store_upload(officer, "panel.csv", PANEL_CSV)
@@ -169,6 +186,7 @@ def seed_world() -> World:
         survey_family(open_survey, job_id=invitation_job.id),
         {"sample_id": sample.id, "member_id": kept.id},
         {"sample_id": sample.id, "member_id": erased.id},
+        outcome,
     ]
     by_endpoint: dict[tuple[str, str], list[Any]] = {
         ("imports.show_job", "job_id"): [import_job.id],
