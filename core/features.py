@@ -83,6 +83,9 @@ class Feature:
     # to read an environment variable when the app is made. The app's configuration and
     # create_app's overrides win; read them at request time (they arrive after the extensions).
     settings: Mapping[str, Any] = field(default_factory=dict)
+    # This feature's part of ``flask demo seed``, run after the e-panel's residents exist, in
+    # the order features are given: (seed) -> a line for the summary.
+    demo: Callable[[int], str] | None = None
 
 
 @dataclass
@@ -98,6 +101,7 @@ class Registry:
     permissions: dict[type, Rules] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
+    demo_steps: list[Callable[[int], str]] = field(default_factory=list)
 
     def add(self, feature: Feature) -> None:
         if any(f.name == feature.name for f in self.features):
@@ -117,6 +121,8 @@ class Registry:
             self.pages.setdefault(name, endpoint)
         for name, value in feature.settings.items():
             _add_once(self.settings, name, value, "setting")
+        if feature.demo is not None:
+            self.demo_steps.append(feature.demo)
 
 
 def _add_once(into: dict[Any, Any], key: Any, value: Any, what: str) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from panel.models import Dimension, TargetSet
+from panel.representation import HOUSEHOLD_DIMENSIONS
 from surveys.models import Invitation, Response, ResponseMode, Survey
 from surveys.results import QuestionResult, results
 from surveys.suppression import suppress_small_cells
@@ -54,10 +55,12 @@ def _question(result: QuestionResult, weighted: bool) -> dict[str, Any]:
 
 
 def weighting_dimensions(target_set: TargetSet) -> tuple[str, ...]:
-    """What public figures are weighted by: every dimension of the target set that is not
-    special-category data (those stay with officers)."""
+    """What public figures are weighted by: every dimension of the target set that describes
+    residents (not households, such as tenure) and is not special-category data (those stay
+    with officers)."""
     keys = {t.dimension.key: t.dimension.position for t in target_set.targets
-            if not t.dimension.special_category and t.dimension.retired_at is None}
+            if not t.dimension.special_category and t.dimension.retired_at is None
+            and t.dimension.key not in HOUSEHOLD_DIMENSIONS}
     return tuple(sorted(keys, key=lambda k: (keys[k], k)))
 
 
@@ -80,9 +83,9 @@ def snapshot(survey: Survey, chosen: Iterable[Mapping[str, Any]]) -> dict[str, A
             continue
         for result in source.questions:
             asked = wanted.get(result.question.id)
-            if asked is None or (source is weighted) != (asked and result.question.kind
-                                                         in WEIGHTABLE):
-                continue
+            weigh = bool(asked) and usable and result.question.kind in WEIGHTABLE
+            if asked is None or (source is weighted) != weigh:
+                continue                  # when weighting fails, the plain figures are shown
             questions.append(_question(result, source is weighted))
     order = {qid: n for n, qid in enumerate(wanted)}
     questions.sort(key=lambda q: order[q["question_id"]])

@@ -7,6 +7,7 @@ from __future__ import annotations
 from core.features import Feature, NavItem
 from core.models import Role, User
 from core.permissions import Rules, can_manage, can_view
+from outcomes.demo import seed_outcomes
 from outcomes.models import Action, ActionUpdate
 from outcomes.views import manage, public
 from panel.engagements import Engagement
@@ -35,4 +36,5 @@ FEATURE = Feature(
          NavItem("You said, we did", "outcomes.index", public=True, position=90)),
     permissions=PERMISSIONS,
     pages={"outcomes": "outcomes.index"},
+    demo=seed_outcomes,
 )

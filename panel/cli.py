@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from core.errors import DomainError
+from core.features import registry
 
 demo_cli = AppGroup("demo", help="Demo data.")
 panel_cli = AppGroup("panel", help="Panel housekeeping.")
@@ -61,4 +62,6 @@ def seed(seed: int, residents: int, if_empty: bool) -> None:
         except DomainError as error:
             raise click.ClickException(str(error)) from error
         click.echo(summary.describe())
+        for step in registry().demo_steps:      # each feature's part, in the given order
+            click.echo(step(seed))
     click.echo(demo.describe_sign_ins())
