@@ -164,9 +164,8 @@ class ActionForm(Form):
         "Weight within that action", widget=GovTextInput(), default=1,
         invalid="Enter the weight as a whole number, like 1",
         description="How much this part counts towards the larger action's progress.",
-        validators=[InputRequired(message="Enter the weight, like 1"),
-                    NumberRange(min=1, max=100, message="The weight must be between 1 and "
-                                                        "100")])
+        validators=[Optional(), NumberRange(min=1, max=100, message="The weight must be "
+                                                                    "between 1 and 100")])
     submit = SubmitField("Add the action", widget=GovSubmitInput())
 
     def __init__(self, *args: Any, parents: list[tuple[int, str]] = (),

@@ -247,7 +247,7 @@ def new_action(engagement_id: int) -> Any:
             services.add_action(current_user, engagement, ActionText(
                 title=form.title.data, owner=form.owner.data,
                 description=form.description.data or "", target_date=form.target_date.data,
-                weight=form.weight.data), parent)
+                weight=form.weight.data or 1), parent)
         except (ActionProblems, OutcomeError) as error:
             _show_problems(form, error)
         else:
