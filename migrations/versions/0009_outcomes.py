@@ -1,7 +1,7 @@
 """outcomes: the plan, responses, actions, feedback
 
 Revision ID: 0009_outcomes
-Revises: 0007_sample_approval
+Revises: 0008_invited
 Create Date: 2026-12-07 18:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009_outcomes'
-down_revision = '0007_sample_approval'
+down_revision = '0008_invited'
 branch_labels = None
 depends_on = None
 
