@@ -4,10 +4,14 @@
 2. ``check_rows``: every row validated against the database's questions, wards, postcode
    lookup and existing accounts (``panel.imports.validate`` does the checking; nothing is
    written).
-3. ``start_import``: the officer chose to import the valid rows: a ``panel_import`` job.
-4. ``run_import`` (the job): checks every row again, then writes every valid row - users,
-   residents, consents, profile answers - in bulk, in ONE transaction with the audit record,
-   the job's result and the deletion of the upload. If anything fails nothing is written.
+3. ``start_import``: the officer chose to import: a ``panel_import`` job. Either every row
+   (the check found no problem: ``skip_invalid`` False) or the valid rows, skipping the rows
+   with problems (the officer chose so: ``skip_invalid`` True).
+4. ``run_import`` (the job): checks every row again (with the officer's column and value
+   choices), then writes the rows - users, residents, consents, profile answers - in bulk,
+   in ONE transaction with the audit record, the job's result and the deletion of the upload.
+   If anything fails nothing is written; when every row was to be imported and a row now has
+   a problem (the panel changed meanwhile), nothing is written either.
 5. ``purge_stale_uploads`` (daily, ``flask imports purge-uploads``): files nobody imported are
    deleted after a day (they hold residents' personal data).
 """
@@ -38,6 +42,7 @@ from panel.imports.mapping import (
 )
 from panel.imports.read import Table, read_csv, read_table, table_to_csv
 from panel.imports.validate import Validation, validate
+from panel.imports.values import ValueChoices, parse_value_choices
 from panel.membership import CONSENT_WORDING
 from panel.models import (
     Category,
@@ -124,8 +129,8 @@ def load_reference(this_year: int | None = None, accounts: bool = True) -> Refer
                           "or age question). Ask an administrator to set them up first.")
 
     def categories(dimension: Dimension) -> tuple[CategoryRef, ...]:
-        return tuple(CategoryRef(c.key, c.label) for c in dimension.categories
-                     if c.retired_at is None)
+        return tuple(CategoryRef(c.key, c.label, c.group_label, c.prefer_not_to_say)
+                     for c in dimension.categories if c.retired_at is None)
 
     ward_keys = dict(db.session.execute(
         select(Category.id, Category.key).where(Category.dimension_id == by_key["ward"].id)).all())
@@ -152,9 +157,10 @@ def parse_mapping(values: Mapping[Any, Any], columns: int) -> dict[int, str]:
     return mapping
 
 
-def check_rows(upload: Upload, mapping: Mapping[int, str]) -> Validation:
+def check_rows(upload: Upload, mapping: Mapping[int, str],
+               choices: ValueChoices | None = None) -> Validation:
     """Validate every row of the upload (nothing is written)."""
-    return validate(load_table(upload), mapping, load_reference())
+    return validate(load_table(upload), mapping, load_reference(), choices=choices)
 
 
 # --- importing ------------------------------------------------------------------------------
@@ -170,9 +176,11 @@ def active_job(upload_id: int) -> Job | None:
 
 
 def start_import(actor: User, upload: Upload, mapping: Mapping[int, str], expected: int,
-                 privacy_notice_version: str) -> Job:
-    """The officer chose to import the valid rows: queue the job (or return the one already
-    queued for this file)."""
+                 privacy_notice_version: str, values: Mapping[str, str] | None = None,
+                 skip_invalid: bool = True) -> Job:
+    """The officer chose to import: queue the job (or return the one already queued for this
+    file). ``values``: the value choices as sent (``value_<column>_<n>``: category key);
+    ``skip_invalid``: import the valid rows and skip the others (else every row or none)."""
     running = active_job(upload.id)
     if running is not None:
         return running
@@ -184,11 +192,12 @@ def start_import(actor: User, upload: Upload, mapping: Mapping[int, str], expect
     job = jobs.enqueue(JOB_KIND, actor, {
         "upload_id": upload.id, "filename": upload.filename,
         "mapping": {str(k): v for k, v in mapping.items()}, "expected": expected,
-        "privacy_notice_version": privacy_notice_version,
+        "values": {str(k): str(v) for k, v in (values or {}).items() if v},
+        "skip_invalid": skip_invalid, "privacy_notice_version": privacy_notice_version,
     }, total=2 * table.row_count, message="Waiting to start")
     db.session.flush()
     audit.record(actor, "panel_import_started", "job", job.id, upload_id=upload.id,
-                 rows=table.row_count, expected=expected)
+                 rows=table.row_count, expected=expected, skip_invalid=skip_invalid)
     db.session.commit()
     return job
 
@@ -203,7 +212,8 @@ def job_details(job: Job) -> dict[str, Any]:
     column choices to check it with."""
     upload_id = job.params.get("upload_id")
     return {"upload_kept": upload_id is not None and db.session.get(Upload, upload_id) is not None,
-            "query": {f"column_{k}": v for k, v in job.params.get("mapping", {}).items()}}
+            "query": {**{f"column_{k}": v for k, v in job.params.get("mapping", {}).items()},
+                      **job.params.get("values", {})}}
 
 
 def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
@@ -222,8 +232,16 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     except DomainError as error:
         raise jobs.JobFailed(str(error)) from error
     mapping = parse_mapping(params["mapping"], len(table.headers))
-    validation = validate(table, mapping, reference, progress=progress)
+    choices = parse_value_choices(params.get("values", {}), table, mapping, reference)
+    validation = validate(table, mapping, reference, progress=progress, choices=choices)
     valid = validation.valid
+    bad = validation.invalid_count
+    if bad and not params.get("skip_invalid", True):
+        raise jobs.JobFailed(
+            f"{bad:,} {'row now has a problem' if bad == 1 else 'rows now have problems'} (the "
+            "panel changed after you checked the file, for example someone joined with one of "
+            "its email addresses). The file was to be imported whole, so nothing was saved. "
+            "Check the file again to see why.")
     if valid.empty:
         raise jobs.JobFailed("None of the rows can be imported now. Check the file again to "
                              "see why. Nothing was saved.")

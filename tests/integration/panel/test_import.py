@@ -78,10 +78,14 @@ def check_url(upload_id: int, mapping: dict[str, str] = SUGGESTED) -> str:
     return f"/panel/import/{upload_id}/check?{urlencode(mapping)}"
 
 
-def start(client, upload_id: int, mapping: dict[str, str] = SUGGESTED, expected: int = 2):
+def start(client, upload_id: int, mapping: dict[str, str] = SUGGESTED, expected: int = 2,
+          mode: str = "valid"):
+    """``mode``: "valid" (skip the rows with problems), "all" (every row or none: the check
+    found no problems) or "nothing"."""
     token = csrf_token_from(client, check_url(upload_id, mapping))
     return client.post(f"/panel/import/{upload_id}/start",
-                       data={"csrf_token": token, "expected": expected, **mapping})
+                       data={"csrf_token": token, "expected": expected, "mode": mode,
+                             **mapping})
 
 
 def job_id_of(response) -> int:
@@ -145,7 +149,8 @@ def test_upload_choose_columns_check_and_import_the_valid_rows(officer):
     report = officer.get(check_url(upload_id))
     assert report.status_code == 200
     html = report.get_data(as_text=True)
-    assert "Import the 2 valid rows" in html
+    assert "Import the 2 valid rows and skip the 3 with problems" in html
+    assert "Import nothing until every row is fixed" in html
     assert "This person has not agreed to join the panel" in html
     assert "Enter an email address in the correct format" in html
     assert "This is not a ward in the borough" in html
