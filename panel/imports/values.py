@@ -221,12 +221,14 @@ def unknown_values(table: Table, mapping: Mapping[int, str], reference: Referenc
         unknown = [(i, v) for i, v in enumerate(values) if value_key(v) not in known]
         if not unknown:
             continue
-        counts = table.rows[column].str.strip().map(value_key).value_counts()
+        counts: dict[str, int] = {}
+        for cell, rows in table.rows[column].str.strip().value_counts().items():
+            counts[value_key(cell)] = counts.get(value_key(cell), 0) + int(rows)
         listed = unknown[:shown]
         guesses = guess_values(values, categories)
         found.append(ValueColumn(
             column, key, question, categories,
-            tuple(UnknownValue(i, v, int(counts.get(value_key(v), 0)), guesses[v])
+            tuple(UnknownValue(i, v, counts.get(value_key(v), 0), guesses[v])
                   for i, v in listed),
             more=len(unknown) - len(listed), distinct=len(values)))
     return found
