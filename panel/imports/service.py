@@ -4,14 +4,11 @@
 2. ``check_rows``: every row validated against the database's questions, wards, postcode
    lookup and existing accounts (``panel.imports.validate`` does the checking; nothing is
    written).
-3. ``start_import``: the officer chose to import: a ``panel_import`` job. Either every row
-   (the check found no problem: ``skip_invalid`` False) or the valid rows, skipping the rows
-   with problems (the officer chose so: ``skip_invalid`` True).
-4. ``run_import`` (the job): checks every row again (with the officer's column and value
-   choices), then writes the rows - users, residents, consents, profile answers - in bulk,
-   in ONE transaction with the audit record, the job's result and the deletion of the upload.
-   If anything fails nothing is written; when every row was to be imported and a row now has
-   a problem (the panel changed meanwhile), nothing is written either.
+3. ``start_import``: a ``panel_import`` job for every row, or the valid rows only.
+4. ``run_import`` (the job): checks every row again with the officer's choices, then writes
+   the rows - users, residents, consents, profile answers - in bulk, in ONE transaction with
+   the audit record, the job's result and the deletion of the upload. If anything fails, or
+   a row of a file to be imported whole now has a problem, nothing is written.
 5. ``purge_stale_uploads`` (daily, ``flask imports purge-uploads``): files nobody imported are
    deleted after a day (they hold residents' personal data).
 """
