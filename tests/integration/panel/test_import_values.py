@@ -135,6 +135,7 @@ def test_a_choice_that_is_not_on_the_list_is_shown_on_the_values_page(officer):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "There is a problem" in page and "Choose what ‘F’ means from the list" in page
+    assert "<title>Error: What the answers mean" in page
 
 
 def test_the_check_again_link_keeps_the_value_choices(officer):
@@ -153,6 +154,7 @@ def test_the_officer_must_choose_what_to_import_when_rows_have_problems(officer)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "There is a problem" in page and 'href="#mode"' in page
+    assert "<title>Error: Check the rows" in page
     assert "Choose whether to import the valid rows or nothing" in page
     assert count(Job) == 0
 
