@@ -7,6 +7,7 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSubmitInput
 from wtforms import BooleanField, DateField, RadioField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from core.forms import Form
@@ -38,7 +39,7 @@ class GovDateField(DateField):
 
 def _asked_field() -> RadioField:
     return RadioField("How did the member ask?", widget=GovRadioInput(),
-                      choices=list(REQUEST_CHANNELS.items()),
+                      choices=[SelectChoice(key, text) for key, text in REQUEST_CHANNELS.items()],
                       validators=[InputRequired(message="Select how the member asked")])
 
 

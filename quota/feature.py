@@ -10,6 +10,7 @@ from core.features import Feature, NavItem
 from core.jobs.kinds import JobKind
 from core.permissions import Rules
 from quota import access, services, views
+from quota.member_section import samples_section as member_samples
 from quota.cli import quota_cli
 from quota.data_rights import samples_section
 from quota.models import Sample, SampleDesign, SampleMember
@@ -21,6 +22,7 @@ FEATURE = Feature(
     blueprints=(views.bp,),
     nav=(NavItem("Samples", "quota.list_samples", STAFF, position=50),),
     data_sections=(samples_section,),
+    member_sections=(member_samples,),
     job_kinds=(JobKind(services.JOB_KIND, services.run_draw_job, title="Drawing the sample",
                        roles=STAFF, result_template="quota/_job_result.html",
                        caption=lambda job: job.params.get("spec", {}).get("name", ""),
