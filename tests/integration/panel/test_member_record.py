@@ -181,7 +181,7 @@ def test_contact_history_names_the_survey_and_what_counts(login, member):
                 purpose="survey_reminder", reference=f"survey:{survey.id}"),
         Invitation(survey=survey, resident=resident, invited_at=now - timedelta(days=5)),
         Sample(name="Parks panel", mode=SampleMode.FAIR, size=1, seed=1, algorithm="test",
-               software_version="test", pool_size=1, spec={}, inputs={}, report={},
+               software_version="test", pool_size=1, spec={"dimensions": []}, inputs={}, report={},
                created_at=now - timedelta(days=7),
                members=[SampleMember(resident=resident, role=MemberRole.RESERVE, rank=2)]),
     ])
