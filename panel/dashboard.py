@@ -99,7 +99,7 @@ def figures(viewer: User, overview: PanelOverview, now: datetime | None = None) 
         return url_for("members.list_members", **filters) if officer else None
 
     month_ago = _month_ago(now or utcnow()).isoformat()
-    return [Figure(overview.members, "members", members()),
+    return [Figure(overview.members, "people on the panel", members()),
             Figure(overview.active, "active", members(status="active")),
             Figure(overview.paused, "paused", members(status="paused")),
             Figure(overview.withdrawn, "withdrawn", members(status="withdrawn")),
@@ -130,7 +130,7 @@ def attention(viewer: User, overview: PanelOverview, now: datetime | None = None
     if viewer.has_role(Role.ADMIN) and overview.failed_messages:
         tasks.append(Task(_plural(overview.failed_messages, "email could not be delivered",
                                   "emails could not be delivered"),
-                          "See the outbox", url_for("outbox.list_messages")))
+                          "See the emails that failed", url_for("outbox.list_messages")))
     return tasks
 
 
@@ -166,7 +166,7 @@ def _upload_tasks() -> list[Task]:
             AuditEvent.action == "panel_import_uploaded", AuditEvent.object_type == "upload")))
         .order_by(Upload.uploaded_at.desc(), Upload.id.desc()))
     return [Task(f"{upload.filename} was uploaded on {upload.uploaded_at:%-d %B at %H:%M} "
-                 "and not imported yet.", f"Continue importing {upload.filename}",
+                 "and not imported yet.", f"Choose the columns for {upload.filename}",
                  url_for("imports.choose_columns", upload_id=upload.id))
             for upload in uploads if upload.id not in started]
 

@@ -54,7 +54,7 @@ def test_each_figure_leads_to_the_members_it_counts(panel, login):
     page = client.get("/dashboard").get_data(as_text=True)
     figures = {text: href for text, href in links(page).items() if href.startswith(
         "/panel/members")}
-    expected = {"members": 8, "active": 6, "paused": 1, "withdrawn": 1,
+    expected = {"people on the panel": 8, "active": 6, "paused": 1, "withdrawn": 1,
                 "joined in the last 30 days": 7}
     for label, count in expected.items():
         [(text, href)] = [(t, h) for t, h in figures.items() if t.endswith(" " + label)
@@ -82,7 +82,7 @@ def test_what_needs_attention_links_to_where_it_is_dealt_with(panel, login, make
     assert "1 member is at the contact limit" in page
     assert found(client.get(found_links["See who is at the limit"]).get_data(
         as_text=True)) == 1
-    assert found_links["Continue importing people.csv"] == f"/panel/import/{upload.id}/columns"
+    assert found_links["Choose the columns for people.csv"] == f"/panel/import/{upload.id}/columns"
     assert "Import residents failed on 9 June at 10:00: The file could not be read" in page
     assert found_links["See what happened"] == f"/jobs/{job.id}"
     assert client.get(f"/jobs/{job.id}").status_code == 200
@@ -107,12 +107,12 @@ def test_samples_and_surveys_sections(panel, login):
     page = client.get("/dashboard").get_data(as_text=True)
     found_links = links(page)
     assert found_links["Parks panel"].startswith("/quota/samples/")
-    assert found_links["See all samples and designs"] == "/quota/samples"
+    assert found_links["See every sample and design"] == "/quota/samples"
     assert found_links["Libraries survey"].endswith("/results")
     assert "Closes 13 Jun" in page and "open until 10 Jul 2026" in page
     assert page.index("Libraries survey") < page.index("Parks survey")  # soonest closing first
     assert "Closed, results not published yet" in page and "Bins survey" in page
-    assert "1 draft." in page and found_links["See all surveys"] == "/surveys"
+    assert "1 draft." in page and found_links["See every survey"] == "/surveys"
     for href in found_links.values():  # (a sample's own page needs a real draw's report)
         if href.startswith("/") and not href.startswith("/quota/samples/"):
             assert client.get(href).status_code == 200, href
@@ -138,4 +138,4 @@ def test_an_admin_is_sent_to_the_outbox_for_undelivered_email(panel, login):
     client = login(Role.ADMIN)
     page = client.get("/dashboard").get_data(as_text=True)
     assert "1 email could not be delivered" in page
-    assert links(page)["See the outbox"] == "/outbox"
+    assert links(page)["See the emails that failed"] == "/outbox"
