@@ -198,3 +198,15 @@ def test_contact_history_names_the_survey_and_what_counts(login, member):
     assert f'href="/quota/samples/{sample_id}">Parks panel</a>' in page
     assert "Reserve (2)" in page and "Fair panel" in page
     assert f'href="/surveys/{survey.id}">Future of our libraries</a>' in page
+
+
+@pytest.mark.parametrize("role,linked", [(Role.OFFICER, False), (Role.ADMIN, True)])
+def test_emails_link_to_the_outbox_only_for_admins(login, member, role, linked):
+    resident = member("ada@example.org")
+    db.session.add(Message(to_address="ada@example.org", subject="Your invitation",
+                           body_text="Hi", message_id="<1@example.org>"))
+    db.session.commit()
+    message_id = db.session.scalar(select(Message.id))
+    page = record(login(role), resident)
+    assert "Your invitation" in page and "Waiting to be sent" in page
+    assert (f'href="/outbox/{message_id}">Your invitation</a>' in page) is linked
