@@ -71,7 +71,7 @@ def new_link() -> Any:
 
 # --- the officer --------------------------------------------------------------------------------
 
-@bp.route("/import/welcome-emails", methods=["GET", "POST"])
+@bp.route("/panel/import/welcome-emails", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def send() -> Any:
     counts = welcome.confirmations()
