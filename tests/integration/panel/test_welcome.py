@@ -15,7 +15,7 @@ from core.extensions import db
 from core.jobs import runner as jobs
 from core.models import AuditEvent, Job, JobStatus, Message, Role, User, utcnow
 from panel import joining, welcome
-from panel.models import Contact, ConsentKind, Resident, ResidentStatus
+from panel.models import ConsentKind, Contact, Resident, ResidentStatus
 from quota.pool import reachable_residents
 from tests.conftest import csrf_token_from
 from tests.integration.panel.test_import import (  # noqa: F401  (fixtures)
