@@ -14,6 +14,7 @@ from core.forms import ForgotPasswordForm
 from core.models import Role
 from panel import welcome
 from panel.membership import FieldError
+from panel.models import ResidentStatus
 from panel.welcome_forms import ConfirmMembershipForm, SendWelcomeForm
 
 bp = Blueprint("welcome", __name__)
@@ -87,3 +88,14 @@ def send() -> Any:
         return redirect(url_for("jobs.show_job", job_id=job.id), 303)
     return render_template("imports/welcome_send.html", form=form, counts=counts,
                            running=welcome.running_job())
+
+
+@bp.get("/account/confirm-membership")
+@role_required(Role.RESIDENT)
+def confirm_from_account() -> Any:
+    """An imported member who signed in before confirming (say, after a password reset):
+    the confirm page, through a fresh link."""
+    resident = current_user.resident
+    if resident is None or resident.status != ResidentStatus.INVITED:
+        return redirect(url_for("account.overview"))
+    return redirect(url_for("welcome.confirm", token=welcome.welcome_token(resident)))

@@ -258,3 +258,33 @@ def test_the_welcome_job_emails_each_invited_member_once(officer):  # noqa: F811
     jobs.run_pending_jobs()
     assert emails_to("ada@example.org") == emails_to("bob@example.org") == 1
     assert all(r.welcomed_at is not None for r in db.session.scalars(select(Resident)))
+
+
+def test_an_invited_member_who_signed_in_confirms_from_their_account(app, officer):  # noqa: F811
+    imported(officer)
+    bob = resident("bob@example.org")
+    bob.user.set_password(PASSWORD)  # a password reset before confirming
+    db.session.commit()
+    client = app.test_client()
+    client.post("/sign-in", data={"csrf_token": csrf_token_from(client), "email":
+                                  "bob@example.org", "password": PASSWORD})
+    page = client.get("/account").get_data(as_text=True)
+    assert "Not confirmed" in page and "/account/confirm-membership" in page
+    assert "Resume" not in page and "Left the panel" not in page
+    data = client.get("/account/my-data.json")  # their own data, before confirming too
+    assert data.status_code == 200 and "bob@example.org" in data.get_data(as_text=True)
+
+    response = client.get("/account/confirm-membership")
+    link = response.headers["Location"]
+    assert response.status_code == 302 and link.startswith("/welcome/")
+    client.post(link, data={"csrf_token": csrf_token_from(client, link),
+                            **confirm_form(password="a different long passphrase")})
+    assert resident("bob@example.org").status == ResidentStatus.ACTIVE
+    assert client.get("/account/confirm-membership").headers["Location"] == "/account"
+
+
+def test_the_member_list_shows_who_has_not_confirmed(officer):  # noqa: F811
+    imported(officer)
+    page = officer.get("/panel/members?status=invited").get_data(as_text=True)
+    assert "ada@example.org" in page and "bob@example.org" in page
+    assert "Not confirmed" in page and "Imported, not confirmed" in page
