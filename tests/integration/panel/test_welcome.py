@@ -33,11 +33,12 @@ PASSWORD = "copper kettle harbour lantern"  # noqa: S105
 pytestmark = pytest.mark.clock("2027-03-01 10:00")
 
 
-def imported(officer) -> None:  # noqa: F811
+def imported(officer) -> int:  # noqa: F811
     """Ada (special-category consent in the file: her ethnic group and religion are kept) and
-    Bob are imported."""
+    Bob are imported; the import job's id."""
     job_id = job_id_of(start(officer, uploaded_id(upload(officer, GOOD))))
     assert jobs.run_pending_jobs() == [job_id]
+    return job_id
 
 
 def send_welcome(officer) -> int:  # noqa: F811
@@ -77,7 +78,9 @@ def confirm_form(**fields: str | None) -> dict[str, str]:
 
 
 def test_the_officer_sends_welcome_emails_and_sees_who_confirmed(app, officer):  # noqa: F811
-    imported(officer)
+    import_job = imported(officer)
+    page = officer.get(f"/jobs/{import_job}").get_data(as_text=True)  # the import's result
+    assert "Send welcome emails to 2 imported members who have not confirmed" in page
     page = officer.get("/panel/import").get_data(as_text=True)
     assert "0 of 2 imported members have confirmed their membership" in page
     assert "Send welcome emails to 2 imported members who have not confirmed" in page
