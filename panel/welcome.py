@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 
 from core import audit, links, mail
 from core.accounts import find_user_by_email
@@ -102,12 +103,13 @@ def run_welcome(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     the runner commits the emails with the job."""
     ids = _invited_ids()
     progress(0, total=len(ids), message=f"Sending {len(ids):,} welcome emails")
-    for done, resident_id in enumerate(ids, start=1):
-        resident = db.session.get(Resident, resident_id)
-        assert resident is not None
-        _queue_welcome(resident)
-        if done % PROGRESS_EVERY == 0 and progress.visible_while_writing:
-            progress(done)
+    for start in range(0, len(ids), PROGRESS_EVERY):
+        for resident in db.session.scalars(
+                select(Resident).options(joinedload(Resident.user))
+                .where(Resident.id.in_(ids[start:start + PROGRESS_EVERY])).order_by(Resident.id)):
+            _queue_welcome(resident)
+        if progress.visible_while_writing:
+            progress(min(start + PROGRESS_EVERY, len(ids)))
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
     audit.record(actor, "welcome_emails_sent", "job", job.id, sent=len(ids))
     plural = "" if len(ids) == 1 else "s"
