@@ -40,11 +40,8 @@ from panel.imports.mapping import (
 from panel.imports.read import Table, read_csv, read_table, table_to_csv
 from panel.imports.validate import Validation, validate
 from panel.imports.values import ValueChoices, parse_value_choices
-from panel.membership import CONSENT_WORDING
 from panel.models import (
     Category,
-    Consent,
-    ConsentKind,
     Dimension,
     PostcodeWard,
     ProfileAnswer,
@@ -56,9 +53,7 @@ JOB_KIND = "panel_import"
 SOURCE = "import"
 BATCH_ROWS = 5_000
 KEEP_UPLOADS = timedelta(days=1)  # files nobody went on to import are deleted after this
-IMPORTED_CONSENT_NOTE = (
-    " [Recorded when the resident was imported from an existing panel list: they gave this "
-    "consent before the panel moved to this service.]")
+
 
 
 # --- the file -----------------------------------------------------------------------------
@@ -290,19 +285,19 @@ def _write(valid: pd.DataFrame, dimension_keys: tuple[str, ...], version: str,
            saved: Any) -> None:
     """Bulk inserts in batches, all in the session's one transaction (``_bulk_insert``: COPY
     on PostgreSQL, the driver's executemany on SQLite). The new ids are looked up after each
-    table: users by email, then residents by user."""
+    table: users by email, then residents by user.
+
+    Imported residents are *invited* (``panel.welcome``): no password, no consent recorded
+    (they give their consents when they confirm; a file's "agreed" column only let the row
+    in), not assumed interested in events, and never sampled until they confirm. The
+    special-category answers the file has (only where it says they agreed) are kept until
+    then, and deleted if they do not give that consent themselves."""
     now = utcnow()
     ids = _dimension_ids()
     last_user, last_resident = _max_id(User.id), _max_id(Resident.id)
     user = _bound(User, role=Role.RESIDENT, created_at=now, is_active_account=True)
-    resident = _bound(Resident, status=ResidentStatus.ACTIVE, joined_at=now, source=SOURCE)
-    membership = _bound(Consent, kind=ConsentKind.MEMBERSHIP, granted=True,
-                        wording=CONSENT_WORDING[ConsentKind.MEMBERSHIP] + IMPORTED_CONSENT_NOTE,
-                        privacy_notice_version=version, recorded_at=now)
-    special = {answer: _bound(
-        Consent, kind=ConsentKind.SPECIAL_CATEGORY, granted=answer == "yes",
-        wording=CONSENT_WORDING[ConsentKind.SPECIAL_CATEGORY] + IMPORTED_CONSENT_NOTE,
-        privacy_notice_version=version, recorded_at=now) for answer in ("yes", "no")}
+    resident = _bound(Resident, status=ResidentStatus.INVITED, joined_at=now, source=SOURCE,
+                      interested_in_events=False)
     answered_at = _bound(ProfileAnswer, answered_at=now)
     answer_columns = [("ward", "ward"), *((key, f"answer:{key}") for key in dimension_keys)]
     for start in range(0, len(valid), BATCH_ROWS):
@@ -333,11 +328,6 @@ def _write(valid: pd.DataFrame, dimension_keys: tuple[str, ...], version: str,
         by_user = {user_id: rid for rid, user_id in new_residents if user_id in mine}
         last_resident = max(rid for rid, _ in new_residents)
         residents = [by_user[user_ids[email]] for email in emails]
-
-        consents = [(rid, *membership.values()) for rid in residents]
-        consents += [(rid, *special[answer].values()) for rid, answer in zip(
-            residents, part["special_consent"], strict=True) if answer]
-        _bulk_insert(Consent, ("resident_id", *membership), consents)
         answers = []
         for key, column in answer_columns:
             if key not in ids or column not in part:
