@@ -121,7 +121,10 @@ def invite(page: Page, live_server) -> tuple[str, str]:
     """Open the survey, send the invitations as a job; the email to one selected member."""
     page.get_by_role("button", name="Open the survey").click()
     expect(page.get_by_text("The survey is now open.")).to_be_visible()
-    page.get_by_role("button", name="Send invitations").click()
+    page.get_by_role("button", name="Send invitations").click()  # first, who and how many
+    expect(page.get_by_role("heading", level=1)).to_have_text("Send 30 invitations?")
+    assert_accessible(page)
+    page.get_by_role("button", name="Send 30 invitations").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sending invitations")
     assert_accessible(page)
     with live_server.app.app_context():
