@@ -69,6 +69,7 @@ def draw_sample(page: Page, live_server) -> None:
 def add_question(page: Page, section: str, kind: str, text: str, answers: str = "") -> None:
     page.get_by_role("link", name=f"Add a question to {section}").click()
     page.get_by_label(kind, exact=True).check()
+    page.get_by_role("button", name="Continue").click()  # step 2: that type's fields
     page.get_by_label("Question", exact=True).fill(text)
     if answers:
         page.get_by_label("Answers to choose from, one per line").fill(answers)
