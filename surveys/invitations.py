@@ -19,13 +19,14 @@ from typing import Any
 from flask import render_template
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from core import audit, mail
 from core.extensions import db
 from core.jobs import runner as jobs
 from core.models import Job, JobStatus, User, utcnow
 from panel import contact_policy
-from panel.models import Contact, Resident
+from panel.models import Contact, Resident, ResidentStatus
 from panel.unsubscribe import unsubscribe_link
 from quota.models import MemberRole, SampleMember
 from quota.pool import reachable_residents
@@ -175,6 +176,16 @@ def invite(actor: User, survey: Survey,
     return report
 
 
+# Why someone "cannot be asked", for the confirmation page (the first that applies)
+NOT_REACHABLE = {
+    "withdrawn": "left the panel",
+    "paused": "paused their membership",
+    "unconfirmed": "not confirmed their email address",
+    "closed": "account closed",
+    "no_consent": "not consented to membership, or withdrew consent",
+}
+
+
 @dataclass(frozen=True)
 class InvitationPlan:
     """Who sending the invitations now would invite (the first ``shown`` of them, by id) and
@@ -182,16 +193,29 @@ class InvitationPlan:
 
     report: InvitationReport
     first: list[int]  # resident ids, in the order the job invites them
+    not_reachable: dict[str, int] = field(default_factory=dict)  # cannot_be_asked, by why
+
+    def reasons(self) -> list[tuple[str, list[str]]]:
+        """Each reason for leaving people out, with the finer reasons for "cannot be asked"."""
+        finer = [f"{n:,} {why}" for why, n in ((NOT_REACHABLE[k], n)
+                                              for k, n in self.not_reachable.items()) if n]
+        return [(sentence, finer if why == "cannot_be_asked" else [])
+                for why, sentence in zip((w for w, n in self.report.left_out.items() if n),
+                                         self.report.sentences(), strict=True)]
 
 
 def plan(survey: Survey, shown: int = 50) -> InvitationPlan:
     check_can_invite(survey)
-    audience = _Audience.of(survey, utcnow())
+    now = utcnow()
+    audience = _Audience.of(survey, now)
     left_out: Counter[str] = Counter()
+    not_reachable: Counter[str] = Counter()
     first: list[int] = []
     invited = 0
     for resident in audience.residents():
         reason = audience.left_out_because(resident)
+        if reason == "cannot_be_asked":
+            not_reachable[_not_reachable_because(resident, now)] += 1
         if reason:
             left_out[reason] += 1
             continue
@@ -199,7 +223,21 @@ def plan(survey: Survey, shown: int = 50) -> InvitationPlan:
         if len(first) < shown:
             first.append(resident.id)
     return InvitationPlan(InvitationReport(invited, {why: left_out[why] for why in LEFT_OUT}),
-                          first)
+                          first, {why: not_reachable[why] for why in NOT_REACHABLE})
+
+
+def _not_reachable_because(resident: Resident, now: datetime) -> str:
+    """Which of ``reachable_residents``' rules leaves this resident out (the first)."""
+    if resident.status == ResidentStatus.WITHDRAWN:
+        return "withdrawn"
+    if resident.status == ResidentStatus.PAUSED and (
+            resident.paused_until is None or resident.paused_until > now):
+        return "paused"
+    if resident.user.verified_at is None:
+        return "unconfirmed"
+    if not resident.user.is_active_account:
+        return "closed"
+    return "no_consent"
 
 
 def record_plan_viewed(actor: User, survey: Survey, plan: InvitationPlan) -> None:
@@ -234,7 +272,7 @@ class _Audience:
 
     def residents(self) -> Any:
         return db.session.scalars(select(Resident).where(Resident.id.in_(self.members))
-                                  .order_by(Resident.id))
+                                  .options(joinedload(Resident.user)).order_by(Resident.id))
 
     def left_out_because(self, resident: Resident) -> str | None:
         return ("already_invited" if resident.id in self.invited else

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from core.extensions import db
 from core.jobs import runner as jobs
 from core.models import AuditEvent, Job, Message, Role, utcnow
-from panel.models import Category, Contact, Dimension, ProfileAnswer
+from panel.models import Category, Contact, Dimension, ProfileAnswer, ResidentStatus
 from quota.models import MemberRole, Sample, SampleMember, SampleMode
 from quota.people import reference
 from surveys.models import Audience, Invitation
@@ -39,6 +39,9 @@ def test_the_confirmation_page_shows_who_how_many_and_the_email_and_sends_nothin
     member("grace@example.org", first_name="Grace", last_name="Hopper")
     member("no.email@example.org", contact_by_email=False)
     make_resident(email="unconfirmed@example.org")
+    member("paused@example.org", status=ResidentStatus.PAUSED,
+           paused_until=utcnow() + timedelta(days=30))
+    member("left@example.org", status=ResidentStatus.WITHDRAWN)
     busy = member("busy@example.org", first_name="Busy", last_name="Bee")
     for days in (1, 2, 3):  # the default limit: 3 contacts in 90 days
         db.session.add(Contact(resident_id=busy.id, at=utcnow() - timedelta(days=days),
@@ -55,7 +58,10 @@ def test_the_confirmation_page_shows_who_how_many_and_the_email_and_sends_nothin
     assert "Busy Bee" not in page
     assert "1 person at the contact limit" in page
     assert "1 person asked not to be contacted by email" in page
-    assert "1 person not an active, consenting member with a confirmed email" in page
+    assert "3 people not an active, consenting member with a confirmed email" in page
+    finer = page.split("3 people not an active")[1].split("</ul>")[0]
+    assert all(f"<li>1 {why}</li>" in finer for why in (
+        "left the panel", "paused their membership", "not confirmed their email address"))
     assert "Libraries survey: " in page  # the subject
     assert "Dear [their first name]," in page and "[their own link to the survey]" in page
     assert "We must save £400,000" in page
