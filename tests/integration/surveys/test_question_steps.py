@@ -161,3 +161,12 @@ def test_the_htmx_pieces_are_for_officers(login):
     resident = login(Role.RESIDENT)
     assert resident.get(f"/surveys/{survey.id}/questions/fields?kind=single",
                         headers=HTMX).status_code == 403
+
+
+def test_enter_in_a_text_box_saves_rather_than_changes_the_type(officer):
+    """A browser submits with a form's first button when Enter is pressed in a text box."""
+    survey = create(officer)
+    page = officer.get(new_url(survey) + "?kind=number").get_data(as_text=True)
+    form = page.split('<form method="post"')[1]
+    first = re.search(r"<button[^>]*>", form).group(0)
+    assert 'name="save"' in first and 'tabindex="-1"' in first and "aria-hidden" in first
