@@ -170,3 +170,22 @@ def test_enter_in_a_text_box_saves_rather_than_changes_the_type(officer):
     form = page.split('<form method="post"')[1]
     first = re.search(r"<button[^>]*>", form).group(0)
     assert 'name="save"' in first and 'tabindex="-1"' in first and "aria-hidden" in first
+
+
+def test_an_unknown_type_asks_for_the_type_again_in_place_too(officer):
+    survey = create(officer)
+    add(officer, survey, LIBRARY)
+    question = db.session.scalar(select(Question))
+    url = f"/surveys/{survey.id}/questions/{question.id}/edit"
+    p = f"edit-q{question.id}-"
+    response = officer.post(url, headers=HTMX, data={
+        f"{p}kind": "poem", f"{p}text": "Which library?", f"{p}options": "A\nB",
+        f"{p}csrf_token": csrf_token_from(officer, f"/surveys/{survey.id}"),
+        "csrf_token": csrf_token_from(officer, f"/surveys/{survey.id}")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "There is a problem" in page
+    assert f'name="{p}kind" type="radio"' in page and "Which library?</textarea>" in page
+    full = officer.post(url, data={"kind": "poem", "text": "Which library?",
+                                   "csrf_token": csrf_token_from(officer, url)})
+    assert full.status_code == 422
+    assert "What type of question is it?" in full.get_data(as_text=True)
