@@ -209,19 +209,20 @@ def edit_question(survey_id: int, question_id: int) -> Any:
 PREFIX = re.compile(r"(edit-q\d+)?")  # a form edited in place names its fields so
 
 
-def _fragment_form(survey_id: int) -> tuple[Survey, QuestionForm]:
-    survey = load_survey(survey_id)
+def _fragment_form() -> QuestionForm:
+    """The question form from an htmx request's query (no CSRF: it reads, saves nothing)."""
     prefix = request.args.get("prefix", "")
     if not PREFIX.fullmatch(prefix):
         abort(404)
-    return survey, QuestionForm(formdata=request.args, prefix=prefix, meta={"csrf": False})
+    return QuestionForm(formdata=request.args, prefix=prefix, meta={"csrf": False})
 
 
 @bp.get("/<int:survey_id>/questions/type")
 @role_required(*OFFICERS)
 def question_type(survey_id: int) -> Any:
     """htmx: the type's radios in place of the type chosen ("Change")."""
-    survey, form = _fragment_form(survey_id)
+    survey = load_survey(survey_id)
+    form = _fragment_form()
     if not is_fragment_request():
         abort(404)
     form.kind.data = request.args.get("kind")
@@ -234,7 +235,8 @@ def question_type(survey_id: int) -> Any:
 def question_type_fields(survey_id: int) -> Any:
     """htmx: the chosen type's own fields, keeping what was typed in them; and a sentence
     for the live region, so that screen reader users know the form changed."""
-    survey, form = _fragment_form(survey_id)
+    survey = load_survey(survey_id)
+    form = _fragment_form()
     if not is_fragment_request():
         abort(404)
     chosen = TYPES.get(form.kind.data or "")
