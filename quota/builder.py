@@ -165,9 +165,9 @@ def read(formdata: Mapping[str, str] | None, actor: User | None = None) -> Build
     waiting = [messages[0] for name, messages in form.errors.items() if name in SPEC_FIELDS]
     if formdata is None or waiting or not form.target_set.choices:
         if not form.target_set.choices:
-            waiting = ["There are no population targets yet: add a target set first."]
+            waiting = ["There are no population targets yet: add a target set first"]
         elif formdata is None:
-            waiting = ["Enter the number of people to select to see the quotas."]
+            waiting = ["Enter the number of people to select to see the quotas"]
         return BuilderState(form, None, None, [], "", {}, waiting)
     spec = _spec(form)
     basis = "|".join([str(spec.target_set_id), ",".join(spec.dimensions), str(spec.size),
