@@ -29,6 +29,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.jobs import runner as jobs
 from core.models import Job, JobStatus, Role, Upload, User, utcnow
+from core.templating import plural
 from panel.imports.mapping import (
     CategoryRef,
     DimensionRef,
@@ -241,7 +242,7 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     audit.record(actor, "panel_imported", "job", job.id, **{
         k: v for k, v in result.items() if k != "filename"})
     # what the job page's live region says once it is done
-    result["summary"] = f"The import has finished: {len(valid):,} residents added."
+    result["summary"] = f"The import has finished: {plural(len(valid), 'resident')} added."
     db.session.execute(delete(Upload).where(Upload.id == upload.id))
     return result
 
