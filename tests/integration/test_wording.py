@@ -8,10 +8,13 @@ import re
 
 import pytest
 
+from core.extensions import db
 from core.jobs import runner as jobs
 from core.models import Role
+from panel.engagements import Engagement, SpectrumLevel
 from quota import services as quota_services
 from quota.models import SampleMode
+from surveys.models import Survey
 from tests.conftest import PROJECT_ROOT
 from tests.integration.panel.test_import import (
     HEADER,
@@ -57,3 +60,12 @@ def test_no_template_opens_with_a_dangling_as_a_member():
     found = [str(path.relative_to(PROJECT_ROOT)) for path in (PROJECT_ROOT / "templates").rglob(
         "*.*") if dangling.search(path.read_text())]
     assert not found
+
+
+def test_one_reminder_day_is_one_day(app, login):
+    survey = Survey(engagement=Engagement(title="Parks", level=SpectrumLevel.CONSULT, why="x"),
+                    title="Parks survey", reminder_days=[1])
+    db.session.add(survey)
+    db.session.commit()
+    page = login(Role.OFFICER).get(f"/surveys/{survey.id}").get_data(as_text=True)
+    assert "1 day after the invitation" in page and "1 days" not in page
