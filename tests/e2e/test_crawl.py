@@ -111,12 +111,12 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory,
         if demo.timings:
             pages = sum(n for n, _ in demo.timings.values())
             seconds = sum(s for _, s in demo.timings.values())
-            terminal = pytestconfig.pluginmanager.get_plugin("terminalreporter")
             line = (f"crawl: {pages} pages as {len(demo.timings)} roles in {seconds:.0f} s ("
                     + ", ".join(f"{role} {n} in {s:.0f} s"
                                 for role, (n, s) in demo.timings.items()) + ")")
-            if terminal:
-                terminal.write_line("\n" + line)
+            capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+            with capture.global_and_fixture_disabled():
+                print("\n" + line)
 
 
 def with_long_words(world: World) -> None:
