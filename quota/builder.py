@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from core.extensions import db
 from core.input_guard import has_unusual_character
 from core.models import User
+from core.templating import plural
 from panel.models import Category, Dimension, TargetSet
 from quota.access import sees_special_category, special_category_refusal
 from quota.check import QuotaCheck, check_spec
@@ -271,6 +272,7 @@ def _closed(quota: Quota, spec: SampleSpec, question: str, by_hand: bool,
                 "to 1 or more to give this group a place.")
     target = f"{quota.target:.1f}" if quota.target is not None else "0"
     merge = f", or merge {question} into its parent groups" if can_merge else ""
-    return (f"No one from this group can be selected: its target for {spec.size:,} people "
+    return (f"No one from this group can be selected: its target for "
+            f"{plural(spec.size, 'person', 'people')} "
             f"is {target}, which rounds to 0. Use a tolerance of 1 or more (a tolerance of 1 "
             f"gives it a maximum of 1){merge}.")

@@ -22,6 +22,7 @@ from core import audit, mail
 from core.extensions import db
 from core.jobs import runner as jobs
 from core.models import Job, JobStatus, User, utcnow
+from core.templating import plural
 from panel import contact_policy
 from panel.models import Contact, Resident
 from panel.unsubscribe import unsubscribe_link
@@ -149,12 +150,13 @@ def invite(actor: User, survey: Survey,
     sent, account = 0, mail.absolute_url("account.overview")
     total = db.session.scalar(select(func.count()).select_from(members.subquery())) or 0
     if progress is not None:
-        progress(0, total=total, message=f"Inviting {total:,} people")
+        progress(0, total=total, message=f"Inviting {plural(total, 'person', 'people')}")
     for seen, resident in enumerate(db.session.scalars(
             select(Resident).where(Resident.id.in_(members)).order_by(Resident.id)), start=1):
         if progress is not None and progress.visible_while_writing and \
                 seen % PROGRESS_EVERY == 0:
-            progress(seen, message=f"Checked {seen:,} of {total:,} people; {sent:,} invited")
+            progress(seen, message=f"Checked {seen:,} of {plural(total, 'person', 'people')}; "
+                                   f"{sent:,} invited")
         reason = ("already_invited" if resident.id in invited else
                   "cannot_be_asked" if resident.id not in reachable else
                   "no_email" if not resident.contact_by_email else

@@ -229,7 +229,7 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
         raise jobs.JobFailed("None of the rows can be imported now. Check the file again to "
                              "see why. Nothing was saved.")
     total = rows + len(valid)
-    progress(rows, total=total, message=f"Saving {len(valid):,} residents")
+    progress(rows, total=total, message=f"Saving {plural(len(valid), 'resident')}")
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
     with _sqlite_keeps_readers_going():
         _write(valid, validation.dimension_keys, params["privacy_notice_version"],

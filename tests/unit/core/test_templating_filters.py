@@ -39,3 +39,14 @@ def test_templates_have_both_filters():
     template = app.jinja_env.from_string(
         '{{ n | plural("resident") }} added; {{ total | number }} in all')
     assert template.render(n=1, total=3790) == "1 resident added; 3,790 in all"
+
+
+def test_messages_built_in_python_agree_with_their_count():
+    from types import SimpleNamespace
+
+    from wtforms.validators import ValidationError
+
+    from surveys.question_fields import AtMost
+
+    with pytest.raises(ValidationError, match="^Select no more than 1 answer$"):
+        AtMost(1)(None, SimpleNamespace(data=["a", "b"]))
