@@ -5,8 +5,10 @@ organiser is shown but may not open."""
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
+from flask import render_template
 
 from core.extensions import db
 from core.jobs import runner as jobs
@@ -14,6 +16,7 @@ from core.models import Role
 from panel.engagements import Engagement, SpectrumLevel
 from quota import services as quota_services
 from quota.models import SampleMode
+from surveys.invitations import InvitationReport
 from surveys.models import Survey
 from tests.conftest import PROJECT_ROOT
 from tests.integration.panel.test_import import (
@@ -69,3 +72,11 @@ def test_one_reminder_day_is_one_day(app, login):
     db.session.commit()
     page = login(Role.OFFICER).get(f"/surveys/{survey.id}").get_data(as_text=True)
     assert "1 day after the invitation" in page and "1 days" not in page
+
+
+def test_one_reminder_day_after_sending_invitations_is_one_day(app):
+    details = SimpleNamespace(survey=SimpleNamespace(id=1, reminder_days=[1]),
+                              report=InvitationReport(invited=1), sent_text="1 invitation sent")
+    with app.test_request_context("/"):
+        html = render_template("surveys/_invitations_result.html", job=None, details=details)
+    assert "1 day after their invitation" in html and "1 days" not in html
