@@ -25,6 +25,7 @@ from core import audit, mail
 from core.extensions import db
 from core.jobs import runner as jobs
 from core.models import Job, JobStatus, User, utcnow
+from core.templating import plural
 from panel import contact_policy
 from panel.models import Contact, Resident, ResidentStatus
 from panel.unsubscribe import unsubscribe_link
@@ -146,11 +147,12 @@ def invite(actor: User, survey: Survey,
     sent, account = 0, mail.absolute_url("account.overview")
     total = audience.total()
     if progress is not None:
-        progress(0, total=total, message=f"Inviting {total:,} people")
+        progress(0, total=total, message=f"Inviting {plural(total, 'person', 'people')}")
     for seen, resident in enumerate(audience.residents(), start=1):
         if progress is not None and progress.visible_while_writing and \
                 seen % PROGRESS_EVERY == 0:
-            progress(seen, message=f"Checked {seen:,} of {total:,} people; {sent:,} invited")
+            progress(seen, message=f"Checked {seen:,} of {plural(total, 'person', 'people')}; "
+                                   f"{sent:,} invited")
         reason = audience.left_out_because(resident)
         if reason:
             left_out[reason] += 1

@@ -30,6 +30,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.jobs import runner as jobs
 from core.models import Job, JobStatus, Role, Upload, User, utcnow
+from core.templating import plural
 from panel.imports.mapping import (
     CategoryRef,
     DimensionRef,
@@ -238,7 +239,7 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
         raise jobs.JobFailed("None of the rows can be imported now. Check the file again to "
                              "see why. Nothing was saved.")
     total = rows + len(valid)
-    progress(rows, total=total, message=f"Saving {len(valid):,} residents")
+    progress(rows, total=total, message=f"Saving {plural(len(valid), 'resident')}")
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
     with _sqlite_keeps_readers_going():
         _write(valid, validation.dimension_keys, params["privacy_notice_version"],
@@ -251,7 +252,7 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     audit.record(actor, "panel_imported", "job", job.id, **{
         k: v for k, v in result.items() if k != "filename"})
     # what the job page's live region says once it is done
-    result["summary"] = f"The import has finished: {len(valid):,} residents added."
+    result["summary"] = f"The import has finished: {plural(len(valid), 'resident')} added."
     db.session.execute(delete(Upload).where(Upload.id == upload.id))
     return result
 
