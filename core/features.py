@@ -28,6 +28,27 @@ Eraser = Callable[[Any], None]
 
 
 @dataclass(frozen=True)
+class PageSection:
+    """A part of another feature's page, which that page includes without knowing the feature:
+    a heading, the template that renders it (given ``section``) and the values it shows."""
+
+    title: str
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+# What a feature adds to a panel member's record for an officer: (viewer, the resident) ->
+# a section, or None to add nothing (e.g. quota: the samples they were drawn in).
+MemberSection = Callable[[Any, Any], "PageSection | None"]
+# What a feature puts on a member of staff's dashboard: (viewer) -> a section (what needs
+# their attention, with links to where they act), or None when nothing is for this viewer.
+DashboardSection = Callable[[Any], "PageSection | None"]
+# Names for the references a feature writes on contacts ("survey:12" -> the survey's title):
+# (the references) -> reference -> name; references it does not know are left out.
+ContactLabels = Callable[[list[str]], Mapping[str, str]]
+
+
+@dataclass(frozen=True)
 class NavItem:
     """A link in the main menu for the roles named (None: every signed-in user; ``public``:
     everyone, signed in or not)."""
@@ -72,6 +93,9 @@ class Feature:
     nav: Sequence[NavItem] = ()
     data_sections: Sequence[DataSection] = ()
     erasers: Sequence[Eraser] = ()
+    member_sections: Sequence[MemberSection] = ()
+    dashboard_sections: Sequence[DashboardSection] = ()
+    contact_labels: Sequence[ContactLabels] = ()
     job_kinds: Sequence[JobKind] = ()
     cli: Sequence[click.Command] = ()
     schedules: Sequence[Schedule] = ()
@@ -96,6 +120,9 @@ class Registry:
     nav: list[NavItem] = field(default_factory=list)
     data_sections: list[DataSection] = field(default_factory=list)
     erasers: list[Eraser] = field(default_factory=list)
+    member_sections: list[MemberSection] = field(default_factory=list)
+    dashboard_sections: list[DashboardSection] = field(default_factory=list)
+    contact_labels: list[ContactLabels] = field(default_factory=list)
     job_kinds: dict[str, JobKind] = field(default_factory=dict)
     schedules: dict[str, Schedule] = field(default_factory=dict)
     permissions: dict[type, Rules] = field(default_factory=dict)
@@ -111,6 +138,9 @@ class Registry:
         self.nav.sort(key=lambda item: item.position)  # stable: ties keep the given order
         self.data_sections.extend(feature.data_sections)
         self.erasers.extend(feature.erasers)
+        self.member_sections.extend(feature.member_sections)
+        self.dashboard_sections.extend(feature.dashboard_sections)
+        self.contact_labels.extend(feature.contact_labels)
         for kind in feature.job_kinds:
             _add_once(self.job_kinds, kind.name, kind, "job kind")
         for schedule in feature.schedules:
@@ -161,3 +191,9 @@ def declared_page_url(name: str) -> str | None:
     """The URL of the page a feature declared under ``name`` ("join"), or None if none did."""
     endpoint = registry().pages.get(name)
     return url_for(endpoint) if endpoint else None
+
+
+def page_sections(hooks: Iterable[Callable[..., PageSection | None]], *args: Any
+                  ) -> list[PageSection]:
+    """The sections the features' hooks give for these arguments, in the features' order."""
+    return [section for hook in hooks if (section := hook(*args)) is not None]

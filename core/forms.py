@@ -1,9 +1,12 @@
 """The host's forms and what every feature's forms build on: ``Form`` (a Flask-WTF form, CSRF
 included) and ``Subform`` (a plain WTForms form for a ``FormField``), both binding each text
-field with the input guard's check; the field helpers (plain-English messages, GOV.UK
-widgets). No database writes."""
+field with the input guard's check and with WTForms' own messages said in plain English
+(core.form_messages); the field helpers (plain-English messages, GOV.UK widgets). No database
+writes."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import wtforms
 from flask_wtf import FlaskForm
@@ -12,21 +15,45 @@ from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from core.auth.passwords import password_problem
+from core.form_messages import PlainMessagesMeta
 from core.input_guard import GuardedMeta
 
 
 class Form(FlaskForm):
-    """The base of every form: Flask-WTF's, with unusual characters refused in text fields."""
+    """The base of every form: Flask-WTF's, with unusual characters refused in text fields and
+    no WTForms default message ("Not a valid date value.") ever shown."""
 
-    class Meta(GuardedMeta):
+    class Meta(PlainMessagesMeta, GuardedMeta):
         pass
 
 
 class Subform(wtforms.Form):
     """The base of a form inside a form (``FormField``): no CSRF token of its own."""
 
-    class Meta(GuardedMeta):
+    class Meta(PlainMessagesMeta, GuardedMeta):
         pass
+
+
+class Named:
+    """A field that says what it is in messages: ``DateField("Pause until", what="Date you
+    want to pause until")`` gives "Date you want to pause until must be a real date". Without
+    ``what``, messages use the field's label."""
+
+    def __init__(self, *args: Any, what: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.what = what
+
+
+class DateField(Named, wtforms.DateField):
+    pass
+
+
+class IntegerField(Named, wtforms.IntegerField):
+    pass
+
+
+class DecimalField(Named, wtforms.DecimalField):
+    pass
 
 
 def strip_text(value: object) -> object:

@@ -19,6 +19,7 @@ UNSUBSCRIBE = "unsubscribe"
 CHANGE_EMAIL = "change-email"
 SURVEY_INVITATION = "survey-invitation"
 PASSWORD_RESET = "password-reset"  # noqa: S105  (a link purpose, not a password)
+WELCOME = "welcome"  # an imported member confirms their membership (panel.welcome)
 
 
 class LinkInvalid(Exception):

@@ -37,6 +37,6 @@ def show_message(message_id: int) -> str:
 @role_required(Role.ADMIN)
 def send_messages() -> Any:
     report = mail.send_pending()
-    flash(f"Sent {len(report.sent)}; {len(report.retrying)} will be retried; "
-          f"{len(report.failed)} could not be delivered.", "success")
+    flash(f"Sent {len(report.sent):,}; {len(report.retrying):,} will be retried; "
+          f"{len(report.failed):,} could not be delivered.", "success")
     return redirect(url_for("outbox.list_messages"))

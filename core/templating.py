@@ -1,9 +1,12 @@
 """What every template can use: branding, the features' navigation by role, the pages features
-declare (``page_url("home")``) and the htmx configuration."""
+declare (``page_url("home")``), the htmx configuration, and the ``number`` and ``plural``
+filters for counts shown to people ("3,790"; "1 resident", "2 residents")."""
 
 from __future__ import annotations
 
 import json
+import operator
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask, has_request_context, request, url_for
@@ -33,6 +36,26 @@ HTMX_CONFIG = {
 }
 
 
+def number(value: Any) -> str:
+    """A count or amount shown to people, with thousands separators: 3790 -> "3,790". Never
+    for an id, a year or an input's value (which must stay as typed)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        try:
+            value = operator.index(value)  # numpy integers
+        except TypeError:
+            return str(value)
+    return f"{value:,}"
+
+
+def plural(count: Any, singular: str, many: str | None = None) -> str:
+    """The count and the word that goes with it: ``plural(1, "resident")`` -> "1 resident",
+    ``plural(3790, "resident")`` -> "3,790 residents", ``plural(2, "person", "people")``."""
+    word = singular if count == 1 else (many or f"{singular}s")
+    return f"{number(count)} {word}"
+
+
 def navigation_for(user: Any) -> list[dict[str, Any]]:
     items = []
     for item in registry().nav:
@@ -44,6 +67,8 @@ def navigation_for(user: Any) -> list[dict[str, Any]]:
 
 def init_app(app: Flask) -> None:
     htmx_config = json.dumps(HTMX_CONFIG, separators=(",", ":"))
+    app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["plural"] = plural
 
     @app.context_processor
     def inject() -> dict[str, Any]:

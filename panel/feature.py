@@ -9,7 +9,7 @@ from core.features import Feature, NavItem, Schedule
 from core.jobs.kinds import JobKind
 from core.models import STAFF_ROLES, Role, Upload
 from core.permissions import Rules
-from panel import cli, data_export, joining
+from panel import cli, data_export, joining, welcome
 from panel.imports import service as import_service
 from panel.imports import views as import_views
 from panel.models import Category, Dimension, Resident, TargetSet
@@ -23,6 +23,7 @@ from panel.views import (
     representation,
     unsubscribe,
 )
+from panel.views import welcome as welcome_views
 
 # The admin blueprint's pages live in three modules; the other two add their routes to admin.bp.
 ADMIN_PAGES = (admin, admin_targets, admin_dimensions)
@@ -83,7 +84,7 @@ def _purge_uploads() -> str:
 FEATURE = Feature(
     name="panel",
     blueprints=(home.bp, account.bp, import_views.bp, admin.bp, members.bp, representation.bp,
-                unsubscribe.bp),
+                unsubscribe.bp, welcome_views.bp),
     nav=(
         NavItem("Dashboard", "panel.dashboard", frozenset(STAFF_ROLES), position=10),
         NavItem("Representation", "representation.dashboard", OFFICER, position=20),
@@ -99,7 +100,13 @@ FEATURE = Feature(
                        title="Import residents", roles=OFFICER,
                        result_template="imports/_job_result.html",
                        details=import_service.job_details,
-                       caption=lambda job: job.params.get("filename", "")),),
+                       caption=lambda job: job.params.get("filename", "")),
+               JobKind(welcome.JOB_KIND, welcome.run_welcome,
+                       title="Send welcome emails", roles=OFFICER,
+                       result_template="imports/_welcome_result.html",
+                       details=welcome.job_details,
+                       while_running="You can leave this page: the emails carry on being "
+                                     "sent.")),
     cli=(cli.demo_cli, cli.panel_cli, cli.imports_cli),
     schedules=(
         Schedule("expire-unverified", timedelta(days=1), _expire_unverified,

@@ -15,7 +15,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     PasswordField,
     RadioField,
@@ -26,7 +25,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from core.forms import Form, check_new_password, strip_text
+from core.forms import DateField, Form, check_new_password, strip_text
 from panel.profile_rules import (
     CONDITION_OPTIONS,
     OLDEST_YEAR_OF_BIRTH,
@@ -139,6 +138,7 @@ class DayMonthYearInput(GovDateInput):
 
 class PauseForm(Form):
     until = DateField("Pause until", widget=DayMonthYearInput(), format="%d %m %Y",
+                      what="Date you want to pause until",
                       description="For example, 27 3 2027. We will not contact you before then.",
                       validators=[InputRequired(message="Enter the date you want us to "
                                                         "contact you again")])

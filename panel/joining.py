@@ -27,7 +27,14 @@ from panel.membership import (
     set_age_band,
     set_answer,
 )
-from panel.models import Category, ConsentKind, Dimension, PostcodeWard, Resident
+from panel.models import (
+    Category,
+    ConsentKind,
+    Dimension,
+    PostcodeWard,
+    Resident,
+    ResidentStatus,
+)
 from panel.profile_rules import format_postcode, normalise_postcode
 
 
@@ -172,7 +179,9 @@ def expire_unverified(older_than: timedelta, now: datetime | None = None) -> int
     """Erase resident sign-ups whose email was never verified; returns how many."""
     cutoff = (now or utcnow()) - older_than
     stale = list(db.session.scalars(select(Resident).join(Resident.user).where(
-        User.verified_at.is_(None), User.created_at < cutoff, User.password_hash.is_not(None))))
+        User.verified_at.is_(None), User.created_at < cutoff, User.password_hash.is_not(None),
+        # an imported member who set a password (reset) before confirming stays invited
+        Resident.status != ResidentStatus.INVITED)))
     for resident in stale:
         remove_resident(resident)
     if stale:

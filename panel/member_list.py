@@ -93,6 +93,16 @@ def search_members(filters: MemberFilters, cap: ContactCap,
         total=total, page=page, pages=pages)
 
 
+def count_members(filters: MemberFilters, cap: ContactCap, now: datetime | None = None) -> int:
+    """How many members the list would find with ``filters`` (the dashboard's figures)."""
+    window_start = cap.window_start(now or utcnow())
+    last = (select(Contact.resident_id, func.max(Contact.at).label("last_at"),
+                   func.count(Contact.id).filter(Contact.at >= window_start).label("recent"))
+            .group_by(Contact.resident_id).subquery())
+    return _count(filters, last, func.coalesce(last.c.recent, 0), window_start,
+                  cap.max_contacts)
+
+
 def record_search(actor: User, filters: MemberFilters) -> None:
     """A search that filters on a special-category question is audited with what was asked."""
     private = set(db.session.scalars(select(Dimension.key).where(

@@ -111,28 +111,56 @@ def erase_resident(actor: User, resident: Resident) -> None:
 
 # --- membership status ---------------------------------------------------------------------
 
-def pause(resident: Resident, until: date, today: date | None = None) -> None:
+# Who asked for a change made by staff, as an officer records it (no free text: the audit log
+# holds no personal data).
+REQUEST_CHANNELS = {"phone": "By phone", "email": "By email", "letter": "By letter",
+                    "in_person": "In person"}
+
+
+def _by_staff(actor: User | None, resident: Resident) -> bool:
+    return actor is not None and actor.id != resident.user_id
+
+
+def _audit_staff_change(actor: User | None, resident: Resident, action: str,
+                        asked: str, **detail: object) -> None:
+    """A change staff made on a member's behalf is audited with how the member asked."""
+    if _by_staff(actor, resident):
+        audit.record(actor, action, "resident", resident.id, requested_by="resident",
+                     asked=asked if asked in REQUEST_CHANNELS else "", **detail)
+
+
+def pause(resident: Resident, until: date, today: date | None = None, *,
+          actor: User | None = None, asked: str = "") -> None:
+    """Pause contact until ``until``: the resident themselves, or an officer at their request
+    (``actor``, ``asked``: how they asked), which is audited."""
     today = today or utcnow().date()
+    staff = _by_staff(actor, resident)
     if until <= today:
-        raise FieldError("until", "The date you want to be contacted again must be in the future")
+        raise FieldError("until", "Date to pause until must be in the future" if staff else
+                         "The date you want to be contacted again must be in the future")
     if until > today + timedelta(days=366):
-        raise FieldError("until", "You can pause for up to a year")
+        raise FieldError("until", "Date to pause until must be within a year from today"
+                         if staff else "You can pause for up to a year")
     resident.status = ResidentStatus.PAUSED
     resident.paused_until = datetime.combine(until, time())
+    _audit_staff_change(actor, resident, "member_paused", asked, until=until.isoformat())
     db.session.commit()
 
 
-def resume(resident: Resident) -> None:
+def resume(resident: Resident, *, actor: User | None = None, asked: str = "") -> None:
     resident.status = ResidentStatus.ACTIVE
     resident.paused_until = None
+    _audit_staff_change(actor, resident, "member_resumed", asked)
     db.session.commit()
 
 
-def withdraw(resident: Resident, privacy_notice_version: str) -> None:
+def withdraw(resident: Resident, privacy_notice_version: str, *, actor: User | None = None,
+             asked: str = "") -> None:
     """Leave the panel: no more contact. The data stay until the resident asks to erase them."""
     resident.status = ResidentStatus.WITHDRAWN
     resident.paused_until = None
     record_consent(resident, ConsentKind.MEMBERSHIP, False, privacy_notice_version)
+    _audit_staff_change(actor, resident, "member_withdrawn", asked)
     db.session.commit()
 
 

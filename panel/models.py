@@ -17,6 +17,9 @@ class ResidentStatus(enum.StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
     WITHDRAWN = "withdrawn"
+    # Imported from an existing panel list and sent (or yet to be sent) a welcome email: not a
+    # member until they confirm, give their consents and set a password (panel.welcome).
+    INVITED = "invited"
 
 
 class Resident(db.Model):
@@ -41,7 +44,10 @@ class Resident(db.Model):
     contact_by_post: Mapped[bool] = mapped_column(default=False)
     contact_by_phone: Mapped[bool] = mapped_column(default=False)
     phone: Mapped[str] = mapped_column(String(30), default="")
-    interested_in_events: Mapped[bool] = mapped_column(default=True)
+    # Opt-in: nobody is assumed to want events (an import never says so for them).
+    interested_in_events: Mapped[bool] = mapped_column(default=False)
+    # When the last welcome email went to an imported member who has not confirmed yet.
+    welcomed_at: Mapped[datetime | None]
 
     # The account gains ``user.resident`` from here: the host's User knows nothing of residents.
     user: Mapped[User] = relationship(backref=backref("resident", uselist=False))

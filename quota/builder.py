@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from core.extensions import db
 from core.input_guard import has_unusual_character
 from core.models import User
+from core.templating import plural
 from panel.models import Category, Dimension, TargetSet
 from quota.access import sees_special_category, special_category_refusal
 from quota.check import QuotaCheck, check_spec
@@ -165,9 +166,9 @@ def read(formdata: Mapping[str, str] | None, actor: User | None = None) -> Build
     waiting = [messages[0] for name, messages in form.errors.items() if name in SPEC_FIELDS]
     if formdata is None or waiting or not form.target_set.choices:
         if not form.target_set.choices:
-            waiting = ["There are no population targets yet: add a target set first."]
+            waiting = ["There are no population targets yet: add a target set first"]
         elif formdata is None:
-            waiting = ["Enter the number of people to select to see the quotas."]
+            waiting = ["Enter the number of people to select to see the quotas"]
         return BuilderState(form, None, None, [], "", {}, waiting)
     spec = _spec(form)
     basis = "|".join([str(spec.target_set_id), ",".join(spec.dimensions), str(spec.size),
@@ -271,6 +272,7 @@ def _closed(quota: Quota, spec: SampleSpec, question: str, by_hand: bool,
                 "to 1 or more to give this group a place.")
     target = f"{quota.target:.1f}" if quota.target is not None else "0"
     merge = f", or merge {question} into its parent groups" if can_merge else ""
-    return (f"No one from this group can be selected: its target for {spec.size:,} people "
+    return (f"No one from this group can be selected: its target for "
+            f"{plural(spec.size, 'person', 'people')} "
             f"is {target}, which rounds to 0. Use a tolerance of 1 or more (a tolerance of 1 "
             f"gives it a maximum of 1){merge}.")

@@ -93,9 +93,9 @@ def _size_conflict(instance: Instance, households: int) -> QuotaConflict:
         where = "person" if households == 1 else "people"
     return QuotaConflict(None, None, "size", instance.panel_size,
                          instance.panel_size - places + households,
-                         f"The panel needs {places} more people but the pool has only "
-                         f"{households} {where} left to choose from; make the panel smaller "
-                         f"or the pool bigger.")
+                         f"The panel needs {places:,} more {'person' if places == 1 else 'people'}"
+                         f" but the pool has only {households:,} {where} left to choose from; "
+                         "make the panel smaller or the pool bigger.")
 
 
 class _Explainer:
@@ -115,14 +115,14 @@ class _Explainer:
             who = ((f"household in the pool has someone in {label}" if one else
                     f"households in the pool have someone in {label}") if inst.has_households
                    else "person in the pool" if one else "people in the pool")
-            message = (f"{label}: minimum {quota.min} but only {self.available[row]} {who}; "
-                       f"lower the minimum to {suggested}.")
+            message = (f"{label}: minimum {quota.min:,} but only {self.available[row]:,} {who}; "
+                       f"lower the minimum to {suggested:,}.")
         elif total > inst.panel_size:
-            message = (f"{label}: lower the minimum from {quota.min} to {suggested}: the "
-                       f"{quota.dimension} minimums add up to {total} but the panel has "
-                       f"{inst.panel_size} places.")
+            message = (f"{label}: lower the minimum from {quota.min:,} to {suggested:,}: the "
+                       f"{quota.dimension} minimums add up to {total:,} but the panel has "
+                       f"{inst.panel_size:,} places.")
         else:
-            message = (f"{label}: lower the minimum from {quota.min} to {suggested}; "
+            message = (f"{label}: lower the minimum from {quota.min:,} to {suggested:,}; "
                        f"{self._clash(row)}.")
         return QuotaConflict(quota.dimension, quota.category, "minimum", quota.min, suggested,
                              message)
@@ -134,15 +134,15 @@ class _Explainer:
                         for r in self._same_dimension(row))
         kept = int(inst.kept_tally[row])
         if kept > quota.max:
-            message = (f"{label}: maximum {quota.max} but {kept} of the people being kept "
+            message = (f"{label}: maximum {quota.max:,} but {kept:,} of the people being kept "
                        f"{'is' if kept == 1 else 'are'} in it already; raise the maximum to "
-                       f"{suggested}.")
+                       f"{suggested:,}.")
         elif reachable < inst.panel_size:
-            message = (f"{label}: raise the maximum from {quota.max} to {suggested}: the "
+            message = (f"{label}: raise the maximum from {quota.max:,} to {suggested:,}: the "
                        f"{quota.dimension} maximums (counting only people in the pool) add up "
-                       f"to {reachable}, fewer than the {inst.panel_size} places.")
+                       f"to {reachable:,}, fewer than the {inst.panel_size:,} places.")
         else:
-            message = (f"{label}: raise the maximum from {quota.max} to {suggested}; "
+            message = (f"{label}: raise the maximum from {quota.max:,} to {suggested:,}; "
                        f"{self._clash(row)}.")
         return QuotaConflict(quota.dimension, quota.category, "maximum", quota.max, suggested,
                              message)

@@ -82,7 +82,9 @@ class PoolDraft:
 
 def reachable_residents(now: datetime | None = None) -> Any:
     """Select of the ids of members who may be asked at all: email confirmed, account active,
-    membership active (or its pause over), and their latest membership consent a yes."""
+    membership active (or its pause over), and their latest membership consent a yes. An
+    imported member who has not confirmed yet (``ResidentStatus.INVITED``, panel.welcome) is
+    none of these, so is never sampled or invited."""
     now = now or utcnow()
     latest_membership = (select(Consent.granted)
                          .where(Consent.resident_id == Resident.id,

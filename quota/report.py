@@ -9,6 +9,7 @@ import numpy as np
 from sqlalchemy import select
 
 from core.extensions import db
+from core.templating import plural
 from panel.models import Dimension
 from quota.models import MemberRole, Sample, SampleMode
 from quota.people import people
@@ -149,8 +150,9 @@ def methods_note(sample: Sample, hidden: frozenset[str] = frozenset()) -> list[s
           for d in spec["dimensions"] if d in hidden)])
     dropped_for_answers = "did not answer every chosen question" in report.get("left_out", {})
     paragraphs = [
-        f"{sample.mode.label} \u201c{sample.name}\u201d: {sample.size:,} people selected from "
-        f"{sample.pool_size:,} members of the council's resident e-panel on "
+        f"{sample.mode.label} \u201c{sample.name}\u201d: "
+        f"{plural(sample.size, 'person', 'people')} selected "
+        f"from {plural(sample.pool_size, 'member')} of the council's resident e-panel on "
         f"{sample.created_at:%-d %B %Y}.",
         "The pool was every member who had confirmed their email address, was an active "
         "member (not paused or left) and had given consent"

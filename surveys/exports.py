@@ -27,6 +27,7 @@ from sqlalchemy import Text, cast, func, select
 
 from core.extensions import db
 from core.spreadsheet import safe_cell
+from core.templating import plural
 from panel.models import Dimension
 from surveys import answer_columns
 from surveys.models import Invitation, Response, ResponseMode, Survey
@@ -123,7 +124,7 @@ def methods_note(survey: Survey) -> list[str]:
         + (f", open {dates}" if dates else "") + ".",
         f"Who was asked: {survey.audience.label.lower()}"
         + (f" (quota sample “{survey.sample.name}”)" if survey.sample else "")
-        + f"{rate}. {sent:,} responses were sent.",
+        + f"{rate}. {plural(sent, 'response')} {'was' if sent == 1 else 'were'} sent.",
         "One row per response. Profile columns are each respondent's answers to the panel's "
         "profile questions when they sent the survey. The figures are unweighted; the results "
         "page can weight them to population targets by raking. Small groups are not hidden "

@@ -11,7 +11,7 @@ from core.features import Feature, NavItem, Schedule
 from core.jobs.kinds import JobKind
 from core.models import Job, Role, User
 from core.permissions import Rules, can_manage, can_view
-from surveys import invitations, views
+from surveys import dashboard_section, invitations, member_section, views
 from surveys.cli import surveys_cli
 from surveys.data_rights import erase_survey_words, responses_section
 from surveys.models import Question, Response, Section, Survey
@@ -52,6 +52,9 @@ FEATURE = Feature(
     nav=(NavItem("Surveys", "surveys.list_surveys", OFFICER, position=60),),
     data_sections=(responses_section,),
     erasers=(erase_survey_words,),
+    member_sections=(member_section.surveys_section,),
+    contact_labels=(member_section.contact_labels,),
+    dashboard_sections=(dashboard_section.surveys_section,),
     job_kinds=(JobKind(invitations.JOB_KIND, invitations.run_invitation_job,
                        title="Sending invitations", roles=OFFICER,
                        result_template="surveys/_invitations_result.html",

@@ -117,21 +117,28 @@ class QuestionForm(Form):
                                                                     "or fewer")])
     options = TextAreaField(
         "Answers to choose from, one per line", widget=GovTextArea(), filters=[strip_text],
-        description="For single choice, multiple choice and ranking questions.")
+        description="Each line is one answer.")
     statements = TextAreaField(
         "Statements, one per line", widget=GovTextArea(), filters=[strip_text],
-        description="For statements on an agree–disagree scale.")
+        description="Each line is one statement, answered on the agree–disagree scale.")
     other = BooleanField("Offer “Other (please say)”", widget=GovCheckboxInput())
     required = BooleanField("Residents must answer this question", widget=GovCheckboxInput())
     max_choices = WholeNumberField(
         "Most answers a resident can choose (optional)", widget=GovTextInput(),
-        description="For multiple choice questions.",
         validators=[Optional(), NumberRange(min=1, message="Enter a whole number, 1 or more")])
     minimum = WholeNumberField("Smallest number allowed (optional)", widget=GovTextInput(),
                                validators=[Optional()])
     maximum = WholeNumberField("Largest number allowed (optional)", widget=GovTextInput(),
                                validators=[Optional()])
     save = SubmitField("Save the question", widget=GovSubmitInput())
+    # each type's one-line description, under its radio (merged by position)
+    kind_items = [{"hint": {"text": t.description}} for t in TYPES.values()]
+
+    @property
+    def settings(self) -> tuple[str, ...]:
+        """The fields of the chosen type (none until a type is chosen)."""
+        chosen = TYPES.get(self.kind.data or "")
+        return chosen.settings if chosen else ()
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

@@ -13,17 +13,21 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
+from flask import render_template
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from core import audit, mail
 from core.extensions import db
 from core.jobs import runner as jobs
 from core.models import Job, JobStatus, User, utcnow
+from core.templating import plural
 from panel import contact_policy
-from panel.models import Contact, Resident
+from panel.models import Contact, Resident, ResidentStatus
 from panel.unsubscribe import unsubscribe_link
 from quota.models import MemberRole, SampleMember
 from quota.pool import reachable_residents
@@ -137,28 +141,19 @@ def invite(actor: User, survey: Survey,
     meanwhile (PostgreSQL; on SQLite the page shows the start and the end)."""
     check_can_invite(survey)
     now = utcnow()
-    members = _audience(survey)  # a SELECT: a whole panel is too many ids for an IN list
-    reachable = set(db.session.scalars(reachable_residents(now)
-                                       .where(Resident.id.in_(members))).all())
-    at_limit = set(db.session.scalars(contact_policy.at_cap_subquery(now)).all()) \
-        if survey.audience == Audience.PANEL else set()
-    invited = set(db.session.scalars(select(Invitation.resident_id).where(
-        Invitation.survey_id == survey.id)).all())
+    audience = _Audience.of(survey, now)
     sample_members = _sample_members(survey)
     left_out: Counter[str] = Counter()
     sent, account = 0, mail.absolute_url("account.overview")
-    total = db.session.scalar(select(func.count()).select_from(members.subquery())) or 0
+    total = audience.total()
     if progress is not None:
-        progress(0, total=total, message=f"Inviting {total:,} people")
-    for seen, resident in enumerate(db.session.scalars(
-            select(Resident).where(Resident.id.in_(members)).order_by(Resident.id)), start=1):
+        progress(0, total=total, message=f"Inviting {plural(total, 'person', 'people')}")
+    for seen, resident in enumerate(audience.residents(), start=1):
         if progress is not None and progress.visible_while_writing and \
                 seen % PROGRESS_EVERY == 0:
-            progress(seen, message=f"Checked {seen:,} of {total:,} people; {sent:,} invited")
-        reason = ("already_invited" if resident.id in invited else
-                  "cannot_be_asked" if resident.id not in reachable else
-                  "no_email" if not resident.contact_by_email else
-                  "at_contact_limit" if resident.id in at_limit else None)
+            progress(seen, message=f"Checked {seen:,} of {plural(total, 'person', 'people')}; "
+                                   f"{sent:,} invited")
+        reason = audience.left_out_because(resident)
         if reason:
             left_out[reason] += 1
             continue
@@ -181,6 +176,123 @@ def invite(actor: User, survey: Survey,
     audit.record(actor, "survey_invitations_sent", "survey", survey.id, invited=sent,
                  left_out=report.left_out)
     return report
+
+
+# Why someone "cannot be asked", for the confirmation page (the first that applies)
+NOT_REACHABLE = {
+    "withdrawn": "left the panel",
+    "paused": "paused their membership",
+    "unconfirmed": "not confirmed their email address",
+    "closed": "account closed",
+    "no_consent": "not consented to membership, or withdrew consent",
+}
+
+
+@dataclass(frozen=True)
+class InvitationPlan:
+    """Who sending the invitations now would invite (the first ``shown`` of them, by id) and
+    who it would leave out, and why: the same rules as ``invite``, nothing written."""
+
+    report: InvitationReport
+    first: list[int]  # resident ids, in the order the job invites them
+    not_reachable: dict[str, int] = field(default_factory=dict)  # cannot_be_asked, by why
+
+    def reasons(self) -> list[tuple[str, list[str]]]:
+        """Each reason for leaving people out, with the finer reasons for "cannot be asked"."""
+        finer = [f"{n:,} {why}" for why, n in ((NOT_REACHABLE[k], n)
+                                              for k, n in self.not_reachable.items()) if n]
+        return [(sentence, finer if why == "cannot_be_asked" else [])
+                for why, sentence in zip((w for w, n in self.report.left_out.items() if n),
+                                         self.report.sentences(), strict=True)]
+
+
+def plan(survey: Survey, shown: int = 50) -> InvitationPlan:
+    check_can_invite(survey)
+    now = utcnow()
+    audience = _Audience.of(survey, now)
+    left_out: Counter[str] = Counter()
+    not_reachable: Counter[str] = Counter()
+    first: list[int] = []
+    invited = 0
+    for resident in audience.residents():
+        reason = audience.left_out_because(resident)
+        if reason == "cannot_be_asked":
+            not_reachable[_not_reachable_because(resident, now)] += 1
+        if reason:
+            left_out[reason] += 1
+            continue
+        invited += 1
+        if len(first) < shown:
+            first.append(resident.id)
+    return InvitationPlan(InvitationReport(invited, {why: left_out[why] for why in LEFT_OUT}),
+                          first, {why: not_reachable[why] for why in NOT_REACHABLE})
+
+
+def _not_reachable_because(resident: Resident, now: datetime) -> str:
+    """Which of ``reachable_residents``' rules leaves this resident out (the first)."""
+    if resident.status == ResidentStatus.WITHDRAWN:
+        return "withdrawn"
+    if resident.status == ResidentStatus.PAUSED and (
+            resident.paused_until is None or resident.paused_until > now):
+        return "paused"
+    if resident.user.verified_at is None:
+        return "unconfirmed"
+    if not resident.user.is_active_account:
+        return "closed"
+    return "no_consent"
+
+
+def record_plan_viewed(actor: User, survey: Survey, plan: InvitationPlan) -> None:
+    """The confirmation page names members: the access is recorded (and committed)."""
+    audit.record(actor, "survey_invitees_viewed", "survey", survey.id, shown=len(plan.first),
+                 to_invite=plan.report.invited)
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class _Audience:
+    """The survey's audience at ``now`` and the sets that decide who of it is left out."""
+
+    members: Any  # a SELECT of ids: a whole panel is too many ids for an IN list
+    reachable: set[int]
+    at_limit: set[int]
+    invited: set[int]
+
+    @classmethod
+    def of(cls, survey: Survey, now: datetime) -> _Audience:
+        members = _audience(survey)
+        reachable = set(db.session.scalars(reachable_residents(now)
+                                           .where(Resident.id.in_(members))).all())
+        at_limit = set(db.session.scalars(contact_policy.at_cap_subquery(now)).all()) \
+            if survey.audience == Audience.PANEL else set()
+        invited = set(db.session.scalars(select(Invitation.resident_id).where(
+            Invitation.survey_id == survey.id)).all())
+        return cls(members, reachable, at_limit, invited)
+
+    def total(self) -> int:
+        return db.session.scalar(select(func.count()).select_from(self.members.subquery())) or 0
+
+    def residents(self) -> Any:
+        return db.session.scalars(select(Resident).where(Resident.id.in_(self.members))
+                                  .options(joinedload(Resident.user)).order_by(Resident.id))
+
+    def left_out_because(self, resident: Resident) -> str | None:
+        return ("already_invited" if resident.id in self.invited else
+                "cannot_be_asked" if resident.id not in self.reachable else
+                "no_email" if not resident.contact_by_email else
+                "at_contact_limit" if resident.id in self.at_limit else None)
+
+
+def email_preview(survey: Survey) -> tuple[str, str]:
+    """The invitation's subject and text as the officer is asked to confirm them: each
+    resident's own name and links in place of the placeholders."""
+    text = render_template(f"email/{PURPOSE}.txt", survey=survey,
+                           resident=SimpleNamespace(first_name="[their first name]"),
+                           account_link=mail.absolute_url("account.overview"),
+                           link="[their own link to the survey]",
+                           unsubscribe_link="[their own link to stop emails]")
+    first, _, body = text.partition("\n")
+    return first.removeprefix("Subject: ").strip(), body.strip()
 
 
 def _audience(survey: Survey) -> Any:

@@ -18,6 +18,7 @@ from wtforms.validators import (
 )
 
 from core.forms import Subform
+from core.templating import plural
 from surveys.question_spec import OTHER, QuestionSpec
 
 
@@ -98,7 +99,7 @@ class AtMost:
 
     def __call__(self, form: Subform, field: Field) -> None:
         if self.most and len(field.data or []) > self.most:
-            raise ValidationError(f"Select no more than {self.most} answers")
+            raise ValidationError(f"Select no more than {plural(self.most, 'answer')}")
 
 
 

@@ -57,6 +57,8 @@ class Column:
 class QuestionType(ABC):
     kind = ""
     label = ""
+    description = ""  # one line, beside its choice on the question form
+    settings: tuple[str, ...] = ()  # the question form's fields this type uses, besides all's
 
     @abstractmethod
     def field(self, spec: QuestionSpec) -> Any:

@@ -56,6 +56,8 @@ __all__ = ["AGREE_SCALE", "DONT_KNOW", "LONG_TEXT", "OTHER", "SHORT_TEXT", "TYPE
 
 class SingleChoice(QuestionType):
     kind, label = "single", "Single choice"
+    description = "One answer from a list you write"
+    settings = ("options", "other")
 
     def field(self, spec: QuestionSpec) -> Any:
         checks = required(spec, f"Select an answer to “{spec.text}”")
@@ -91,6 +93,8 @@ class SingleChoice(QuestionType):
 
 class MultipleChoice(QuestionType):
     kind, label = "multiple", "Multiple choice"
+    description = "Any number of answers from a list you write"
+    settings = ("options", "other", "max_choices")
 
     def field(self, spec: QuestionSpec) -> Any:
         checks = required(spec, f"Select at least one answer to “{spec.text}”")
@@ -130,6 +134,8 @@ class MultipleChoice(QuestionType):
 
 class AgreeScale(SingleChoice):
     kind, label = "agree", "Agree–disagree scale"
+    description = "From “Strongly agree” to “Strongly disagree”, or “Don't know”"
+    settings = ()
 
     def field(self, spec: QuestionSpec) -> Any:
         return RadioField(spec.text, choices=choices(AGREE_SCALE), widget=GovRadioInput(),
@@ -165,6 +171,8 @@ class Matrix(QuestionType):
     """Statements, each answered on the agree–disagree scale (a fieldset per statement)."""
 
     kind, label = "matrix", "Statements on an agree–disagree scale"
+    description = "Several statements, each on the agree–disagree scale"
+    settings = ("statements",)
 
     def field(self, spec: QuestionSpec) -> Any:
         rows = {key: RadioField(text, choices=choices(AGREE_SCALE), widget=GovRadioInput(),
@@ -194,6 +202,8 @@ class Matrix(QuestionType):
 
 class Rating(QuestionType):
     kind, label = "rating", "Rating from 0 to 10"
+    description = "A score from 0 (lowest) to 10 (highest)"
+    settings = ()
 
     def field(self, spec: QuestionSpec) -> Any:
         scale = [(str(n), str(n)) for n in range(11)]
@@ -214,6 +224,8 @@ class Rating(QuestionType):
 
 class Number(QuestionType):
     kind, label = "number", "Number"
+    description = "A whole number, between limits you can set"
+    settings = ("minimum", "maximum")
 
     def field(self, spec: QuestionSpec) -> Any:
         low, high = spec.minimum, spec.maximum
@@ -237,6 +249,8 @@ class Number(QuestionType):
 
 class ShortText(QuestionType):
     kind, label = "short_text", "Short text"
+    description = "A line of text, up to 200 characters"
+    settings = ()
     limit, field_class, widget = SHORT_TEXT, StringField, GovTextInput
 
     def field(self, spec: QuestionSpec) -> Any:
@@ -249,6 +263,8 @@ class ShortText(QuestionType):
 
 class LongText(ShortText):
     kind, label = "long_text", "Long text"
+    description = "Paragraphs of text, up to 5,000 characters"
+    settings = ()
     limit, field_class, widget = LONG_TEXT, TextAreaField, GovTextArea
 
 
@@ -257,6 +273,8 @@ class Ranking(QuestionType):
     """Put items in order: a number per item (works without JavaScript); each used once."""
 
     kind, label = "ranking", "Ranking"
+    description = "Items from a list you write, put in order"
+    settings = ("options",)
 
     def field(self, spec: QuestionSpec) -> Any:
         places = [("", "Not ranked"), *((str(n), str(n)) for n in range(1, len(spec.options) + 1))]

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from core import audit
 from core.extensions import db
 from core.models import User, utcnow
+from core.templating import plural
 from panel.dimensions import make_key
 from panel.engagements import Engagement, SpectrumLevel
 from panel.models import Dimension, TargetSet
@@ -82,7 +83,7 @@ def open_samples() -> list[tuple[int, str]]:
     rows = db.session.execute(select(Sample.id, Sample.name, Sample.size)
                               .where(Sample.status == SampleStatus.OPEN)
                               .order_by(Sample.created_at.desc())).all()
-    return [(i, f"{name} ({size:,} people)") for i, name, size in rows]
+    return [(i, f"{name} ({plural(size, 'person', 'people')})") for i, name, size in rows]
 
 
 def public_slug(title: str) -> str:

@@ -198,6 +198,8 @@ def _insert_residents(people: list[Person], ids: DimensionIds, seed: int, today:
         "year_of_birth": p.year_of_birth, "status": ResidentStatus(p.status),
         "paused_until": today + timedelta(days=p.paused_days) if p.status == "paused" else None,
         "joined_at": joined[i], "source": p.source,
+        # interest in events is opt-in: about half said yes (all who joined at an event)
+        "interested_in_events": p.source == "event" or i % 2 == 0,
     } for i, p in enumerate(people)])
     resident_ids = dict(db.session.execute(select(Resident.user_id, Resident.id)).all())
     lookup: dict[str, int] = {}

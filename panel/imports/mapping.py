@@ -19,6 +19,8 @@ from panel.imports.read import column_letter
 class CategoryRef:
     key: str
     label: str
+    group_label: str = ""  # "Asian or Asian British" (ethnic group's ONS headings)
+    prefer_not_to_say: bool = False
 
 
 @dataclass(frozen=True)

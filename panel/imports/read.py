@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core.templating import plural
 from panel.imports.limits import (
     MAX_COLUMNS,
     ImportFileError,
@@ -52,8 +53,8 @@ class Table:
     def describe(self) -> str:
         how = (f"as {self.encoding} text" if self.file_format == "CSV"
                else f"from the worksheet '{self.sheet}'")
-        return (f"We read {self.row_count:,} rows and {len(self.headers)} columns "
-                f"{how}.")
+        return (f"We read {plural(self.row_count, 'row')} and "
+                f"{plural(len(self.headers), 'column')} {how}.")
 
 
 def column_letter(index: int) -> str:

@@ -4,10 +4,11 @@
 2. ``check_rows``: every row validated against the database's questions, wards, postcode
    lookup and existing accounts (``panel.imports.validate`` does the checking; nothing is
    written).
-3. ``start_import``: the officer chose to import the valid rows: a ``panel_import`` job.
-4. ``run_import`` (the job): checks every row again, then writes every valid row - users,
-   residents, consents, profile answers - in bulk, in ONE transaction with the audit record,
-   the job's result and the deletion of the upload. If anything fails nothing is written.
+3. ``start_import``: a ``panel_import`` job for every row, or the valid rows only.
+4. ``run_import`` (the job): checks every row again with the officer's choices, then writes
+   the rows - users, residents, consents, profile answers - in bulk, in ONE transaction with
+   the audit record, the job's result and the deletion of the upload. If anything fails, or
+   a row of a file to be imported whole now has a problem, nothing is written.
 5. ``purge_stale_uploads`` (daily, ``flask imports purge-uploads``): files nobody imported are
    deleted after a day (they hold residents' personal data).
 """
@@ -29,6 +30,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.jobs import runner as jobs
 from core.models import Job, JobStatus, Role, Upload, User, utcnow
+from core.templating import plural
 from panel.imports.mapping import (
     CategoryRef,
     DimensionRef,
@@ -38,11 +40,9 @@ from panel.imports.mapping import (
 )
 from panel.imports.read import Table, read_csv, read_table, table_to_csv
 from panel.imports.validate import Validation, validate
-from panel.membership import CONSENT_WORDING
+from panel.imports.values import ValueChoices, parse_value_choices
 from panel.models import (
     Category,
-    Consent,
-    ConsentKind,
     Dimension,
     PostcodeWard,
     ProfileAnswer,
@@ -54,9 +54,7 @@ JOB_KIND = "panel_import"
 SOURCE = "import"
 BATCH_ROWS = 5_000
 KEEP_UPLOADS = timedelta(days=1)  # files nobody went on to import are deleted after this
-IMPORTED_CONSENT_NOTE = (
-    " [Recorded when the resident was imported from an existing panel list: they gave this "
-    "consent before the panel moved to this service.]")
+
 
 
 # --- the file -----------------------------------------------------------------------------
@@ -124,8 +122,8 @@ def load_reference(this_year: int | None = None, accounts: bool = True) -> Refer
                           "or age question). Ask an administrator to set them up first.")
 
     def categories(dimension: Dimension) -> tuple[CategoryRef, ...]:
-        return tuple(CategoryRef(c.key, c.label) for c in dimension.categories
-                     if c.retired_at is None)
+        return tuple(CategoryRef(c.key, c.label, c.group_label, c.prefer_not_to_say)
+                     for c in dimension.categories if c.retired_at is None)
 
     ward_keys = dict(db.session.execute(
         select(Category.id, Category.key).where(Category.dimension_id == by_key["ward"].id)).all())
@@ -152,9 +150,10 @@ def parse_mapping(values: Mapping[Any, Any], columns: int) -> dict[int, str]:
     return mapping
 
 
-def check_rows(upload: Upload, mapping: Mapping[int, str]) -> Validation:
+def check_rows(upload: Upload, mapping: Mapping[int, str],
+               choices: ValueChoices | None = None) -> Validation:
     """Validate every row of the upload (nothing is written)."""
-    return validate(load_table(upload), mapping, load_reference())
+    return validate(load_table(upload), mapping, load_reference(), choices=choices)
 
 
 # --- importing ------------------------------------------------------------------------------
@@ -170,9 +169,11 @@ def active_job(upload_id: int) -> Job | None:
 
 
 def start_import(actor: User, upload: Upload, mapping: Mapping[int, str], expected: int,
-                 privacy_notice_version: str) -> Job:
-    """The officer chose to import the valid rows: queue the job (or return the one already
-    queued for this file)."""
+                 privacy_notice_version: str, values: Mapping[str, str] | None = None,
+                 skip_invalid: bool = True) -> Job:
+    """The officer chose to import: queue the job (or return the one already queued for this
+    file). ``values``: the value choices as sent (``value_<column>_<n>``: category key);
+    ``skip_invalid``: import the valid rows and skip the others (else every row or none)."""
     running = active_job(upload.id)
     if running is not None:
         return running
@@ -184,11 +185,12 @@ def start_import(actor: User, upload: Upload, mapping: Mapping[int, str], expect
     job = jobs.enqueue(JOB_KIND, actor, {
         "upload_id": upload.id, "filename": upload.filename,
         "mapping": {str(k): v for k, v in mapping.items()}, "expected": expected,
-        "privacy_notice_version": privacy_notice_version,
+        "values": {str(k): str(v) for k, v in (values or {}).items() if v},
+        "skip_invalid": skip_invalid, "privacy_notice_version": privacy_notice_version,
     }, total=2 * table.row_count, message="Waiting to start")
     db.session.flush()
     audit.record(actor, "panel_import_started", "job", job.id, upload_id=upload.id,
-                 rows=table.row_count, expected=expected)
+                 rows=table.row_count, expected=expected, skip_invalid=skip_invalid)
     db.session.commit()
     return job
 
@@ -203,7 +205,8 @@ def job_details(job: Job) -> dict[str, Any]:
     column choices to check it with."""
     upload_id = job.params.get("upload_id")
     return {"upload_kept": upload_id is not None and db.session.get(Upload, upload_id) is not None,
-            "query": {f"column_{k}": v for k, v in job.params.get("mapping", {}).items()}}
+            "query": {**{f"column_{k}": v for k, v in job.params.get("mapping", {}).items()},
+                      **job.params.get("values", {})}}
 
 
 def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
@@ -222,13 +225,21 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     except DomainError as error:
         raise jobs.JobFailed(str(error)) from error
     mapping = parse_mapping(params["mapping"], len(table.headers))
-    validation = validate(table, mapping, reference, progress=progress)
+    choices = parse_value_choices(params.get("values", {}), table, mapping, reference)
+    validation = validate(table, mapping, reference, progress=progress, choices=choices)
     valid = validation.valid
+    bad = validation.invalid_count
+    if bad and not params.get("skip_invalid", True):
+        raise jobs.JobFailed(
+            f"{bad:,} {'row now has a problem' if bad == 1 else 'rows now have problems'} (the "
+            "panel changed after you checked the file, for example someone joined with one of "
+            "its email addresses). The file was to be imported whole, so nothing was saved. "
+            "Check the file again to see why.")
     if valid.empty:
         raise jobs.JobFailed("None of the rows can be imported now. Check the file again to "
                              "see why. Nothing was saved.")
     total = rows + len(valid)
-    progress(rows, total=total, message=f"Saving {len(valid):,} residents")
+    progress(rows, total=total, message=f"Saving {plural(len(valid), 'resident')}")
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
     with _sqlite_keeps_readers_going():
         _write(valid, validation.dimension_keys, params["privacy_notice_version"],
@@ -241,7 +252,7 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     audit.record(actor, "panel_imported", "job", job.id, **{
         k: v for k, v in result.items() if k != "filename"})
     # what the job page's live region says once it is done
-    result["summary"] = f"The import has finished: {len(valid):,} residents added."
+    result["summary"] = f"The import has finished: {plural(len(valid), 'resident')} added."
     db.session.execute(delete(Upload).where(Upload.id == upload.id))
     return result
 
@@ -275,19 +286,19 @@ def _write(valid: pd.DataFrame, dimension_keys: tuple[str, ...], version: str,
            saved: Any) -> None:
     """Bulk inserts in batches, all in the session's one transaction (``_bulk_insert``: COPY
     on PostgreSQL, the driver's executemany on SQLite). The new ids are looked up after each
-    table: users by email, then residents by user."""
+    table: users by email, then residents by user.
+
+    Imported residents are *invited* (``panel.welcome``): no password, no consent recorded
+    (they give their consents when they confirm; a file's "agreed" column only let the row
+    in), not assumed interested in events, and never sampled until they confirm. The
+    special-category answers the file has (only where it says they agreed) are kept until
+    then, and deleted if they do not give that consent themselves."""
     now = utcnow()
     ids = _dimension_ids()
     last_user, last_resident = _max_id(User.id), _max_id(Resident.id)
     user = _bound(User, role=Role.RESIDENT, created_at=now, is_active_account=True)
-    resident = _bound(Resident, status=ResidentStatus.ACTIVE, joined_at=now, source=SOURCE)
-    membership = _bound(Consent, kind=ConsentKind.MEMBERSHIP, granted=True,
-                        wording=CONSENT_WORDING[ConsentKind.MEMBERSHIP] + IMPORTED_CONSENT_NOTE,
-                        privacy_notice_version=version, recorded_at=now)
-    special = {answer: _bound(
-        Consent, kind=ConsentKind.SPECIAL_CATEGORY, granted=answer == "yes",
-        wording=CONSENT_WORDING[ConsentKind.SPECIAL_CATEGORY] + IMPORTED_CONSENT_NOTE,
-        privacy_notice_version=version, recorded_at=now) for answer in ("yes", "no")}
+    resident = _bound(Resident, status=ResidentStatus.INVITED, joined_at=now, source=SOURCE,
+                      interested_in_events=False)
     answered_at = _bound(ProfileAnswer, answered_at=now)
     answer_columns = [("ward", "ward"), *((key, f"answer:{key}") for key in dimension_keys)]
     for start in range(0, len(valid), BATCH_ROWS):
@@ -318,11 +329,6 @@ def _write(valid: pd.DataFrame, dimension_keys: tuple[str, ...], version: str,
         by_user = {user_id: rid for rid, user_id in new_residents if user_id in mine}
         last_resident = max(rid for rid, _ in new_residents)
         residents = [by_user[user_ids[email]] for email in emails]
-
-        consents = [(rid, *membership.values()) for rid in residents]
-        consents += [(rid, *special[answer].values()) for rid, answer in zip(
-            residents, part["special_consent"], strict=True) if answer]
-        _bulk_insert(Consent, ("resident_id", *membership), consents)
         answers = []
         for key, column in answer_columns:
             if key not in ids or column not in part:

@@ -27,6 +27,7 @@ from panel.imports.mapping import (
     norm_text,
 )
 from panel.imports.read import Table
+from panel.imports.values import WARD_FIELD, ValueChoices, apply_choices, lookup
 from panel.profile_rules import (
     AGE_BANDS,
     OLDEST_YEAR_OF_BIRTH,
@@ -123,6 +124,7 @@ class _Context:
     table: Table
     columns: dict[str, int]  # field key -> column index
     reference: Reference
+    choices: ValueChoices = field(default_factory=dict)
     errors: list[pd.DataFrame] = field(default_factory=list)
 
     def cells(self, part: pd.DataFrame, key: str) -> pd.Series | None:
@@ -145,8 +147,13 @@ class _Context:
 
 
 def validate(table: Table, mapping: Mapping[int, str], reference: Reference,
-             progress: Progress | None = None, chunk_rows: int = 20_000) -> Validation:
+             progress: Progress | None = None, chunk_rows: int = 20_000,
+             choices: ValueChoices | None = None) -> Validation:
     """Check every row against the rules for joining the panel; write nothing.
+
+    ``choices`` are what the officer said the file's own answers mean ("M" is Male, "-" is
+    not answered: ``panel.imports.values``); other answers that are not a question's own are
+    problems.
 
     A row can be imported only if it has no problem. Rows that share an email address with
     another row are all refused (we cannot tell which is right), as are rows whose email
@@ -155,7 +162,7 @@ def validate(table: Table, mapping: Mapping[int, str], reference: Reference,
     called after each chunk of rows.
     """
     columns = {key: index for index, key in mapping.items() if key}
-    context = _Context(table, columns, reference)
+    context = _Context(table, columns, reference, dict(choices or {}))
     emails = context.cells(table.rows, EMAIL_FIELD)
     if emails is None:
         raise ValueError("check_mapping first: the email column is required")
@@ -267,11 +274,13 @@ def _check_part(part: pd.DataFrame, ctx: _Context, duplicated: pd.Series,
     ward = postcode.map(ref.postcode_wards)
     ward_value = ctx.cells(part, "ward")
     if ward_value is not None:
-        chosen = match_text(ward_value, _lookup(ref.wards))
+        chosen, left_blank = _answers(ctx, ward_value, WARD_FIELD, ref.wards)
+        ward_value = ward_value.mask(left_blank, "")
         example = ref.wards[0] if ref.wards else CategoryRef("E05005150", "Bank Hall")
         ctx.add("ward", (ward_value != "") & chosen.isna(), ward_value,
                 "This is not a ward in the borough. Use the ward's name or its ONS code, "
-                f"like {example.label} or {example.key}", "a ward that is not in the borough")
+                f"like {example.label} or {example.key}, or choose what it means on the "
+                "values page", "a ward that is not in the borough")
         ward = ward.where(ward.notna(), chosen)
         ctx.add("ward", ward.isna() & (ward_value == "") & real, ward_value,
                 "Enter the ward: we could not work it out from the postcode",
@@ -327,8 +336,10 @@ def _check_part(part: pd.DataFrame, ctx: _Context, duplicated: pd.Series,
         value = ctx.cells(part, key)
         answer = pd.Series(np.nan, index=part.index, dtype=object)
         if value is not None:
-            answer = match_text(value, _lookup(dimension.categories))
-            ctx.add(key, (value != "") & answer.isna(), value, _unknown(dimension),
+            answer, left_blank = _answers(ctx, value, key, dimension.categories)
+            wrong = (value != "") & answer.isna() & ~left_blank
+            messages = {v: _unknown(v, dimension) for v in value[wrong].unique()}
+            ctx.add(key, wrong, value, value.map(messages),
                     f"an answer to '{dimension.label}' that is not one of its answers")
             if dimension.special_category:
                 withheld += (answer.notna() & ~special_yes).astype(int)
@@ -365,28 +376,18 @@ def _age_bands(year: pd.Series, this_year: int) -> pd.Series:
     return pd.Series(keys[band], index=year.index, dtype=object)
 
 
-def _lookup(categories: Iterable[CategoryRef]) -> dict[str, str]:
-    """Loose text -> category key: the key, the label, and the label without a bracketed
-    ending ("Trinity (Burnley)" → "trinity", also "trinity ward") when no other category
-    shares that shorter form."""
-    exact: dict[str, str] = {}
-    shorter: dict[str, set[str]] = {}
-    for category in categories:
-        exact.setdefault(norm_text(category.key), category.key)
-        exact.setdefault(norm_text(category.label), category.key)
-        short = norm_text(re.sub(r"\s*\(.*\)\s*$", "", category.label))
-        if short:
-            shorter.setdefault(short, set()).add(category.key)
-    for short, keys in shorter.items():
-        if len(keys) == 1:
-            exact.setdefault(short, next(iter(keys)))
-            exact.setdefault(f"{short} ward", next(iter(keys)))
-    return exact
+def _answers(ctx: _Context, cells: pd.Series, key: str, categories: Iterable[CategoryRef]
+             ) -> tuple[pd.Series, pd.Series]:
+    """Each cell's category key (the question's own answers, else what the officer chose it
+    means; NaN if neither) and whether the officer chose to leave it blank. Worked out once
+    per distinct cell."""
+    known = lookup(categories)
+    found = {cell: known.get(norm_text(cell)) for cell in cells.unique() if cell != ""}
+    answers, blank = apply_choices(found, ctx.choices.get(key, {}))
+    return cells.map(answers).astype(object), cells.isin(blank)
 
 
-def _unknown(dimension: DimensionRef, shown: int = 6) -> str:
-    labels = [c.label for c in dimension.categories]
-    listed = "; ".join(labels[:shown])
-    more = f"; and {len(labels) - shown} more" if len(labels) > shown else ""
-    return f"This is not an answer to '{dimension.label}'. Use one of: {listed}{more}"
+def _unknown(value: str, dimension: DimensionRef) -> str:
+    return (f"'{value}' is not an answer to {dimension.label}. Choose what it means on the "
+            "values page, or fix the file")
 

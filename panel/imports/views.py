@@ -1,9 +1,12 @@
-"""Officers import an existing panel: upload a file → say what each column holds → see every
-row checked (nothing written) → choose to import the valid rows → watch the job's progress
-on the one job page (``/jobs/<id>``; the import's result is ``imports/_job_result.html``).
+"""Officers import an existing panel: upload a file → say what each column holds → say what
+the file's own answers mean ("M" is Male: the values page, skipped when every answer is the
+question's own) → see every row checked (nothing written) → choose to import every row, or,
+when some rows have problems, the valid rows only or nothing until the file is fixed → watch
+the job's progress on the one job page (``/jobs/<id>``; its result is
+``imports/_job_result.html``).
 
-The column choices travel in the query string (``column_0=email&...``): choosing columns is a
-GET form, so the check page can be reloaded, bookmarked and linked to its error report.
+The column and value choices travel in the query string (``column_0=email&...&value_7_0=male``):
+both are GET forms, so the check page can be reloaded, bookmarked and linked to its report.
 """
 
 from __future__ import annotations
@@ -36,10 +39,18 @@ from core.models import Role, Upload
 from core.permissions import can_manage, require
 from panel.imports import service as import_service
 from panel.imports.limits import MAX_COLUMNS, ImportFileError
-from panel.imports.mapping import Field, check_mapping, fields_for, suggest_mapping
+from panel.imports.mapping import Field, Reference, check_mapping, fields_for, suggest_mapping
 from panel.imports.read import MAX_FILE_BYTES, MAX_FILE_MB, Table, column_letter
 from panel.imports.report import errors_csv
 from panel.imports.validate import SHOWN_PROBLEMS, validate
+from panel.imports.values import (
+    BLANK,
+    PARAM,
+    ValueColumn,
+    parse_value_choices,
+    unknown_values,
+    value_param,
+)
 
 bp = Blueprint("imports", __name__, url_prefix="/panel/import")
 
@@ -195,6 +206,78 @@ def _checked_mapping(upload: Upload, table: Table, fields: list[Field]
     return form, mapping if valid and not problems else None
 
 
+# --- values ---------------------------------------------------------------------------------
+
+def _value_params(args: Any) -> dict[str, str]:
+    """The value choices as sent (``value_<column>_<n>``), to send on to the next page."""
+    return {key: str(value) for key, value in args.items() if PARAM.fullmatch(key)}
+
+
+def _values_form(columns: list[ValueColumn]) -> Form:
+    """One select per answer the file has that is not the question's own."""
+    class ValuesForm(Form):
+        class Meta:
+            csrf = False
+
+    for column in columns:
+        choices = [SelectChoice("", "Not chosen: rows with it are listed as problems"),
+                   SelectChoice(BLANK, "Leave blank (not answered)"),
+                   *(SelectChoice(c.key, f"{c.group_label}: {c.label}" if c.group_label
+                                  else c.label) for c in column.categories)]
+        for value in column.values:
+            setattr(ValuesForm, value_param(column.column, value.index), SelectField(
+                f"‘{value.value}’", choices=choices, default=value.guess or "",
+                widget=GovSelect()))
+    chosen = any(PARAM.fullmatch(key) for key in request.args)
+    form = ValuesForm(formdata=request.args if chosen else None)
+    return form
+
+
+def _values_valid(form: Form) -> bool:
+    valid = form.validate()
+    for field in form:
+        if field.errors:
+            field.errors[:] = [f"Choose what {field.label.text} means from the list"]
+    return valid
+
+
+def _values_page(upload: Upload, table: Table, mapping: dict[int, str],
+                 columns: list[ValueColumn], form: Form, status: int = 200) -> Any:
+    return render_template("imports/values.html", upload=upload, table=table, form=form,
+                           columns=columns, query=_query(mapping), value_param=value_param,
+                           column_letter=column_letter), status
+
+
+@bp.get("/<int:upload_id>/values")
+@role_required(Role.OFFICER)
+def choose_values(upload_id: int) -> Any:
+    upload = _upload_or_404(upload_id)
+    table = import_service.load_table(upload)
+    reference = import_service.load_reference(accounts=False)
+    form, mapping = _checked_mapping(upload, table, fields_for(reference))
+    if mapping is None:
+        return _columns_page(upload, table, form, 422)
+    columns = unknown_values(table, mapping, reference)
+    if not columns:
+        return redirect(url_for("imports.check_rows", upload_id=upload.id, **_query(mapping)))
+    return _values_page(upload, table, mapping, columns, _values_form(columns))
+
+
+# --- checking -------------------------------------------------------------------------------
+
+def _check_page(upload: Upload, table: Table, reference: Reference, mapping: dict[int, str],
+                values: dict[str, str], mode_error: str = "", status: int = 200) -> Any:
+    choices = parse_value_choices(values, table, mapping, reference)
+    validation = validate(table, mapping, reference, choices=choices)
+    return render_template(
+        "imports/check.html", upload=upload, table=table, validation=validation,
+        query={**_query(mapping), **values}, columns_query=_query(mapping),
+        has_values=bool(unknown_values(table, mapping, reference, shown=0)),
+        problems=validation.first_errors(SHOWN_PROBLEMS), kinds=validation.problem_kinds(),
+        duplicates=validation.duplicates[:SHOWN_DUPLICATES], mode_error=mode_error,
+        active_job=import_service.active_job(upload.id)), status
+
+
 @bp.get("/<int:upload_id>/check")
 @role_required(Role.OFFICER)
 def check_rows(upload_id: int) -> Any:
@@ -204,13 +287,13 @@ def check_rows(upload_id: int) -> Any:
     form, mapping = _checked_mapping(upload, table, fields_for(reference))
     if mapping is None:
         return _columns_page(upload, table, form, 422)
-    validation = validate(table, mapping, reference)
-    return render_template(
-        "imports/check.html", upload=upload, table=table, validation=validation,
-        query=_query(mapping), problems=validation.first_errors(SHOWN_PROBLEMS),
-        kinds=validation.problem_kinds(),
-        duplicates=validation.duplicates[:SHOWN_DUPLICATES],
-        active_job=import_service.active_job(upload.id))
+    values = _value_params(request.args)
+    if values:
+        columns = unknown_values(table, mapping, reference)
+        values_form = _values_form(columns)
+        if not _values_valid(values_form):
+            return _values_page(upload, table, mapping, columns, values_form, 422)
+    return _check_page(upload, table, reference, mapping, values)
 
 
 def _download_name(filename: str) -> str:
@@ -227,7 +310,8 @@ def download_problems(upload_id: int) -> Any:
     _form, mapping = _checked_mapping(upload, table, fields_for(reference))
     if mapping is None:
         return redirect(url_for("imports.check_rows", upload_id=upload.id, **request.args))
-    validation = validate(table, mapping, reference)
+    choices = parse_value_choices(request.args, table, mapping, reference)
+    validation = validate(table, mapping, reference, choices=choices)
     response = Response(errors_csv(validation), mimetype="text/csv")
     response.headers["Content-Disposition"] = \
         f'attachment; filename="{_download_name(upload.filename)}"'
@@ -237,6 +321,11 @@ def download_problems(upload_id: int) -> Any:
 
 # --- importing ------------------------------------------------------------------------------
 
+# The officer's choice on the check page when some rows have problems.
+SKIP_PROBLEMS, IMPORT_NOTHING = "valid", "nothing"
+WHOLE_FILE = "all"  # no row had a problem: the file is imported whole, or not at all
+
+
 @bp.post("/<int:upload_id>/start")
 @role_required(Role.OFFICER)
 def start_import(upload_id: int) -> Any:
@@ -245,9 +334,22 @@ def start_import(upload_id: int) -> Any:
     mapping = import_service.parse_mapping(
         {key.removeprefix("column_"): value for key, value in request.form.items()
          if re.fullmatch(r"column_\d{1,4}", key)}, len(table.headers))
+    values = _value_params(request.form)
+    query = {**_query(mapping), **values}
+    mode = request.form.get("mode", "")
+    if mode not in (SKIP_PROBLEMS, IMPORT_NOTHING, WHOLE_FILE):
+        reference = import_service.load_reference()
+        return _check_page(upload, table, reference, mapping, values, status=422,
+                           mode_error="Choose whether to import the valid rows or nothing")
+    if mode == IMPORT_NOTHING:
+        flash("Nothing has been imported. Download the problems, fix them in the file and "
+              "upload it again.", "success")
+        return redirect(url_for("imports.check_rows", upload_id=upload.id, **query,
+                                _anchor="problems"), 303)
     expected = request.form.get("expected", 0, type=int)
     job = import_service.start_import(current_user, upload, mapping, expected,
-                                      current_app.config["PRIVACY_NOTICE_VERSION"])
+                                      current_app.config["PRIVACY_NOTICE_VERSION"],
+                                      values=values, skip_invalid=mode == SKIP_PROBLEMS)
     return redirect(url_for("jobs.show_job", job_id=job.id), 303)
 
 

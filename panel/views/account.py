@@ -257,6 +257,8 @@ def pause() -> Any:
 @role_required(Role.RESIDENT)
 def resume() -> Any:
     resident = _resident()
+    if resident.status.value == "invited":   # consent first: only the confirm page activates
+        return redirect(url_for("welcome.confirm_from_account"))
     if resident.status.value == "withdrawn":
         membership.rejoin(resident, _version())
     else:

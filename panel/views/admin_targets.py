@@ -15,6 +15,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.models import Role
 from core.permissions import can_manage, can_view, require
+from core.templating import plural
 from panel import target_sets
 from panel.admin_forms import ConfirmDeleteForm, ImportTargetsForm, TargetSetDetailsForm
 from panel.views.admin import add_problems, bp
@@ -105,7 +106,7 @@ def save_import(upload_id: int) -> Any:
         return _restart_import(upload, error.problems)
     except DomainError as error:
         return _restart_import(upload, {"file": [str(error)]})
-    flash(f"Target set '{target_set.name}' saved with {len(target_set.targets)} targets."
+    flash(f"Target set '{target_set.name}' saved with {plural(len(target_set.targets), 'target')}."
           + (" It is the default." if target_set.is_default else ""), "success")
     return redirect(url_for("admin.show_target_set", target_set_id=target_set.id))
 

@@ -6,8 +6,9 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from core.models import Role
+from panel import dashboard as start_page
 from panel.contact_policy import contact_cap
-from panel.dashboard import panel_overview
 
 bp = Blueprint("panel", __name__)
 
@@ -21,7 +22,13 @@ def home() -> str:
 @login_required
 def dashboard() -> str | Response:
     if current_user.is_staff:
-        return render_template("panel/dashboard.html", overview=panel_overview())
+        overview = start_page.panel_overview()
+        return render_template(
+            "panel/dashboard.html", overview=overview,
+            figures=start_page.figures(current_user, overview),
+            tasks=start_page.attention(current_user, overview),
+            sections=start_page.sections(current_user),
+            officer=current_user.has_role(Role.OFFICER), admin=current_user.has_role(Role.ADMIN))
     if current_user.resident is not None:
         return redirect(url_for("account.overview"))
     return render_template("panel/resident_home.html")

@@ -1,19 +1,24 @@
-"""Officers' view of the panel: the member list (active search) and a member's record."""
+"""Officers' view of the panel: the member list (active search), a member's record, and what
+an officer does there at the member's request (pause, resume, withdraw, send the confirmation
+email again). Every action is audited by the service it calls."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core.auth.sessions import role_required
+from core.errors import DomainError
 from core.extensions import db
 from core.htmx import render_page
 from core.models import Role
-from core.permissions import can_view, require
-from panel import contact_policy, member_list
+from core.permissions import can_manage, can_view, require
+from panel import contact_policy, member_list, member_record, membership
+from panel.member_forms import MemberPauseForm, MemberResumeForm, MemberWithdrawForm, ResendForm
+from panel.membership import FieldError
 from panel.models import Resident, ResidentStatus
 
 bp = Blueprint("members", __name__, url_prefix="/panel/members")
@@ -65,10 +70,96 @@ def list_members() -> Any:
                        dimensions=member_list.filter_dimensions(), args=request.args)
 
 
+def _member(resident_id: int, manage: bool = False) -> Resident:
+    resident = db.session.get(Resident, resident_id) or abort(404)
+    require(can_manage(current_user, resident) if manage else can_view(current_user, resident))
+    return resident
+
+
 @bp.get("/<int:resident_id>")
 @role_required(Role.OFFICER)
 def show_member(resident_id: int) -> Any:
-    resident = db.session.get(Resident, resident_id) or abort(404)
-    require(can_view(current_user, resident))
+    resident = _member(resident_id)
     detail = member_list.view_member(current_user, resident)
-    return render_page("members/show.html", detail=detail, cap=contact_policy.contact_cap())
+    cap = contact_policy.contact_cap()
+    return render_page("members/show.html", detail=detail, cap=cap,
+                       contacts=member_record.contact_history(resident, cap),
+                       messages=member_record.messages_to(resident),
+                       sections=member_record.sections(current_user, resident),
+                       may_see_outbox=current_user.has_role(Role.ADMIN),
+                       resend_form=ResendForm())
+
+
+def _back(resident: Resident) -> Any:
+    return redirect(url_for("members.show_member", resident_id=resident.id), 303)
+
+
+def _action_page(template: str, resident: Resident, form: Any) -> Any:
+    return render_template(template, resident=resident, form=form), 422 if form.errors else 200
+
+
+@bp.route("/<int:resident_id>/pause", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def pause_member(resident_id: int) -> Any:
+    resident = _member(resident_id, manage=True)
+    if resident.status == ResidentStatus.WITHDRAWN:
+        return _back(resident)
+    form = MemberPauseForm()
+    if form.validate_on_submit():
+        try:
+            membership.pause(resident, form.until.data, actor=current_user, asked=form.asked.data)
+        except FieldError as error:
+            form.until.errors = [*form.until.errors, str(error)]
+        else:
+            flash(f"{resident.full_name or 'The member'}'s membership is paused until "
+                  f"{form.until.data:%-d %B %Y}.", "success")
+            return _back(resident)
+    return _action_page("members/pause.html", resident, form)
+
+
+@bp.route("/<int:resident_id>/resume", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def resume_member(resident_id: int) -> Any:
+    resident = _member(resident_id, manage=True)
+    if resident.status != ResidentStatus.PAUSED:
+        return _back(resident)
+    form = MemberResumeForm()
+    if form.validate_on_submit():
+        membership.resume(resident, actor=current_user, asked=form.asked.data)
+        flash(f"{resident.full_name or 'The member'}'s membership is active again.", "success")
+        return _back(resident)
+    return _action_page("members/resume.html", resident, form)
+
+
+@bp.route("/<int:resident_id>/withdraw", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def withdraw_member(resident_id: int) -> Any:
+    resident = _member(resident_id, manage=True)
+    if resident.status == ResidentStatus.WITHDRAWN:
+        return _back(resident)
+    form = MemberWithdrawForm()
+    if form.validate_on_submit():
+        membership.withdraw(resident, current_app.config["PRIVACY_NOTICE_VERSION"],
+                            actor=current_user, asked=form.asked.data)
+        flash(f"{resident.full_name or 'The member'} has left the panel. Nobody will contact "
+              "them again.", "success")
+        return _back(resident)
+    return _action_page("members/withdraw.html", resident, form)
+
+
+@bp.post("/<int:resident_id>/resend-confirmation")
+@role_required(Role.OFFICER)
+def resend_confirmation(resident_id: int) -> Any:
+    resident = _member(resident_id, manage=True)
+    form = ResendForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        member_record.resend_verification(current_user, resident)
+    except DomainError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"We have sent the confirmation email to {resident.user.email} again. The link "
+              "works for 7 days.", "success")
+    return _back(resident)
+

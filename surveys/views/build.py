@@ -3,6 +3,7 @@ preview. Running a survey is ``surveys.views.run``, on this same blueprint (``_l
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -107,16 +108,41 @@ def _question_input(form: QuestionForm) -> services.QuestionInput:
         maximum=form.maximum.data, show_if=form.condition())
 
 
+STEPS = ("change_type", "choose_type")  # the buttons that move between the two steps
+CARRIED_NOT = {"csrf_token", "kind", "save", *STEPS}
+
+
 def _question_page(survey: Survey, form: QuestionForm, *, section: Section | None = None,
                    question: Question | None = None, problem: str | None = None,
-                   status: int = 200) -> Any:
-    """The add or edit page; for htmx, a question's edit form in place of its list item."""
+                   status: int = 200, step: str = "fields") -> Any:
+    """The add or edit page; for htmx, a question's edit form in place of its list item.
+    Without JavaScript the page has two steps: the type (``step="type"``; what was typed
+    already is carried in hidden fields), then the form with only that type's fields."""
+    if step == "fields" and form.kind.data not in TYPES:
+        step = "type"  # no type yet (or not one we know): choose it first
+    carried = [(name, value) for name, values in request.form.lists()
+               for value in values if name not in CARRIED_NOT] if step == "type" else []
     context = {"survey": survey, "form": form, "section": section, "question": question,
-               "problem": problem, "describe": display_logic.describe,
-               "locked": question is not None and services.answers_exist(survey)}
+               "problem": problem, "describe": display_logic.describe, "types": TYPES,
+               "locked": question is not None and services.answers_exist(survey),
+               "step": step, "carried": carried}
     if question is not None and is_fragment_request():
         return render_template("surveys/_question_inline.html", **context), status
     return render_page("surveys/question.html", block="question_form", **context), status
+
+
+def _step(form: QuestionForm) -> str | None:
+    """The step a form sent without saving asks for: "type" (Change), "fields" (Continue)."""
+    if request.method != "POST":
+        return None
+    if "change_type" in request.form:
+        return "type"
+    if "choose_type" in request.form:
+        if form.kind.data not in TYPES:
+            form.kind.errors = ["Select the type of question"]
+            return "type"
+        return "fields"
+    return None
 
 
 def _saved(survey: Survey, question: Question | None = None) -> Any:
@@ -139,14 +165,20 @@ def _inline_prefix(question: Question) -> str:
 def new_question(survey_id: int, section_id: int) -> Any:
     survey = load_survey(survey_id)
     section = load_section(survey, section_id)
-    form = question_form(display_logic.candidates(survey, section))
+    form = question_form(display_logic.candidates(survey, section),
+                         data={"kind": request.args.get("kind")})  # ?kind=: step 2 at once
+    step = _step(form)
+    if step is not None:
+        return _question_page(survey, form, section=section, step=step,
+                              status=422 if form.errors else 200)
     if form.validate_on_submit():
         try:
             services.add_question(current_user, section, _question_input(form))
         except services.SurveyError as error:
             return _question_page(survey, form, section=section, problem=str(error), status=422)
         return _saved(survey)
-    return _question_page(survey, form, section=section, status=422 if form.errors else 200)
+    return _question_page(survey, form, section=section, status=422 if form.errors else 200,
+                          step="type" if form.kind.errors else "fields")
 
 
 @bp.route("/<int:survey_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
@@ -159,6 +191,10 @@ def edit_question(survey_id: int, question_id: int) -> Any:
                          question.show_if if stored else None,
                          data=_form_data(question) if stored else None,
                          prefix=_inline_prefix(question))
+    step = _step(form)
+    if step is not None:
+        return _question_page(survey, form, question=question, step=step,
+                              status=422 if form.errors else 200)
     if form.validate_on_submit():
         try:
             services.update_question(current_user, question, _question_input(form))
@@ -166,7 +202,49 @@ def edit_question(survey_id: int, question_id: int) -> Any:
             return _question_page(survey, form, question=question, problem=str(error),
                                   status=422)
         return _saved(survey, question)
-    return _question_page(survey, form, question=question, status=422 if form.errors else 200)
+    return _question_page(survey, form, question=question, status=422 if form.errors else 200,
+                          step="type" if form.kind.errors else "fields")
+
+
+PREFIX = re.compile(r"(edit-q\d+)?")  # a form edited in place names its fields so
+
+
+def _fragment_form() -> QuestionForm:
+    """The question form from an htmx request's query (no CSRF: it reads, saves nothing)."""
+    prefix = request.args.get("prefix", "")
+    if not PREFIX.fullmatch(prefix):
+        abort(404)
+    return QuestionForm(formdata=request.args, prefix=prefix, meta={"csrf": False})
+
+
+@bp.get("/<int:survey_id>/questions/type")
+@role_required(*OFFICERS)
+def question_type(survey_id: int) -> Any:
+    """htmx: the type's radios in place of the type chosen ("Change")."""
+    survey = load_survey(survey_id)
+    form = _fragment_form()
+    if not is_fragment_request():
+        abort(404)
+    form.kind.data = request.args.get("kind")
+    return render_template("surveys/_question_type.html", survey=survey, form=form,
+                           choosing=True, types=TYPES)
+
+
+@bp.get("/<int:survey_id>/questions/fields")
+@role_required(*OFFICERS)
+def question_type_fields(survey_id: int) -> Any:
+    """htmx: the chosen type's own fields, keeping what was typed in them; and a sentence
+    for the live region, so that screen reader users know the form changed."""
+    survey = load_survey(survey_id)
+    form = _fragment_form()
+    if not is_fragment_request():
+        abort(404)
+    chosen = TYPES.get(form.kind.data or "")
+    announce = "" if chosen is None else (
+        f"Question type changed to {chosen.label}: "
+        + ("its settings are shown below." if chosen.settings else "it has no more settings."))
+    return render_template("surveys/_question_type_fields.html", survey=survey, form=form,
+                           announce=announce)
 
 
 @bp.get("/<int:survey_id>/questions/<int:question_id>")

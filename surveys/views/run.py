@@ -13,12 +13,15 @@ from flask_login import current_user
 from core.auth.sessions import role_required
 from core.htmx import render_page
 from core.models import utcnow
+from quota.people import people
 from surveys import exports, invitations, results, services, settings, special_use
 from surveys.forms import EnteredResponseForm
-from surveys.models import ResponseMode
+from surveys.models import ResponseMode, Survey
 from surveys.question_types import answers_from, form_class
 from surveys.settings_form import SurveySettingsForm
 from surveys.views._load import OFFICERS, bp, load_invitation_job, load_survey
+
+SHOWN = 50  # people named on the confirmation page
 
 
 @bp.route("/<int:survey_id>/settings", methods=["GET", "POST"])
@@ -57,13 +60,47 @@ def change_state(survey_id: int, action: str) -> Any:
     return redirect(url_for("surveys.edit_survey", survey_id=survey.id), 303)
 
 
+@bp.get("/<int:survey_id>/invite")
+@role_required(*OFFICERS)
+def confirm_invitations(survey_id: int) -> Any:
+    """Before anything is sent: how many will be emailed, who (the first 50), who is left
+    out and why, and the email itself. Only "Send N invitations" (a POST) sends."""
+    survey = load_survey(survey_id)
+    return _confirm_page(survey)
+
+
+def _confirm_page(survey: Survey, *, changed: bool = False) -> Any:
+    try:
+        plan = invitations.plan(survey, shown=SHOWN)
+    except invitations.InvitationError as error:
+        flash(str(error), "error")
+        return redirect(url_for("surveys.edit_survey", survey_id=survey.id), 303)
+    running = invitations.running_job(survey)
+    found = people(plan.first)
+    invitations.record_plan_viewed(current_user, survey, plan)
+    subject, body = invitations.email_preview(survey)
+    return render_page("surveys/invite.html", survey=survey, plan=plan, changed=changed,
+                       running=running, people=[found[i] for i in plan.first if i in found],
+                       subject=subject, body=body), 409 if changed else 200
+
+
 @bp.post("/<int:survey_id>/invite")
 @role_required(*OFFICERS)
 def send_invitations(survey_id: int) -> Any:
     """Invitations go out as a job (a whole panel is thousands of emails); its page shows
-    the progress and then who was invited and who was left out, and why."""
+    the progress and then who was invited and who was left out, and why. Sent only from the
+    confirmation page, for the number it showed; a second click leads to the same job."""
     survey = load_survey(survey_id)
+    expected = request.form.get("expected", type=int)
+    if expected is None:  # not from the confirmation page: show it first
+        return redirect(url_for("surveys.confirm_invitations", survey_id=survey.id), 303)
+    running = invitations.running_job(survey)
+    if running is not None:
+        flash("Invitations for this survey are already being sent.", "success")
+        return redirect(url_for("jobs.show_job", job_id=running.id), 303)
     try:
+        if invitations.plan(survey, shown=0).report.invited != expected:
+            return _confirm_page(survey, changed=True)
         job = invitations.start_invitations(current_user, survey)
     except invitations.InvitationError as error:
         flash(str(error), "error")

@@ -29,7 +29,7 @@ def test_a_wrong_kind_or_target_set_in_the_live_check_is_named(demo, login, chan
     response = client.post("/quota/samples/check",
                            data={**builder_form(**changes), "csrf_token": token})
     assert response.status_code == 200
-    assert "Not a valid choice" in response.get_data(as_text=True)
+    assert "Select one of the options for" in response.get_data(as_text=True)
 
 
 @pytest.fixture

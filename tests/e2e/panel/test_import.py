@@ -1,5 +1,6 @@
-"""An officer imports a panel file with some bad rows, by keyboard: upload, columns, problems,
-the error report, "Import the valid rows", and the progress bar polling until it is done."""
+"""An officer imports a panel file with some bad rows, by keyboard: upload, columns, the file's
+own answers, problems, the error report, "Import the valid rows", and the progress bar polling
+until it is done; a file with M and F for sex, mapped on the values page."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from core.extensions import db
 from core.jobs import runner as jobs
 from core.models import Role, User
 from panel.demo import install_dimensions, ward_dimension
-from panel.models import Category, Dimension, PostcodeWard, Resident
+from panel.models import Category, Dimension, PostcodeWard, ProfileAnswer, Resident
 from panel.reference_data import load_burnley_wards, load_default_dimensions
 from tests.e2e.conftest import assert_accessible, sign_in, tab_to, watch_console
 
@@ -90,7 +91,7 @@ def test_officer_imports_the_valid_rows_by_keyboard(page: Page, live_server) -> 
     consent = page.get_by_label("Agreed to join")
     consent.focus()
     consent.select_option("")
-    tab_to(page, "Check the rows")
+    tab_to(page, "Continue")
     page.keyboard.press("Enter")
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()
@@ -99,11 +100,19 @@ def test_officer_imports_the_valid_rows_by_keyboard(page: Page, live_server) -> 
     assert_accessible(page)
 
     page.get_by_label("Agreed to join").select_option("membership_consent")
+    tab_to(page, "Continue")
+    page.keyboard.press("Enter")
+    # Purple (sex) and Narnia (ward) are nobody's answers: left unchosen, they are problems.
+    expect(page.get_by_role("heading", level=1)).to_have_text("What do these answers mean?")
+    expect(page.get_by_label("‘Purple’")).to_have_value("")
+    expect(page.get_by_label("‘Narnia’")).to_have_value("")
+    assert_accessible(page)
     tab_to(page, "Check the rows")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Check the rows before you import them")
-    expect(page.get_by_text("5 rows have problems and will not be imported")).to_be_visible()
+    expect(page.get_by_text("5 rows have problems. Rows with problems cannot be imported")
+           ).to_be_visible()
     problems = page.get_by_role("table", name=re.compile("Every problem"))
     expect(problems).to_contain_text("This person has not agreed to join the panel")
     expect(problems).to_contain_text("This is not a ward in the borough")
@@ -118,7 +127,18 @@ def test_officer_imports_the_valid_rows_by_keyboard(page: Page, live_server) -> 
     text = Path(report.path()).read_text(encoding="utf-8-sig")
     assert text.startswith("Row,Column,Value,Problem") and "\n4,Agreed to join,no," in text
 
-    tab_to(page, "Import the 2 valid rows")
+    # The officer chooses what to import: nothing chosen yet is an error.
+    tab_to(page, "Continue")
+    page.keyboard.press("Enter")
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Choose whether to import the valid rows or nothing")
+    assert_accessible(page)
+    tab_to(page, "valid")  # the first radio: "Import the 2 valid rows and skip the 5 ..."
+    page.keyboard.press("Space")
+    expect(page.get_by_label("Import the 2 valid rows and skip the 5 with problems")
+           ).to_be_checked()
+    tab_to(page, "Continue")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Import residents")
     expect(page.get_by_role("status")).to_have_text("Waiting to start…")  # the one job page
@@ -145,8 +165,10 @@ def test_importing_works_with_javascript_off(browser, live_server) -> None:
     page.locator("input[type=file]").set_input_files(files=[{
         "name": "panel.csv", "mimeType": "text/csv", "buffer": panel_file("nojs")}])
     page.get_by_role("button", name="Upload and continue").click()
+    page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Check the rows").click()
-    page.get_by_role("button", name="Import the 2 valid rows").click()
+    page.get_by_label("Import the 2 valid rows and skip the 5 with problems").check()
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("link", name="Refresh this page")).to_be_visible()
     run_jobs(live_server)
     page.get_by_role("link", name="Refresh this page").click()
@@ -156,3 +178,51 @@ def test_importing_works_with_javascript_off(browser, live_server) -> None:
         assert db.session.scalar(select(func.count()).select_from(Resident).join(User).where(
             User.email.like("nojs-%"))) == 2
     context.close()
+
+
+def test_sex_as_m_and_f_is_mapped_on_the_values_page_and_imported(page: Page,
+                                                                   live_server) -> None:
+    ensure_schema(live_server)
+    live_server.create_user(Role.OFFICER, "values.import@burnley.example")
+    errors = watch_console(page)
+    sign_in(page, "values.import@burnley.example")
+    page.goto(f"{live_server.url}/panel/import")
+    content = "\n".join([
+        "Email address,First name,Surname,Address line 1,Postcode,Sex,Ethnicity,Agreed to join",
+        "mf-ada@example.org,Ada,Lovelace,12 Colne Road,BB11 2DL,F,"
+        "Asian or Asian British: Pakistani,yes",
+        "mf-bob@example.org,Bob,Smith,1 High Street,BB11 2DL,M,,yes",
+        "mf-cy@example.org,Cy,Jones,3 Mill Lane,BB11 2DL,U,,yes",
+    ]).encode()
+    page.locator("input[type=file]").set_input_files(files=[{
+        "name": "coded.csv", "mimeType": "text/csv", "buffer": content}])
+    page.get_by_role("button", name="Upload and continue").click()
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("What do these answers mean?")
+    expect(page.get_by_label("‘F’")).to_have_value("female")  # guessed
+    expect(page.get_by_label("‘M’")).to_have_value("male")
+    expect(page.get_by_label("‘Asian or Asian British: Pakistani’")).to_have_value(
+        "asian_pakistani")
+    expect(page.get_by_label("‘U’")).to_have_value("")  # not obvious
+    assert_accessible(page)
+    page.get_by_label("‘U’").select_option(label="Leave blank (not answered)")
+    page.get_by_role("button", name="Check the rows").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check the rows before you import them")
+    expect(page.get_by_text("The file is imported whole or not at all")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Import the 3 rows").click()
+    run_jobs(live_server)
+    expect(page.get_by_text("Import complete")).to_be_visible(timeout=10_000)
+    assert imported(live_server, "mf") == {"mf-ada@example.org", "mf-bob@example.org",
+                                           "mf-cy@example.org"}
+    with live_server.app.app_context():
+        sexes = dict(db.session.execute(
+            select(User.email, Category.key).join(Resident, Resident.user_id == User.id)
+            .join(ProfileAnswer, ProfileAnswer.resident_id == Resident.id)
+            .join(Category, Category.id == ProfileAnswer.category_id).join(Dimension)
+            .where(Dimension.key == "sex", User.email.like("mf-%"))).all())
+    assert sexes == {"mf-ada@example.org": "female", "mf-bob@example.org": "male"}
+    assert errors == []

@@ -32,6 +32,8 @@ def test_an_officer_builds_and_previews_a_survey(page: Page, live_server) -> Non
 
     page.get_by_role("link", name="Add a question to Your views").click()
     page.get_by_label("Single choice").check()
+    assert_accessible(page)  # step 1: the type
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Question", exact=True).fill("Which library do you use most?")
     page.get_by_label("Answers to choose from, one per line").fill("Central\nPadiham")
     page.get_by_label("Offer “Other (please say)”").check()
@@ -41,6 +43,7 @@ def test_an_officer_builds_and_previews_a_survey(page: Page, live_server) -> Non
 
     page.get_by_role("link", name="Add a question to Your views").click()
     page.get_by_label("Agree–disagree scale", exact=True).check()
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Question", exact=True).fill("The library is open at times that suit me")
     page.get_by_role("button", name="Save the question").click()
     page.get_by_label("Section title").fill("Opening hours")

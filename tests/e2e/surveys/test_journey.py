@@ -69,6 +69,7 @@ def draw_sample(page: Page, live_server) -> None:
 def add_question(page: Page, section: str, kind: str, text: str, answers: str = "") -> None:
     page.get_by_role("link", name=f"Add a question to {section}").click()
     page.get_by_label(kind, exact=True).check()
+    page.get_by_role("button", name="Continue").click()  # step 2: that type's fields
     page.get_by_label("Question", exact=True).fill(text)
     if answers:
         page.get_by_label("Answers to choose from, one per line").fill(answers)
@@ -121,7 +122,10 @@ def invite(page: Page, live_server) -> tuple[str, str]:
     """Open the survey, send the invitations as a job; the email to one selected member."""
     page.get_by_role("button", name="Open the survey").click()
     expect(page.get_by_text("The survey is now open.")).to_be_visible()
-    page.get_by_role("button", name="Send invitations").click()
+    page.get_by_role("button", name="Send invitations").click()  # first, who and how many
+    expect(page.get_by_role("heading", level=1)).to_have_text("Send 30 invitations?")
+    assert_accessible(page)
+    page.get_by_role("button", name="Send 30 invitations").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sending invitations")
     assert_accessible(page)
     with live_server.app.app_context():

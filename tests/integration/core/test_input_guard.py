@@ -73,7 +73,7 @@ def test_a_profile_answer_of_a_space_is_not_an_answer_and_keeps_the_saved_one(sc
     client.post("/account/profile", data={"csrf_token": token, "sex": "female"})
     response = client.post(url, data={"csrf_token": token, "sex": " "})
     assert response.status_code == 422
-    assert "Not a valid choice" in response.get_data(as_text=True)
+    assert "Select one of the options for sex" in response.get_data(as_text=True)
     assert answers_of("ada@example.org")["sex"] == "female"
 
 

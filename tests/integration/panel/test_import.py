@@ -20,7 +20,7 @@ from core.models import AuditEvent, Job, JobStatus, Role, Upload, User, utcnow
 from panel import imports
 from panel.demo import install_dimensions, ward_dimension
 from panel.imports import service as import_service
-from panel.models import Category, ConsentKind, Dimension, PostcodeWard, Resident
+from panel.models import Category, Dimension, PostcodeWard, Resident, ResidentStatus
 from panel.profile_rules import age_band
 from panel.reference_data import load_burnley_wards, load_default_dimensions
 from tests.conftest import PASSWORD, csrf_token_from
@@ -78,10 +78,14 @@ def check_url(upload_id: int, mapping: dict[str, str] = SUGGESTED) -> str:
     return f"/panel/import/{upload_id}/check?{urlencode(mapping)}"
 
 
-def start(client, upload_id: int, mapping: dict[str, str] = SUGGESTED, expected: int = 2):
+def start(client, upload_id: int, mapping: dict[str, str] = SUGGESTED, expected: int = 2,
+          mode: str = "valid"):
+    """``mode``: "valid" (skip the rows with problems), "all" (every row or none: the check
+    found no problems) or "nothing"."""
     token = csrf_token_from(client, check_url(upload_id, mapping))
     return client.post(f"/panel/import/{upload_id}/start",
-                       data={"csrf_token": token, "expected": expected, **mapping})
+                       data={"csrf_token": token, "expected": expected, "mode": mode,
+                             **mapping})
 
 
 def job_id_of(response) -> int:
@@ -145,7 +149,8 @@ def test_upload_choose_columns_check_and_import_the_valid_rows(officer):
     report = officer.get(check_url(upload_id))
     assert report.status_code == 200
     html = report.get_data(as_text=True)
-    assert "Import the 2 valid rows" in html
+    assert "Import the 2 valid rows and skip the 3 with problems" in html
+    assert "Import nothing until every row is fixed" in html
     assert "This person has not agreed to join the panel" in html
     assert "Enter an email address in the correct format" in html
     assert "This is not a ward in the borough" in html
@@ -174,14 +179,15 @@ def test_upload_choose_columns_check_and_import_the_valid_rows(officer):
                        "religion": "muslim", "age_band": age_band(1990, utcnow().year)}
     assert ada.postcode == "BB11 2DL" and ada.source == "import" and ada.household_key
     assert ada.user.role == Role.RESIDENT and ada.user.password_hash is None
-    assert ada.has_consent(ConsentKind.MEMBERSHIP) and ada.has_consent(
-        ConsentKind.SPECIAL_CATEGORY)
-    assert "imported from an existing panel list" in ada.consents[0].wording
+    # invited to confirm: they give their consents themselves (panel.welcome), and nobody is
+    # assumed interested in events
+    assert ada.status == ResidentStatus.INVITED and ada.consents == []
+    assert ada.interested_in_events is False and ada.user.verified_at is None
     bob = resident("bob@example.org")
     answers = {a.dimension.key: a.category.key for a in bob.answers}
     assert answers == {"ward": "E05005150", "sex": "male", "age_band": "75_plus"}
-    assert bob.has_consent(ConsentKind.MEMBERSHIP)
-    assert not bob.has_consent(ConsentKind.SPECIAL_CATEGORY)  # recorded as a no
+    assert bob.status == ResidentStatus.INVITED and bob.consents == []
+    assert not bob.interested_in_events
     assert resident("cat@example.org") is None
 
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "panel_imported"))

@@ -117,8 +117,8 @@ def test_unknown_categories_are_row_problems(officer):
     rows = HEADER + "\nzed@example.org,Zed,Z,1 Road,BB11 2DL,,1990,Alien,Martian,,yes,yes\n"
     upload_id = uploaded_id(upload(officer, rows))
     html = officer.get(check_url(upload_id)).get_data(as_text=True)
-    assert "This is not an answer to &#39;Sex&#39;" in html
-    assert "This is not an answer to &#39;Ethnic group&#39;" in html
+    assert "&#39;Alien&#39; is not an answer to Sex. Choose what it means on the values" in html
+    assert "&#39;Martian&#39; is not an answer to Ethnic group" in html
     assert "There are no rows we can import" in html and "Import the" not in html
 
 

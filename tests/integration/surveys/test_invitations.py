@@ -114,22 +114,34 @@ def test_the_link_in_the_delivered_email_opens_the_survey(app, member, make_user
     assert "How good is your library?" in page
 
 
+def confirmed(officer, survey) -> dict[str, str]:
+    """The form of the confirmation page (its token, and the number it showed)."""
+    page = officer.get(f"/surveys/{survey.id}/invite").get_data(as_text=True)
+    expected = re.search(r'name="expected" value="(\d+)"', page).group(1)
+    return {"csrf_token": csrf_token_from(officer, f"/surveys/{survey.id}/invite"),
+            "expected": expected}
+
+
 def test_an_officer_sends_invitations_from_the_editor_as_a_job(app, member, make_resident,
                                                                login):
     member("ada@example.org")
     make_resident(email="unconfirmed@example.org")
     survey = open_survey()
     officer = login(Role.OFFICER)
-    token = csrf_token_from(officer, f"/surveys/{survey.id}")
-    started = officer.post(f"/surveys/{survey.id}/invite", data={"csrf_token": token})
+    editor = officer.get(f"/surveys/{survey.id}").get_data(as_text=True)
+    assert f'href="/surveys/{survey.id}/invite"' in editor  # a link to the confirmation
+    form = confirmed(officer, survey)
+    assert form["expected"] == "1"
+    started = officer.post(f"/surveys/{survey.id}/invite", data=form)
     assert started.status_code == 303
     waiting = officer.get(started.location).get_data(as_text=True)
     assert "Waiting to start sending invitations" in waiting and 'hx-trigger="load delay:1s"' \
         in waiting
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
-    again = officer.post(f"/surveys/{survey.id}/invite", data={"csrf_token": token},
-                         follow_redirects=True).get_data(as_text=True)
-    assert "Invitations for this survey are already being sent." in again
+    again = officer.post(f"/surveys/{survey.id}/invite", data=form)  # a double click
+    assert again.location == started.location  # the same job, not a second one
+    assert "Invitations for this survey are already being sent." in \
+        officer.get(again.location).get_data(as_text=True)
     assert len(jobs.run_pending_jobs()) == 1
     done = officer.get(started.location, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "1 invitation sent" in done and "hx-trigger" not in done
@@ -144,8 +156,7 @@ def test_an_invitation_job_that_cannot_send_says_why_and_saves_nothing(app, memb
     member("ada@example.org")
     survey = open_survey()
     officer = login(Role.OFFICER)
-    token = csrf_token_from(officer, f"/surveys/{survey.id}")
-    started = officer.post(f"/surveys/{survey.id}/invite", data={"csrf_token": token})
+    started = officer.post(f"/surveys/{survey.id}/invite", data=confirmed(officer, survey))
     survey.close(utcnow())  # closed before the job runner got to it
     db.session.commit()
     jobs.run_pending_jobs()
@@ -156,10 +167,11 @@ def test_an_invitation_job_that_cannot_send_says_why_and_saves_nothing(app, memb
 
 
 def test_an_invitation_job_page_is_for_officers_and_its_own_survey(app, member, login):
+    member("ada@example.org")
     survey, other = open_survey(), open_survey()
     officer = login(Role.OFFICER)
-    token = csrf_token_from(officer, f"/surveys/{survey.id}")
-    location = officer.post(f"/surveys/{survey.id}/invite", data={"csrf_token": token}).location
+    location = officer.post(f"/surveys/{survey.id}/invite",
+                            data=confirmed(officer, survey)).location
     job_id = int(location.rsplit("/", 1)[1])
     assert location == f"/jobs/{job_id}"  # the one job page
     old = f"/surveys/{survey.id}/invite/{job_id}"  # its old address still leads there

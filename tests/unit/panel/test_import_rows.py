@@ -50,9 +50,9 @@ def test_unknown_categories_and_wards_are_named():
     result = check(person(Sex="Purple", Ward="Narnia", Postcode="BB10 1AA"))
     assert problems(result) == [
         (2, "Ward", "This is not a ward in the borough. Use the ward's name or its ONS code, "
-                    "like Bank Hall or E05005150"),
-        (2, "Sex", "This is not an answer to 'Sex'. Use one of: Female; Male; "
-                   "Prefer not to say"),
+                    "like Bank Hall or E05005150, or choose what it means on the values page"),
+        (2, "Sex", "'Purple' is not an answer to Sex. Choose what it means on the values page, "
+                   "or fix the file"),
     ]
 
 

@@ -22,6 +22,7 @@ from panel.imports.mapping import (
 )
 from panel.imports.read import column_letter, read_csv, read_table, table_to_csv
 from panel.imports.validate import validate
+from panel.imports.values import ValueChoices
 from tests.conftest import PROJECT_ROOT
 
 WARDS = (CategoryRef("E05005150", "Bank Hall"), CategoryRef("E05005163", "Trinity (Burnley)"),
@@ -72,15 +73,17 @@ def person(**changes: str) -> list[str]:
     return [row[h] for h in HEADER]
 
 
-def check(*rows: list[str], reference: Reference = REFERENCE) -> checking.Validation:
-    return validate(read_table(to_csv(list(rows)), "panel.csv"), MAPPING, reference)
+def check(*rows: list[str], reference: Reference = REFERENCE,
+          choices: ValueChoices | None = None) -> checking.Validation:
+    return validate(read_table(to_csv(list(rows)), "panel.csv"), MAPPING, reference,
+                    choices=choices)
 
 
 def problems(validation: checking.Validation) -> list[tuple[int, str, str]]:
     return [(e.row, e.column, e.message) for e in validation.first_errors(1000)]
 
 
-@pytest.mark.parametrize("module", ["limits", "read", "mapping", "validate", "report"])
+@pytest.mark.parametrize("module", ["limits", "read", "mapping", "validate", "report", "values"])
 def test_the_module_is_pure(module):
     tree = ast.parse((PROJECT_ROOT / "panel" / "imports" / f"{module}.py").read_text())
     modules = {node.module.split(".")[0] for node in ast.walk(tree)

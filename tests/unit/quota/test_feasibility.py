@@ -47,8 +47,9 @@ def test_infeasible_exactly_when_no_subset_meets_the_quotas(case):
         if conflict.kind == "size":
             assert conflict.dimension is None and conflict.category is None
             places = conflict.current - len(case.kept)
-            assert conflict.message.startswith(f"The panel needs {places} more people but the "
-                                               "pool has only ")
+            people = "person" if places == 1 else "people"
+            assert conflict.message.startswith(f"The panel needs {places} more {people} but "
+                                               "the pool has only ")
             assert conflict.message.endswith("; make the panel smaller or the pool bigger.")
         else:
             assert conflict.kind in {"minimum", "maximum"}

@@ -189,7 +189,8 @@ def test_an_empty_number_box_is_no_answer_not_a_bad_number():
 @pytest.mark.parametrize("place", ["a\x00b", "x", " ", "9" * 40])
 def test_a_rank_that_is_not_a_place_is_refused_plainly(place):
     form, valid = submit([("q2", "books"), ("q9-hours", place), ("q9-books", "1")])
-    assert not valid and form.errors["q9"]["hours"] == ["Not a valid choice."]
+    assert not valid
+    assert form.errors["q9"]["hours"] == ["Select one of the options for longer hours"]
 
 
 def test_a_rating_of_only_spaces_is_unanswered():
