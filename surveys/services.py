@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
@@ -262,15 +263,28 @@ def close_survey(actor: User, survey: Survey) -> None:
     _change_state(actor, survey, survey.close, "survey_closed")
 
 
+def _engagement_follows(survey: Survey, now: datetime) -> None:
+    """An engagement planned without dates takes its survey's: public ("announced") and open
+    from the day the survey opens, closed the day it closes (or is due to), so its public page
+    moves on to "Closed, response to follow" by itself. Dates an officer set are kept."""
+    engagement = survey.engagement
+    if survey.opened_at is not None:
+        engagement.announced_at = engagement.announced_at or survey.opened_at
+        engagement.starts_on = engagement.starts_on or survey.opened_at.date()
+    if survey.closed_at is not None and engagement.ends_on is None:
+        engagement.ends_on = survey.closed_at.date()
+
+
 def publish_results(actor: User, survey: Survey) -> None:
     _change_state(actor, survey, survey.publish_results, "survey_results_published")
 
 
 def _change_state(actor: User, survey: Survey, change, action: str) -> None:
     try:
-        change(utcnow())
+        change(now := utcnow())
     except SurveyStateError as error:
         raise SurveyError(str(error)) from error
+    _engagement_follows(survey, now)
     audit.record(actor, action, "survey", survey.id)
     db.session.commit()
 

@@ -161,3 +161,34 @@ def test_engagements_are_public_only_once_announced(client, officer, app):
     services.announce(officer, engagement, datetime(2026, 12, 1))
     assert client.get(f"/outcomes/{engagement.id}").status_code == 200
     assert db.session.get(Engagement, engagement.id).announced_at == datetime(2026, 12, 1)
+
+
+def test_an_engagement_made_with_a_survey_goes_public_when_it_opens_and_closes_with_it(
+        client, officer):
+    from surveys import services as surveys
+    from surveys.models import Question
+
+    survey = surveys.create_survey(officer, engagement_title="Bus shelters", topic="Transport",
+                                   level="consult", why="Where should new shelters go?",
+                                   title="Shelters survey", audience="panel")
+    survey.sections[0].questions.append(Question(survey=survey, key="q1", kind="rating",
+                                                 position=0, text="How useful?"))
+    db.session.commit()
+    engagement = survey.engagement
+    assert client.get(f"/outcomes/{engagement.id}").status_code == 404     # a draft survey
+    surveys.open_survey(officer, survey)
+    page = client.get(f"/outcomes/{engagement.id}").get_data(as_text=True)
+    assert "Open now" in page and "Where should new shelters go?" in page
+    surveys.close_survey(officer, survey)
+    assert engagement.ends_on == date(2026, 12, 7)
+    planned = services.save_plan(officer, None, title="Set dates", topic="",
+                                 level=SpectrumLevel.CONSULT, ends_on=date(2027, 5, 1))
+    kept = surveys.create_survey(officer, engagement_title="x", topic="", level="consult",
+                                 why="", title="Kept", audience="panel")
+    kept.engagement = planned
+    kept.sections[0].questions.append(Question(survey=kept, key="q1", kind="rating",
+                                               position=0, text="?"))
+    db.session.commit()
+    surveys.open_survey(officer, kept)
+    surveys.close_survey(officer, kept)
+    assert planned.ends_on == date(2027, 5, 1)                    # the officer's date stays
