@@ -82,9 +82,11 @@ def topics(now: datetime) -> list[str]:
 
 
 def wards() -> list[tuple[str, str]]:
-    """(code, name) of the borough's wards, for the filter and the place names."""
+    """(code, name) of the borough's wards, for the filter and the place names ("Prefer not
+    to say" is an answer, not a place)."""
     return [(c.key, c.label) for c in db.session.scalars(
-        select(Category).join(Category.dimension).where(Dimension.key == "ward")
+        select(Category).join(Category.dimension)
+        .where(Dimension.key == "ward", Category.prefer_not_to_say.is_(False))
         .order_by(Category.label)).all()]
 
 

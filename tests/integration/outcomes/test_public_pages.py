@@ -11,7 +11,7 @@ import pytest
 
 from core.extensions import db
 from core.models import Role
-from outcomes import services
+from outcomes import public, services
 from outcomes.progress import ActionStatus
 from outcomes.services import ActionText, ResponseText, UpdateText
 from panel.engagements import Engagement, SpectrumLevel
@@ -87,6 +87,7 @@ def test_the_index_groups_engagements_by_stage_and_filters_them(client, engageme
     in_ward = text(client.get("/outcomes?ward=E05005151"))   # borough-wide ones stay in
     assert "Parks for everyone" in in_ward and "Safer roads" in in_ward
     assert "Parks for everyone" not in text(client.get("/outcomes?ward=E05009999"))
+
     fragment = text(client.get("/outcomes?stage=open", headers={"HX-Request": "true"}))
     assert "<html" not in fragment and "Parks for everyone" in fragment
 
@@ -192,3 +193,14 @@ def test_an_engagement_made_with_a_survey_goes_public_when_it_opens_and_closes_w
     surveys.open_survey(officer, kept)
     surveys.close_survey(officer, kept)
     assert planned.ends_on == date(2027, 5, 1)                    # the officer's date stays
+
+
+def test_the_ward_filter_lists_places_not_prefer_not_to_say(client, app):
+    from panel.demo import install_dimensions, ward_dimension
+    from panel.reference_data import load_burnley_wards
+
+    install_dimensions([ward_dimension(load_burnley_wards())])
+    db.session.commit()
+    wards = dict(public.wards())
+    assert len(wards) == 15 and "Prefer not to say" not in wards.values()
+    assert "Trinity (Burnley)" in text(client.get("/outcomes"))
