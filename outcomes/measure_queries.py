@@ -35,7 +35,7 @@ def survey_participation() -> Iterable[Participation]:
         .join(Survey, Survey.id == Response.survey_id)
         .where(Survey.engagement_id.is_not(None), Response.resident_id.is_not(None),
                Response.submitted_at.is_not(None))
-        .order_by(Response.submitted_at, Response.id)).tuples()
+        .order_by(Response.submitted_at, Response.id)).all()
 
 
 PARTICIPATION: tuple[Callable[[], Iterable[Participation]], ...] = (survey_participation,)
@@ -76,7 +76,7 @@ def representation(rows: list[Participation], target_set: TargetSet | None
 def action_figures(today: date) -> measures.ActionFigures:
     rows: Iterable[tuple[ActionStatus, date | None]] = db.session.execute(
         select(Action.status, Action.target_date).where(Action.published_at.is_not(None))
-    ).tuples()
+    ).all()
     return measures.action_figures(rows, today)
 
 
