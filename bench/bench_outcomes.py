@@ -6,10 +6,15 @@ The page's figures are worked out once, when the response is published (``figure
 the version), so the page must not read the responses: every SQL statement the page runs is
 watched, and the number that touch the survey tables is printed (it must be 0). Publishing,
 which does read them, is timed too.
+
+Each page is timed twice: as the process is, then with the start-up heap frozen
+(``gc.freeze()``): the p95 of a page that makes many objects (the index: 500 rows) is mostly
+Python's full garbage collections walking every object the process has loaded.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from datetime import date, timedelta
@@ -122,12 +127,19 @@ def main() -> None:
         statements.clear()
         client.get("/outcomes")
         index_statements = len(statements)
-        rows = [{"what": f"public engagement page, {RESPONSES:,} responses behind it",
-                 "requests": REPEAT, **measure(lambda: client.get(page), REPEAT),
-                 "goal p95": "< 100 ms"},
-                {"what": f"public index, {listed:,} engagements",
-                 "requests": REPEAT, **measure(lambda: client.get("/outcomes"), REPEAT),
-                 "goal p95": "< 150 ms"}]
+        rows = []
+        for heap in ("", ", startup heap frozen"):
+            if heap:            # as a server worker can after start-up (gunicorn post_fork)
+                gc.collect()
+                gc.freeze()
+            rows += [{"what": f"public engagement page, {RESPONSES:,} responses behind it"
+                      + heap, "requests": REPEAT, **measure(lambda: client.get(page), REPEAT),
+                      "goal p95": "< 100 ms"},
+                     {"what": f"public index, {listed:,} engagements" + heap,
+                      "requests": REPEAT,
+                      **measure(lambda: client.get("/outcomes"), REPEAT),
+                      "goal p95": "< 150 ms"}]
+        gc.unfreeze()
         for row in rows:
             row["met"] = "yes" if row["p95_ms"] < float(str(row["goal p95"]).split()[1]) \
                 else "NO"
