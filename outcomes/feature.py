@@ -9,7 +9,7 @@ from core.models import Role, User
 from core.permissions import Rules, can_manage, can_view
 from outcomes.demo import seed_outcomes
 from outcomes.models import Action, ActionUpdate
-from outcomes.views import manage, public
+from outcomes.views import data, manage, measures, public
 from panel.engagements import Engagement
 
 OFFICER = frozenset({Role.OFFICER})
@@ -31,8 +31,9 @@ PERMISSIONS = {
 
 FEATURE = Feature(
     name="outcomes",
-    blueprints=(public.bp, manage.bp),
+    blueprints=(public.bp, manage.bp, measures.bp, data.bp),
     nav=(NavItem("Engagements", "engagements.list_engagements", OFFICER, position=65),
+         NavItem("Impact measures", "measures.show", OFFICER, position=66),
          NavItem("You said, we did", "outcomes.index", public=True, position=90)),
     permissions=PERMISSIONS,
     pages={"outcomes": "outcomes.index"},
