@@ -20,8 +20,23 @@ from panel.models import Category, Dimension
 
 
 @dataclass(frozen=True)
+class Summary:
+    """What the index shows of an engagement: plain values, not a loaded model (the index lists
+    hundreds, so it reads only these columns)."""
+
+    id: int
+    title: str
+    topic: str
+    level: SpectrumLevel
+    why: str
+    starts_on: date | None
+    ends_on: date | None
+    ward_codes: list[str]
+
+
+@dataclass(frozen=True)
 class Listed:
-    engagement: Engagement
+    engagement: Summary
     stage: Stage
     responded_on: date | None
 
@@ -50,7 +65,9 @@ def engagement_or_none(engagement_id: int, now: datetime) -> Engagement | None:
 
 
 def listed(filters: Filters, now: datetime) -> list[Listed]:
-    query = (select(Engagement, Outcome.first_published_at)
+    query = (select(Engagement.id, Engagement.title, Engagement.topic, Engagement.level,
+                    Engagement.why, Engagement.starts_on, Engagement.ends_on,
+                    Engagement.ward_codes, Outcome.first_published_at)
              .outerjoin(Outcome, Outcome.engagement_id == Engagement.id)
              .where(_announced(now)))
     if filters.topic:
@@ -65,7 +82,8 @@ def listed(filters: Filters, now: datetime) -> list[Listed]:
                                              Engagement.id.desc())).all()
     today = now.date()
     found = []
-    for engagement, first_published in rows:
+    for *columns, first_published in rows:
+        engagement = Summary(*columns)
         if filters.ward and engagement.ward_codes and filters.ward not in engagement.ward_codes:
             continue
         responded = first_published.date() if first_published else None
