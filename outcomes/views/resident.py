@@ -13,6 +13,7 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from core.auth.sessions import role_required
@@ -35,14 +36,14 @@ SAVED = {LoopFrequency.AT_ONCE: "Saved: we will email you as things happen.",
 class PreferenceForm(Form):
     frequency = RadioField(
         "How should we tell you what happened to your views?", widget=GovRadioInput(),
-        choices=[(f.value, label) for f, label in feedback.FREQUENCY.items()],
+        choices=[SelectChoice(f.value, label) for f, label in feedback.FREQUENCY.items()],
         validators=[InputRequired(message="Select how we should tell you")])
     save = SubmitField("Save how we tell you", widget=GovSubmitInput())
 
 
 class HappenedForm(Form):
     answer = RadioField("Has this happened?", widget=GovRadioInput(),
-                        choices=list(feedback.HAPPENED.items()),
+                        choices=[SelectChoice(k, v) for k, v in feedback.HAPPENED.items()],
                         validators=[InputRequired(message="Select whether this has happened")])
     comment = TextAreaField(
         "Tell us more (optional)", widget=GovTextArea(), filters=[strip_text],
@@ -52,7 +53,7 @@ class HappenedForm(Form):
 
 class ListenedForm(Form):
     answer = RadioField("Did you feel listened to?", widget=GovRadioInput(),
-                        choices=list(feedback.LISTENED.items()),
+                        choices=[SelectChoice(k, v) for k, v in feedback.LISTENED.items()],
                         validators=[InputRequired(message="Select whether you felt listened "
                                                           "to")])
 
