@@ -5,8 +5,6 @@ happened to my views" page and their feedback)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from core.features import Feature, NavItem, Schedule
 from core.models import Role, User, utcnow
 from core.permissions import Rules, can_manage, can_view
