@@ -19,7 +19,9 @@ source (surveys today; events add theirs), each a SELECT of resident ids for an 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -46,6 +48,17 @@ from surveys.models import Response, Survey
 DIGEST_EVERY = timedelta(days=7)
 FIRST_DIGEST_LOOKS_BACK = DIGEST_EVERY     # a resident's first digest: the last week's changes
 MAY_HEAR = (ResidentStatus.ACTIVE, ResidentStatus.PAUSED)
+_QUIET: ContextVar[bool] = ContextVar("outcomes_loop_quiet", default=False)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Publish without telling anyone (the demo, whose history is in the past)."""
+    token = _QUIET.set(True)
+    try:
+        yield
+    finally:
+        _QUIET.reset(token)
 
 
 def _survey_participants(engagement_ids: Any) -> Select[Any]:
@@ -163,7 +176,7 @@ def tell_at_once(engagement: Engagement, changes: Sequence[Change], now: datetim
                  updates: Iterable[ActionUpdate] = ()) -> int:
     """Queue one email for each "at once" participant of ``engagement`` (in the caller's
     transaction; the publish commits it). Returns how many were queued."""
-    if not changes:
+    if not changes or _QUIET.get():
         return 0
     told = 0
     for resident, _engagement_id in _recipients([engagement.id], LoopFrequency.AT_ONCE):
