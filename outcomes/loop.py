@@ -160,16 +160,28 @@ def update_change(engagement: Engagement, update: ActionUpdate) -> Change:
     return Change(engagement.id, engagement.title, text, update.published_at or datetime.min)
 
 
-def _send(resident: Resident, template: str, changes: Sequence[Change]) -> None:
-    by_engagement: dict[int, list[Change]] = defaultdict(list)
-    for change in changes:
-        by_engagement[change.engagement_id].append(change)
-    groups = [(items[0].engagement_title,
-               mail.absolute_url("outcomes.show", engagement_id=engagement_id), items)
-              for engagement_id, items in by_engagement.items()]
-    mail.queue_templated(resident.user.email, template, resident=resident, groups=groups,
-                         what_happened_link=mail.absolute_url("loop.what_happened"),
-                         unsubscribe_link=unsubscribe_link(resident))
+@dataclass(frozen=True)
+class _Email:
+    """What every recipient of one batch is told (their name and unsubscribe link aside)."""
+
+    template: str
+    groups: list[tuple[str, str, list[Change]]]    # (engagement title, its link, changes)
+    what_happened_link: str
+
+    @classmethod
+    def of(cls, template: str, changes: Sequence[Change]) -> _Email:
+        by_engagement: dict[int, list[Change]] = defaultdict(list)
+        for change in changes:
+            by_engagement[change.engagement_id].append(change)
+        return cls(template, [(items[0].engagement_title,
+                               mail.absolute_url("outcomes.show", engagement_id=engagement_id),
+                               items) for engagement_id, items in by_engagement.items()],
+                   mail.absolute_url("loop.what_happened"))
+
+    def queue(self, resident: Resident) -> None:
+        mail.queue_templated(resident.user.email, self.template, resident=resident,
+                             groups=self.groups, what_happened_link=self.what_happened_link,
+                             unsubscribe_link=unsubscribe_link(resident))
 
 
 def tell_at_once(engagement: Engagement, changes: Sequence[Change], now: datetime,
@@ -179,8 +191,9 @@ def tell_at_once(engagement: Engagement, changes: Sequence[Change], now: datetim
     if not changes or _QUIET.get():
         return 0
     told = 0
+    email = _Email.of("outcome_update", changes)
     for resident, _engagement_id in _recipients([engagement.id], LoopFrequency.AT_ONCE):
-        _send(resident, "outcome_update", changes)
+        email.queue(resident)
         told += 1
     for update in updates:
         update.announced_at = update.announced_at or now
@@ -228,7 +241,8 @@ def send_digests(now: datetime) -> int:
     sent = 0
     for resident, items in wanted.items():
         if items:
-            _send(resident, "outcome_digest", sorted(items, key=lambda c: c.published_at))
+            _Email.of("outcome_digest", sorted(items, key=lambda c: c.published_at)).queue(
+                resident)
             sent += 1
     for preference in preferences:
         preference.last_digest_at = now
