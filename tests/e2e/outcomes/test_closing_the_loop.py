@@ -110,6 +110,13 @@ def test_a_participant_hears_follows_the_link_and_answers(page: Page, live_serve
     expect(resident.get_by_text("your answer about “Better bus shelters” is saved")) \
         .to_be_visible()
     assert_accessible(resident)
+    resident.get_by_label("In a weekly summary").check()
+    resident.get_by_role("button", name="Save how we tell you").click()
+    expect(resident.get_by_text("Saved: we will email you a weekly summary.")).to_be_visible()
+    resident.get_by_role("link", name="Your panel account").click()
+    expect(resident.get_by_role("heading", name="What happened to your views")).to_be_visible()
+    expect(resident.get_by_text("In a weekly summary")).to_be_visible()
+    assert_accessible(resident)
     assert resident_errors == []
     context.close()
 
