@@ -18,7 +18,7 @@ from outcomes.feedback import erase_feedback
 from outcomes.models import Feedback, FeedbackKind, LoopFrequency, LoopPreference
 from outcomes.progress import ActionStatus
 from outcomes.services import ActionText, ResponseText, UpdateText
-from panel.data_export import export_data
+from panel.data_export import export_csv, export_data
 from panel.engagements import Engagement, SpectrumLevel
 from panel.membership import erase_resident
 from panel.models import Contact, ResidentStatus
@@ -181,6 +181,8 @@ def test_a_residents_download_and_erasure_cover_their_feedback(officer, consulte
         "action": "", "answer": "Partly", "comment": "Mostly.",
         "answered_at": data["outcome_feedback"][0]["answered_at"]}]
     assert data["what_happened_emails"][0]["how_we_tell_you"] == "In a weekly summary"
+    assert "Did you feel listened to?" in export_csv(resident)
+    assert export_data(people["never"])["outcome_feedback"] == []
 
     erase_feedback(people["weekly"])       # an eraser removes only that resident's rows
     assert db.session.scalar(select(Feedback)) is not None
