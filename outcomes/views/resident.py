@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
@@ -24,6 +24,7 @@ from core.models import Role, utcnow
 from core.permissions import can_manage, require
 from outcomes import feedback, loop
 from outcomes.models import Action, FeedbackKind, LoopFrequency
+from outcomes.progress import ActionStatus
 from panel.engagements import Engagement
 from panel.models import Resident
 
@@ -66,13 +67,10 @@ def _resident() -> Resident:
     return resident
 
 
-def _page(resident: Resident, status: int = 200, failed: Form | None = None,
-          preference: PreferenceForm | None = None) -> Any:
-    now = utcnow()
-    mine = feedback.my_engagements(resident, now)
-    if preference is None:
-        preference = PreferenceForm(formdata=None)
-        preference.frequency.data = loop.frequency_of(resident).value
+def _forms(mine: list[feedback.MyEngagement], failed: Form | None = None
+           ) -> dict[str, Form]:
+    """The "Did you feel listened to?" and "Has this happened?" forms for these engagements,
+    each showing the resident's answer (or, for the one that failed, what they sent)."""
     forms: dict[str, Form] = {}
     for item in mine:
         if item.responded:
@@ -83,7 +81,7 @@ def _page(resident: Resident, status: int = 200, failed: Form | None = None,
                 form.answer.data = item.listened.answer
             forms[key] = form
         for mine_action in item.actions:
-            if mine_action.action.status.value != "done":
+            if mine_action.action.status != ActionStatus.DONE:
                 continue
             key = f"happened-{mine_action.action.id}"
             form = failed if failed is not None and failed._prefix == f"{key}-" else \
@@ -92,8 +90,26 @@ def _page(resident: Resident, status: int = 200, failed: Form | None = None,
                 form.answer.data = mine_action.happened.answer
                 form.comment.data = mine_action.happened.comment
             forms[key] = form
-    return render_page("outcomes/resident/what_happened.html", mine=mine, forms=forms,
-                       preference=preference, failed=failed), status
+    return forms
+
+
+def _page(resident: Resident, status: int = 200, failed: Form | None = None,
+          preference: PreferenceForm | None = None) -> Any:
+    mine = feedback.my_engagements(resident, utcnow())
+    if preference is None:
+        preference = PreferenceForm(formdata=None)
+        preference.frequency.data = loop.frequency_of(resident).value
+    return render_page("outcomes/resident/what_happened.html", mine=mine,
+                       forms=_forms(mine, failed), preference=preference,
+                       failed=failed), status
+
+
+def _back(fallback: str, engagement_id: int, anchor: str) -> Any:
+    """Back where the answer was given: the public page (``back=public``) or "What happened"."""
+    if request.form.get("back") == "public":
+        return redirect(url_for("outcomes.show", engagement_id=engagement_id,
+                                _anchor=anchor), 303)
+    return redirect(url_for(fallback, _anchor=anchor), 303)
 
 
 @bp.get("/account/what-happened")
@@ -127,7 +143,7 @@ def happened(action_id: int) -> Any:
     feedback.answer(current_user, resident, FeedbackKind.HAPPENED, action.outcome.engagement,
                     action, form.answer.data or "", form.comment.data or "", now)
     flash(f"Thank you: your answer about “{action.title}” is saved.", "success")
-    return redirect(url_for("loop.what_happened", _anchor=f"action-{action.id}"), 303)
+    return _back("loop.what_happened", action.outcome.engagement_id, f"action-{action.id}")
 
 
 @bp.post("/account/what-happened/engagements/<int:engagement_id>/listened")
@@ -143,7 +159,22 @@ def listened(engagement_id: int) -> Any:
     feedback.answer(current_user, resident, FeedbackKind.LISTENED, engagement, None,
                     form.answer.data or "", "", now)
     flash(f"Thank you: your answer about “{engagement.title}” is saved.", "success")
-    return redirect(url_for("loop.what_happened", _anchor=f"engagement-{engagement.id}"), 303)
+    return _back("loop.what_happened", engagement.id, f"engagement-{engagement.id}")
+
+
+@bp.app_template_global("participant_questions")
+def participant_questions(engagement: Engagement) -> dict[str, Any] | None:
+    """For the public page: when a resident who took part is signed in, their questions about
+    this engagement (None for everyone else)."""
+    resident = getattr(current_user, "resident", None) if current_user.is_authenticated \
+        else None
+    if resident is None:
+        return None
+    mine = [m for m in feedback.my_engagements(resident, utcnow())
+            if m.engagement.id == engagement.id]
+    if not mine:
+        return None
+    return {"item": mine[0], "forms": _forms(mine)}
 
 
 @bp.app_template_global("outcome_feedback_counts")

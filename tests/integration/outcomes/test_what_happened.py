@@ -152,3 +152,24 @@ def test_officers_see_the_counts_the_public_does_not(client, sign_in, login, eng
     assert "Has this happened? Open on Sundays" in page
     row = page.split("Has this happened? Open on Sundays")[1].split("</tr>")[0]
     assert [cell.split(">")[-1] for cell in row.split("</td>")[:-1]] == ["0", "0", "0", "1"]
+
+
+def test_a_participant_answers_on_the_public_page_too(client, sign_in, member, engagement):
+    engagement_, done, _later, participant = engagement
+    public = f"/outcomes/{engagement_.id}"
+    assert "You took part" not in client.get(public).get_data(as_text=True)
+    stranger = sign_in(member("stranger@example.org").user)
+    assert "You took part" not in stranger.get(public).get_data(as_text=True)
+    stranger.post("/sign-out", data={"csrf_token": csrf_token_from(stranger, PAGE)})
+    resident = sign_in(participant.user)
+    page = resident.get(public).get_data(as_text=True)
+    assert "You took part: tell us what you think" in page
+    assert "Has “Open on Sundays” happened?" in page and 'name="back" value="public"' in page
+    answered = resident.post(f"{PAGE}/actions/{done.id}", data={
+        "csrf_token": csrf_token_from(resident, public), "back": "public",
+        f"happened-{done.id}-answer": "no"})
+    assert answered.status_code == 303
+    assert answered.headers["Location"].endswith(f"{public}#action-{done.id}")
+    page = resident.get(public).get_data(as_text=True)
+    assert "your answer about “Open on Sundays” is saved" in page
+    assert f'name="happened-{done.id}-answer" type="radio" value="no" checked' in page
