@@ -117,6 +117,12 @@ def test_a_participant_hears_follows_the_link_and_answers(page: Page, live_serve
     expect(resident.get_by_role("heading", name="What happened to your views")).to_be_visible()
     expect(resident.get_by_text("In a weekly summary")).to_be_visible()
     assert_accessible(resident)
+    resident.goto(public_link)                   # signed in: their questions here too
+    expect(resident.get_by_role("heading", name="You took part: tell us what you think")) \
+        .to_be_visible()
+    expect(resident.get_by_role("group", name=f"Has “{ACTION}” happened?")
+           .get_by_label("Partly")).to_be_checked()
+    assert_accessible(resident)
     assert resident_errors == []
     context.close()
 
