@@ -43,6 +43,9 @@ MemberSection = Callable[[Any, Any], "PageSection | None"]
 # What a feature puts on a member of staff's dashboard: (viewer) -> a section (what needs
 # their attention, with links to where they act), or None when nothing is for this viewer.
 DashboardSection = Callable[[Any], "PageSection | None"]
+# What a feature adds to a resident's own account page: (the resident) -> a section (e.g.
+# outcomes: what happened to the views they gave, with a link to more), or None.
+AccountSection = Callable[[Any], "PageSection | None"]
 # Names for the references a feature writes on contacts ("survey:12" -> the survey's title):
 # (the references) -> reference -> name; references it does not know are left out.
 ContactLabels = Callable[[list[str]], Mapping[str, str]]
@@ -95,6 +98,7 @@ class Feature:
     erasers: Sequence[Eraser] = ()
     member_sections: Sequence[MemberSection] = ()
     dashboard_sections: Sequence[DashboardSection] = ()
+    account_sections: Sequence[AccountSection] = ()
     contact_labels: Sequence[ContactLabels] = ()
     job_kinds: Sequence[JobKind] = ()
     cli: Sequence[click.Command] = ()
@@ -122,6 +126,7 @@ class Registry:
     erasers: list[Eraser] = field(default_factory=list)
     member_sections: list[MemberSection] = field(default_factory=list)
     dashboard_sections: list[DashboardSection] = field(default_factory=list)
+    account_sections: list[AccountSection] = field(default_factory=list)
     contact_labels: list[ContactLabels] = field(default_factory=list)
     job_kinds: dict[str, JobKind] = field(default_factory=dict)
     schedules: dict[str, Schedule] = field(default_factory=dict)
@@ -140,6 +145,7 @@ class Registry:
         self.erasers.extend(feature.erasers)
         self.member_sections.extend(feature.member_sections)
         self.dashboard_sections.extend(feature.dashboard_sections)
+        self.account_sections.extend(feature.account_sections)
         self.contact_labels.extend(feature.contact_labels)
         for kind in feature.job_kinds:
             _add_once(self.job_kinds, kind.name, kind, "job kind")

@@ -24,9 +24,11 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Role, User, utcnow
-from outcomes import services
+from outcomes import loop, services
+from outcomes.models import Feedback, FeedbackKind, Outcome
 from outcomes.progress import ActionStatus
 from outcomes.services import ActionText, ResponseText, UpdateText
+from panel.demo import DEMO_RESIDENT, demo_email
 from panel.engagements import Engagement, SpectrumLevel
 from panel.models import Category, Dimension, ProfileAnswer, Resident, ResidentStatus
 from surveys.models import Answer, Question, Response, ResponseMode, Section, Survey, SurveyState
@@ -291,8 +293,61 @@ def seed_outcomes(seed: int) -> str:
     rng = np.random.default_rng([seed, 13])
     officer = _officer()
     today = utcnow().replace(hour=10, minute=0, second=0, microsecond=0)
-    answered = _libraries(rng, officer, today) + _waste(rng, officer, today) + \
-        _roads(rng, officer, today)
-    _parks(officer, today)
+    with loop.quiet():                    # the demo's history is in the past: nobody is emailed
+        answered = _libraries(rng, officer, today) + _waste(rng, officer, today) + \
+            _roads(rng, officer, today)
+        _parks(officer, today)
+    answered += _closing_the_loop(np.random.default_rng([seed, 13, 2]), today)
     return (f"  4 engagements (open, awaiting a response, two responses published) with "
             f"{answered:,} survey responses")
+
+
+# --- closing the loop ------------------------------------------------------------------------
+
+FEEDBACK_FROM = 40           # demo participants who answered "Did you feel listened to?"
+
+
+def _closing_the_loop(rng: np.random.Generator, today: datetime) -> int:
+    """The demo resident took part in the libraries survey (so their "What happened to my
+    views" page shows it, with an action done to answer "Has this happened?" about), and a few
+    participants have answered already, so the officer's counts show. Returns the responses
+    added (0 or 1)."""
+    libraries = db.session.scalar(select(Engagement).where(
+        Engagement.title == "Future of our libraries"))
+    user = db.session.scalar(select(User).where(User.email == demo_email(DEMO_RESIDENT)))
+    if libraries is None:
+        return 0
+    survey = db.session.scalar(select(Survey).where(Survey.engagement_id == libraries.id))
+    added = 0
+    resident = user.resident if user is not None else None
+    if survey is not None and resident is not None and db.session.scalar(
+            select(Response.id).where(Response.survey_id == survey.id,
+                                      Response.resident_id == resident.id)) is None:
+        by_key = {q.key: q for q in survey.questions}
+        when = today - 60 * DAY
+        db.session.add(Response(
+            survey_id=survey.id, resident_id=resident.id, started_at=when, submitted_at=when,
+            answers=[Answer(question_id=by_key[key].id, value=value)
+                     for key, value in _libraries_answers(rng, {}).items()]))
+        added = 1
+    outcome = db.session.scalar(select(Outcome).where(Outcome.engagement_id == libraries.id))
+    done = [a for a in (outcome.actions if outcome else []) if a.status == ActionStatus.DONE]
+    others = db.session.scalars(
+        select(Response.resident_id).where(Response.survey_id == survey.id,
+                                           Response.resident_id.is_not(None),
+                                           Response.resident_id != (resident.id if resident
+                                                                    else None))
+        .order_by(Response.resident_id).limit(FEEDBACK_FROM)).all() if survey else []
+    for n, rid in enumerate(others):
+        when = today - int(rng.integers(1, 25)) * DAY
+        db.session.add(Feedback(resident_id=rid, engagement_id=libraries.id,
+                                kind=FeedbackKind.LISTENED, answered_at=when,
+                                answer=_pick(rng, ["yes", "partly", "no"], [5, 3, 2])))
+        if n % 2 == 0:
+            for action in done:
+                db.session.add(Feedback(
+                    resident_id=rid, engagement_id=libraries.id, action_id=action.id,
+                    kind=FeedbackKind.HAPPENED, answered_at=when,
+                    answer=_pick(rng, ["yes", "partly", "no", "not_sure"], [6, 2, 1, 1])))
+    db.session.commit()
+    return added

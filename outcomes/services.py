@@ -17,6 +17,7 @@ from core import audit
 from core.errors import DomainError
 from core.extensions import db
 from core.models import User
+from outcomes import loop
 from outcomes.evidence import snapshot
 from outcomes.models import Action, ActionUpdate, Outcome, OutcomeVersion
 from outcomes.progress import ActionStatus, Part, check_action, progress_of, rolled_up
@@ -175,6 +176,7 @@ def publish_response(actor: User, engagement: Engagement, now: datetime) -> Outc
     draft.published_at = now
     if outcome.first_published_at is None:
         outcome.first_published_at = now
+    loop.tell_at_once(engagement, [loop.response_change(engagement, draft)], now)
     audit.record(actor, "outcome_published", "engagement", engagement.id, version=draft.number)
     db.session.commit()
     return draft
@@ -258,6 +260,7 @@ def publish_update(actor: User, update: ActionUpdate, now: datetime) -> None:
     action = update.action
     _check_update(action, update)
     _apply(action, update, now)
+    _tell([update], now)
     audit.record(actor, "outcome_update_published", "action", action.id, update=update.id,
                  status=update.status.value)
     db.session.commit()
@@ -274,6 +277,18 @@ def _apply(action: Action, update: ActionUpdate, now: datetime) -> None:
     update.published_at = now
 
 
+def _tell(updates: Sequence[ActionUpdate], now: datetime) -> None:
+    """The participants hear of these updates: one email each per engagement, not per update
+    (``outcomes.loop``), in this transaction."""
+    by_engagement: dict[int, list[ActionUpdate]] = {}
+    for update in updates:
+        by_engagement.setdefault(update.action.outcome.engagement_id, []).append(update)
+    for batch in by_engagement.values():
+        engagement = batch[0].action.outcome.engagement
+        loop.tell_at_once(engagement, [loop.update_change(engagement, u) for u in batch], now,
+                          batch)
+
+
 def publish_action(actor: User, action: Action, now: datetime) -> ActionUpdate:
     """Make a draft action public, with its first timeline entry."""
     if action.published_at is not None:
@@ -288,6 +303,7 @@ def publish_action(actor: User, action: Action, now: datetime) -> ActionUpdate:
                           created_by=actor)
     db.session.add(update)
     _apply(action, update, now)
+    _tell([update], now)
     audit.record(actor, "outcome_action_published", "action", action.id)
     db.session.commit()
     return update
@@ -312,6 +328,7 @@ def bulk_status(actor: User, actions: Sequence[Action], text: UpdateText,
         update.action = action
         _apply(action, update, now)
         updates.append(update)
+    _tell(updates, now)
     audit.record(actor, "outcome_bulk_status", "action", None,
                  actions=[a.id for a in actions], status=text.status.value)
     db.session.commit()

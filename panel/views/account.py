@@ -23,6 +23,7 @@ from flask_login import current_user, login_required, logout_user
 
 from core.auth.sessions import role_required
 from core.errors import DomainError
+from core.features import page_sections, registry
 from core.htmx import is_fragment_request, render_page
 from core.models import Role
 from core.permissions import can_manage, can_view, require
@@ -125,7 +126,8 @@ def overview() -> str:
         "account/overview.html", resident=resident,
         questions=profiles.profile_questions(resident),
         derived=profiles.derived_answers(resident),
-        special_consent=resident.has_consent(ConsentKind.SPECIAL_CATEGORY))
+        special_consent=resident.has_consent(ConsentKind.SPECIAL_CATEGORY),
+        sections=page_sections(registry().account_sections, resident))
 
 
 @bp.route("/account/profile", methods=["GET", "POST"])
