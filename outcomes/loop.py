@@ -149,6 +149,9 @@ class Change:
 def response_change(engagement: Engagement, version: OutcomeVersion) -> Change:
     text = ("The council published its response." if version.number == 1 else
             f"The council updated its response: {version.change_note}")
+    summary = " ".join(version.summary.split())
+    if summary:
+        text += f" In short: {summary if len(summary) <= 300 else summary[:297] + '…'}"
     return Change(engagement.id, engagement.title, text, version.published_at or datetime.min)
 
 

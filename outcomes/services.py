@@ -155,6 +155,15 @@ def _known_questions(engagement: Engagement,
     return kept
 
 
+def figures_for(engagement: Engagement, chosen: list[dict[str, Any]]) -> dict[str, Any]:
+    """The figures a response with these chosen questions shows (kept when it is published;
+    worked out afresh for an officer's preview of a draft)."""
+    return {"surveys": [
+        snapshot(survey, [q for q in chosen if q["question_id"] in
+                          {question.id for question in survey.questions}])
+        for survey in surveys_of(engagement)]}
+
+
 def publish_response(actor: User, engagement: Engagement, now: datetime) -> OutcomeVersion:
     """Publish the draft: its figures are worked out now and kept with it."""
     outcome = outcome_of(engagement)
@@ -169,10 +178,7 @@ def publish_response(actor: User, engagement: Engagement, now: datetime) -> Outc
     if draft.decision_link and not draft.decision_link.startswith(("https://", "http://")):
         raise OutcomeError("Enter the link to the council decision in the right format, "
                            "like https://democracy.example.gov.uk/…", "decision_link")
-    draft.figures = {"surveys": [
-        snapshot(survey, [q for q in draft.questions if q["question_id"] in
-                          {question.id for question in survey.questions}])
-        for survey in surveys_of(engagement)]}
+    draft.figures = figures_for(engagement, draft.questions)
     draft.published_at = now
     if outcome.first_published_at is None:
         outcome.first_published_at = now

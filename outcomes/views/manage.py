@@ -194,8 +194,11 @@ def response(engagement_id: int) -> Any:
 @role_required(*OFFICERS)
 def preview(engagement_id: int) -> Any:
     engagement = _engagement(engagement_id)
-    return render_page("outcomes/show.html", page=public.page(engagement, utcnow(), drafts=True),
-                       wards=dict(public.wards()), preview=True)
+    page = public.page(engagement, utcnow(), drafts=True)
+    draft = page.version if page.version and page.version.published_at is None else None
+    figures = services.figures_for(engagement, draft.questions) if draft else None
+    return render_page("outcomes/show.html", page=page, wards=dict(public.wards()),
+                       preview=True, preview_figures=figures)
 
 
 @bp.post("/<int:engagement_id>/response/publish")
