@@ -199,3 +199,18 @@ def tab_to(page, name: str, limit: int = 40) -> None:  # noqa: ANN001
         if focused == name:
             return
     raise AssertionError(f"could not reach {name!r} with the Tab key")
+
+
+@pytest.fixture
+def leaves_the_pool(live_server: LiveServer) -> Iterator[list[str]]:
+    """Emails of members a test adds: withdrawn afterwards, so that the session's shared server
+    keeps the pool other tests draw from (a quota test counts its own volunteers)."""
+    from panel.models import Resident, ResidentStatus
+
+    emails: list[str] = []
+    yield emails
+    with live_server.app.app_context():
+        for resident in db.session.scalars(select(Resident).join(Resident.user)
+                                           .where(User.email.in_(emails))):
+            resident.status = ResidentStatus.WITHDRAWN
+        db.session.commit()

@@ -59,7 +59,9 @@ def _engagement_with_a_participant(live_server) -> int:  # noqa: ANN001
 
 
 def test_a_participant_hears_follows_the_link_and_answers(page: Page, live_server,
+                                                          leaves_the_pool: list[str],
                                                           browser: Browser) -> None:
+    leaves_the_pool.append(RESIDENT)
     engagement_id = _engagement_with_a_participant(live_server)
     errors = watch_console(page)
     sign_in(page, OFFICER)
@@ -124,6 +126,7 @@ def test_a_participant_hears_follows_the_link_and_answers(page: Page, live_serve
            .get_by_label("Partly")).to_be_checked()
     assert_accessible(resident)
     assert resident_errors == []
+    resident.wait_for_load_state("networkidle")   # no request cut off (the favicon)
     context.close()
 
     page.goto(f"/engagements/{engagement_id}")

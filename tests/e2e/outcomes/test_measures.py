@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Role, User
@@ -17,7 +16,7 @@ from outcomes import services
 from outcomes.models import Feedback, FeedbackKind
 from outcomes.services import ResponseText
 from panel.engagements import SpectrumLevel
-from panel.models import Dimension, Resident, Target, TargetSet
+from panel.models import Resident
 from surveys.models import Response, Survey
 from tests.e2e.conftest import assert_accessible, sign_in, watch_console
 
@@ -26,14 +25,9 @@ from tests.e2e.conftest import assert_accessible, sign_in, watch_console
 def measured(live_server):
     """Seeded once for the module (the live server lives for the session)."""
     officer = live_server.create_user(Role.OFFICER, "measures.officer@burnley.example")
+    live_server.add_members("", [])   # the shared default targets (Census), as other tests use
     with live_server.app.app_context():
         actor = db.session.get(User, officer.id)
-        sex = db.session.scalar(select(Dimension).where(Dimension.key == "sex"))
-        by_key = {c.key: c for c in sex.categories}
-        if db.session.scalar(select(TargetSet).where(TargetSet.is_default)) is None:
-            db.session.add(TargetSet(name="Burnley (census)", is_default=True, targets=[
-                Target(dimension=sex, category=by_key["female"], share=0.5),
-                Target(dimension=sex, category=by_key["male"], share=0.5)]))
         heard = services.save_plan(actor, None, title="Measured libraries", topic="Libraries",
                                    level=SpectrumLevel.CONSULT, starts_on=date(2026, 1, 5),
                                    ends_on=date(2026, 2, 27), ward_codes=[])

@@ -95,6 +95,7 @@ def test_an_officer_closes_the_loop_and_the_public_sees_it(page: Page, officer, 
     expect(reader.get_by_role("link", name="Cleaner streets")).to_be_visible()
     expect(reader.get_by_role("heading", level=2, name="1 engagement")).to_be_visible()
     no_horizontal_scroll(reader)
+    reader.wait_for_load_state("networkidle")   # no request cut off (the favicon)
     phone.close()
 
     # axe needs JavaScript: the same pages, phone-sized, checked with it on
