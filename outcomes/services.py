@@ -232,12 +232,18 @@ class UpdateText:
     decision_link: str = ""
 
 
-def check_update(action: Action, text: UpdateText) -> None:
-    """Refuse (``ActionProblems``) an update that could not be published as it stands."""
-    problems = check_action(title=action.title, owner=action.owner, status=text.status,
-                            reason=text.reason, decision_link=text.decision_link)
+def _refuse_unpublishable(action: Action, status: ActionStatus, reason: str,
+                          decision_link: str) -> None:
+    """Refuse (``ActionProblems``) to publish ``action`` with this status, reason and link."""
+    problems = check_action(title=action.title, owner=action.owner, status=status,
+                            reason=reason, decision_link=decision_link)
     if problems:
         raise ActionProblems(problems)
+
+
+def check_update(action: Action, text: UpdateText) -> None:
+    """Refuse (``ActionProblems``) an update that could not be published as it stands."""
+    _refuse_unpublishable(action, text.status, text.reason, text.decision_link)
 
 
 def draft_update(actor: User, action: Action, text: UpdateText) -> ActionUpdate:
@@ -253,10 +259,7 @@ def draft_update(actor: User, action: Action, text: UpdateText) -> ActionUpdate:
 
 
 def _check_update(action: Action, update: ActionUpdate) -> None:
-    problems = check_action(title=action.title, owner=action.owner, status=update.status,
-                            reason=update.reason, decision_link=update.decision_link)
-    if problems:
-        raise ActionProblems(problems)
+    _refuse_unpublishable(action, update.status, update.reason, update.decision_link)
 
 
 def publish_update(actor: User, update: ActionUpdate, now: datetime) -> None:
@@ -299,10 +302,7 @@ def publish_action(actor: User, action: Action, now: datetime) -> ActionUpdate:
     """Make a draft action public, with its first timeline entry."""
     if action.published_at is not None:
         raise OutcomeError("This action is already published: post an update instead.")
-    problems = check_action(title=action.title, owner=action.owner, status=action.status,
-                            reason=action.reason, decision_link=action.decision_link)
-    if problems:
-        raise ActionProblems(problems)
+    _refuse_unpublishable(action, action.status, action.reason, action.decision_link)
     update = ActionUpdate(action=action, status=action.status, progress=action.progress,
                           target_date=action.target_date, note="Action added.",
                           reason=action.reason, decision_link=action.decision_link,
@@ -321,10 +321,7 @@ def bulk_status(actor: User, actions: Sequence[Action], text: UpdateText,
     for action in actions:                     # check every one before changing any
         if action.published_at is None:
             raise OutcomeError(f"“{action.title}” is not published yet: publish it first.")
-        problems = check_action(title=action.title, owner=action.owner, status=text.status,
-                                reason=text.reason, decision_link=text.decision_link)
-        if problems:
-            raise ActionProblems(problems)
+        check_update(action, text)
     updates = []
     for action in actions:
         update = ActionUpdate(status=text.status, progress=text.progress, target_date=None,
