@@ -114,16 +114,18 @@ class ForgotPasswordForm(Form):
     submit = SubmitField("Send me a link", widget=GovSubmitInput())
 
 
-class NewPasswordForm(Form):
-    """A new password under the one rule; ``user_inputs`` (name, email) make it stricter."""
-
-    password = PasswordField(
+def _new_password_field() -> PasswordField:
+    return PasswordField(
         "New password",
         description="At least 12 characters. A few unrelated words make a strong password.",
         widget=GovPasswordInput(),
         validators=[InputRequired(message="Enter a new password")],
     )
-    submit = SubmitField("Save new password", widget=GovSubmitInput())
+
+
+class _NewPasswordRule(Form):
+    """A ``password`` field under the one rule; ``user_inputs`` (name, email) make it
+    stricter."""
 
     def __init__(self, *args: object, user_inputs: tuple[str, ...] = (), **kwargs: object):
         super().__init__(*args, **kwargs)
@@ -133,7 +135,14 @@ class NewPasswordForm(Form):
         check_new_password(field, *self.user_inputs)
 
 
-class ChangePasswordForm(Form):
+class NewPasswordForm(_NewPasswordRule):
+    """A new password under the one rule."""
+
+    password = _new_password_field()
+    submit = SubmitField("Save new password", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(_NewPasswordRule):
     """The current password, then a new one under the one rule."""
 
     current_password = PasswordField(
@@ -142,17 +151,5 @@ class ChangePasswordForm(Form):
         validators=[InputRequired(message="Enter your current password"),
                     Length(max=200, message="Password must be 200 characters or fewer")],
     )
-    password = PasswordField(
-        "New password",
-        description="At least 12 characters. A few unrelated words make a strong password.",
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter a new password")],
-    )
+    password = _new_password_field()
     submit = SubmitField("Change password", widget=GovSubmitInput())
-
-    def __init__(self, *args: object, user_inputs: tuple[str, ...] = (), **kwargs: object):
-        super().__init__(*args, **kwargs)
-        self.user_inputs = user_inputs
-
-    def validate_password(self, field: PasswordField) -> None:
-        check_new_password(field, *self.user_inputs)
