@@ -6,12 +6,33 @@ from __future__ import annotations
 from core.features import Feature
 from core.permissions import Rules
 from events.access import may_manage_event, may_manage_registration
-from events.models import Event, Registration
+from events.models import (
+    AccessNeed,
+    Event,
+    EventSession,
+    EventTheme,
+    InvitationWave,
+    Payment,
+    Registration,
+    ScreeningQuestion,
+)
 from events.views import attendance, links, manage, selection
 
+
+def _through_event(actor, obj) -> bool:  # noqa: ANN001 (any object with an ``event``)
+    return may_manage_event(actor, obj.event)
+
+
+# Everything in an event is seen and acted on by whoever manages the event.
 PERMISSIONS = {
     Event: Rules(view=may_manage_event),
     Registration: Rules(view=may_manage_registration),
+    EventSession: Rules(view=_through_event),
+    ScreeningQuestion: Rules(view=_through_event),
+    EventTheme: Rules(view=_through_event),
+    InvitationWave: Rules(view=_through_event),
+    AccessNeed: Rules(view=lambda actor, need: may_manage_registration(actor, need.registration)),
+    Payment: Rules(view=lambda actor, paid: may_manage_registration(actor, paid.registration)),
 }
 
 FEATURE = Feature(

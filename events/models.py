@@ -239,6 +239,8 @@ class InvitationWave(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    event: Mapped[Event] = relationship()
+
 
 class RegistrationStatus(enum.StrEnum):
     INVITED = "invited"
