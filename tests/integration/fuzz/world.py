@@ -3,8 +3,9 @@
 Seeded once per backend: the demo's staff and residents, an open survey with a page of every
 question type (and an invitation for the demo resident, a public link), a draft survey for the
 builder, a drawn sample (one of whose selected members has since erased their account), the
-default target set, a panel import and a target import waiting to be checked, and a job of
-each kind. ``World.bindings(rule)`` gives the real values for a URL rule's variables.
+default target set, a panel import and a target import waiting to be checked, a job of each
+kind, and a recruiting event with a registrant at each step. ``World.bindings(rule)`` gives
+the real values for a URL rule's variables.
 """
 
 from __future__ import annotations
@@ -20,6 +21,25 @@ from werkzeug.routing import Rule
 from core import links
 from core.extensions import db
 from core.models import Role, User, utcnow
+from events.models import (
+    AccessNeed,
+    Event,
+    EventFormat,
+    EventSession,
+    EventStatus,
+    EventTheme,
+    InvitationWave,
+    NeedKind,
+    Payment,
+    PaymentKind,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+    ScreeningQuestion,
+    SessionPlace,
+    ThankYouKind,
+)
+from events.registrations import new_token
 from outcomes import services as outcomes
 from outcomes.progress import ActionStatus
 from panel import joining, membership, target_sets
@@ -89,6 +109,55 @@ def _outcome(officer: User, engagement: Engagement) -> dict[str, Any]:
     update = outcomes.draft_update(officer, action, outcomes.UpdateText(
         status=ActionStatus.DONE, note="Open now."))
     return {"engagement_id": engagement.id, "action_id": action.id, "update_id": update.id}
+
+
+def _event(organiser: User, engagement: Engagement, resident: Resident) -> dict[str, Any]:
+    """A two-session event the demo organiser runs, recruiting, with a registrant at each step
+    (the demo resident confirmed, with an access need and a thank-you owed), a screening
+    question, a theme and an invitation wave."""
+    start = utcnow().replace(microsecond=0) + timedelta(days=30)
+    event = Event(engagement=engagement, title="Libraries assembly", purpose="Decide together.",
+                  format=EventFormat.CITIZENS_ASSEMBLY, capacity=6,
+                  status=EventStatus.RECRUITING, public_code="FUZZ2345",
+                  registration_closes_at=start - timedelta(days=14),
+                  confirm_by=start - timedelta(days=7), offers_childcare=True,
+                  thank_you_kind=ThankYouKind.VOUCHER, thank_you_pence=5000,
+                  dimensions=["age_band", "sex"], organisers=[organiser])
+    for week in range(2):
+        at = start + timedelta(days=7 * week)
+        event.sessions.append(EventSession(starts_at=at, ends_at=at + timedelta(hours=3),
+                                           venue="Central Library", step_free=True))
+    event.questions.append(ScreeningQuestion(text="How often do you use a library?",
+                                             options=["Often", "Sometimes", "Never"]))
+    event.themes.append(EventTheme(title="Open later", detail="Evenings suit working people."))
+    wave = InvitationWave(event=event, size=4)
+    db.session.add_all([event, wave])
+    db.session.flush()
+    others = db.session.scalars(select(Resident).where(Resident.id != resident.id)
+                                .order_by(Resident.id).limit(4)).all()
+    statuses = [RegistrationStatus.CONFIRMED, RegistrationStatus.INVITED,
+                RegistrationStatus.INTERESTED, RegistrationStatus.SELECTED,
+                RegistrationStatus.RESERVE]
+    registrations = []
+    for person, status in zip([resident, *others], statuses, strict=True):
+        registration = Registration(event=event, resident=person, wave_id=wave.id,
+                                    token=new_token(), status=status, invited_at=utcnow())
+        registration.places = [SessionPlace(session=s) for s in event.sessions]
+        registrations.append(registration)
+    event.places_taken = 1
+    confirmed = registrations[0]
+    confirmed.needs.append(AccessNeed(kind=NeedKind.CHILDCARE, detail="Two children, 4 and 7"))
+    confirmed.payments.append(Payment(kind=PaymentKind.THANK_YOU, amount_pence=5000))
+    public = Registration(event=event, source=RegistrationSource.PUBLIC, token=new_token(),
+                          status=RegistrationStatus.INTERESTED, name="Pat Public",
+                          email="pat@example.org", profile={"sex": "female"})
+    db.session.add_all([*registrations, public])
+    db.session.commit()
+    return {"event_id": event.id, "registration_id": confirmed.id,
+            "session_id": event.sessions[0].id, "need_id": confirmed.needs[0].id,
+            "payment_id": confirmed.payments[0].id, "theme_id": event.themes[0].id,
+            "wave_id": wave.id, "tokens": [r.token for r in (confirmed, public)],
+            "code": event.public_code}
 
 
 def _question(survey: Survey, key: str, kind: str, position: int, **fields: Any) -> Question:
@@ -161,6 +230,8 @@ def seed_world() -> World:
     invitation_job = start_invitations(officer, open_survey)
     public_response = answering.start_public_response(public)
     outcome = _outcome(officer, engagement)
+    event = _event(staff[Role.ORGANISER], engagement, resident)
+    event_tokens, event_code = event.pop("tokens"), event.pop("code")
 
     upload, _ = import_service.store_upload(officer, "panel.csv", PANEL_CSV)
     started, _ = import_service.store_upload(officer, "panel.csv", PANEL_CSV)
@@ -187,6 +258,7 @@ def seed_world() -> World:
         {"sample_id": sample.id, "member_id": kept.id},
         {"sample_id": sample.id, "member_id": erased.id},
         outcome,
+        event,
     ]
     by_endpoint: dict[tuple[str, str], list[Any]] = {
         ("imports.show_job", "job_id"): [import_job.id],
@@ -196,6 +268,10 @@ def seed_world() -> World:
         ("account.download_data", "fmt"): ["json", "csv"],
         ("static", "filename"): ["js/app.mjs"],
     }
+    for endpoint in ("event_links.respond", "event_selection.confirm",
+                     "event_selection.calendar"):
+        by_endpoint[(endpoint, "token")] = event_tokens
+    by_endpoint[("event_links.public_register", "code")] = [event_code]
     for endpoint in ("admin.preview_import", "admin.cancel_import", "admin.save_import"):
         by_endpoint[(endpoint, "upload_id")] = [target_upload.id]
     values = {
