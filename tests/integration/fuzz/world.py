@@ -156,8 +156,8 @@ def _event(organiser: User, engagement: Engagement, resident: Resident) -> dict[
     return {"event_id": event.id, "registration_id": confirmed.id,
             "session_id": event.sessions[0].id, "need_id": confirmed.needs[0].id,
             "payment_id": confirmed.payments[0].id, "theme_id": event.themes[0].id,
-            "wave_id": wave.id, "question_id": event.questions[0].id, "tokens": [r.token for r in (confirmed, public)],
-            "code": event.public_code}
+            "wave_id": wave.id, "question_id": event.questions[0].id,
+            "tokens": [r.token for r in (confirmed, public)], "code": event.public_code}
 
 
 def _question(survey: Survey, key: str, kind: str, position: int, **fields: Any) -> Question:
