@@ -2,10 +2,11 @@
 was selected against the borough, per quota question. PURE (no database, no Flask).
 
 "Selected" is everyone offered a place who still has or had it (selected, confirmed, attended,
-no-show); "attended" those marked as attending. Figures for anyone but an officer pass the
-surveys module's suppression (``surveys.suppression.rates_disclosure``: attended and
-selected-but-not-attended per group, with their totals), so no group under the threshold can be
-worked out from the figures around it.
+no-show); "attended" those marked as attending. Figures for anyone but an officer pass the one
+suppression function (``panel.disclosure.protect``, in the shape of
+``surveys.suppression.rates_disclosure``: attended and selected-but-not-attended per group,
+with their totals), so no group under the threshold can be worked out from the figures around
+it.
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from events.models import RegistrationStatus
-from surveys.suppression import ANSWERED, INVITED, THRESHOLD, rates_disclosure
+from panel.disclosure import Disclosure, protect
 
 S = RegistrationStatus
+# The smallest group shown to anyone but an officer: the surveys module's (a test checks).
+THRESHOLD = 10
+# The totals' keys, as in ``surveys.suppression``: attended, selected-not-attended, selected.
+ANSWERED, SILENT, INVITED = "answered", "silent", "invited"
 SELECTED = frozenset({S.SELECTED, S.CONFIRMED, S.ATTENDED, S.NO_SHOW})
 SHOWN_STATUSES = (S.INVITED, S.INTERESTED, S.SELECTED, S.CONFIRMED, S.DECLINED, S.RESERVE,
                   S.ATTENDED, S.NO_SHOW, S.WITHDRAWN, S.RELEASED)
@@ -124,8 +129,27 @@ def question_table(question: Question, people: Sequence[tuple[RegistrationStatus
 def _shows(attended: pd.Series, silent: pd.Series, threshold: int | None):  # noqa: ANN202
     if threshold is None or attended.empty:
         return lambda _key: True
-    disclosure = rates_disclosure(attended, silent, threshold, who_hidden=())
-    return disclosure.shows
+    return room_disclosure(attended, silent, threshold).shows
+
+
+def room_disclosure(attended: pd.Series, silent: pd.Series, threshold: int) -> Disclosure:
+    """What may be printed of one quota question's room: per group ``("answered", g)``
+    (attended), ``("silent", g)`` (selected, did not attend; printed nowhere but a group of
+    people all the same) and ``("invited", g)`` (selected), with their totals. The shape of
+    ``surveys.suppression.rates_disclosure``, except that all three totals are printed
+    whatever is hidden: the page's counts by status give them away."""
+    values: dict = {ANSWERED: int(attended.sum()), SILENT: int(silent.sum())}
+    values[INVITED] = values[ANSWERED] + values[SILENT]
+    sums: list = [(INVITED, (ANSWERED, SILENT)),
+                  (ANSWERED, tuple(("answered", g) for g in attended.index)),
+                  (SILENT, tuple(("silent", g) for g in attended.index))]
+    for group in attended.index:
+        values[("answered", group)] = int(attended[group])
+        values[("silent", group)] = int(silent[group])
+        values[("invited", group)] = int(attended[group]) + int(silent[group])
+        sums.append((("invited", group), (("answered", group), ("silent", group))))
+    return protect(values, sums, threshold, known=[INVITED, ANSWERED, SILENT],
+                   not_groups=[ANSWERED, SILENT, INVITED])
 
 
 def _figure(count: int, total: int, shown: bool, total_shown: bool) -> Figure:
