@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -129,7 +130,19 @@ def question_table(question: Question, people: Sequence[tuple[RegistrationStatus
 def _shows(attended: pd.Series, silent: pd.Series, threshold: int | None):  # noqa: ANN202
     if threshold is None or attended.empty:
         return lambda _key: True
-    return room_disclosure(attended, silent, threshold).shows
+    hidden = hidden_figures(threshold, tuple((g, int(attended[g]), int(silent[g]))
+                                      for g in attended.index))
+    return lambda key: key not in hidden
+
+
+@lru_cache(maxsize=512)
+def hidden_figures(threshold: int, groups: tuple[tuple[str, int, int], ...]) -> frozenset:
+    """The same counts always hide the same figures: the dashboard polls every 15 s and its
+    counts change only when someone's status does, so the linear programmes run once."""
+    keys = [g for g, _, _ in groups]
+    attended = pd.Series([a for _, a, _ in groups], index=keys, dtype="int64")
+    silent = pd.Series([n for _, _, n in groups], index=keys, dtype="int64")
+    return room_disclosure(attended, silent, threshold).hidden
 
 
 def room_disclosure(attended: pd.Series, silent: pd.Series, threshold: int) -> Disclosure:
