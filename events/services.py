@@ -245,6 +245,12 @@ def open_recruitment(actor: User, event: Event, now: datetime | None = None) -> 
         raise EventProblem("Before recruitment opens: " + "; ".join(missing).lower() + ".")
     if event.registration_closes_at <= (now or utcnow()):
         raise EventProblem("Registration would already be closed: set a later closing date.")
+    if event.registration_closes_at >= event.first_starts_at:
+        raise EventProblem("Registration must close before the first session starts: set an "
+                           "earlier closing date.")
+    if event.confirm_by is not None and event.confirm_by >= event.first_starts_at:
+        raise EventProblem("People must confirm before the first session starts: set an "
+                           "earlier date to confirm by.")
     event.public_code = event.public_code or new_public_code()
     event.status = EventStatus.RECRUITING
     record(actor, "event.recruitment_opened", "event", event.id)

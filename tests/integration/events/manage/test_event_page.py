@@ -189,3 +189,22 @@ def test_the_staff_dashboard_lists_the_organisers_upcoming_events(
     assert "1 selected, not confirmed yet" in page
     nav = client.get("/events/").get_data(as_text=True)
     assert 'href="/events/"' in nav
+
+
+def test_a_screening_question_with_shares_is_compared_with_its_shares(
+        make_event, make_user, signed_in, make_registration):
+    from events.models import ScreeningQuestion
+
+    event = make_event(capacity=30)
+    question = ScreeningQuestion(text="How do you feel about parks?",
+                                 options=["Happy", "Worried"],
+                                 quota_shares={"Happy": 0.6, "Worried": 0.4})
+    event.questions.append(question)
+    db.session.commit()
+    for n in range(24):
+        registration = make_registration(event, S.CONFIRMED)
+        registration.screening = {question.key: "Happy" if n < 12 else "Worried"}
+    db.session.commit()
+    page = signed_in(event.organisers[0]).get(f"/events/{event.id}").get_data(as_text=True)
+    table = page[page.index("How do you feel about parks?</caption>"):]
+    assert "60%" in table and "40%" in table and "12 (50%)" in table

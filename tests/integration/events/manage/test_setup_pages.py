@@ -193,3 +193,54 @@ def test_an_officer_assigns_organisers(make_event, make_user, login):
     assert [u.id for u in event.organisers] == [other.id]
     assert db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "event.organisers_changed")) is not None
+
+
+def test_a_session_is_changed_in_uk_time_and_removed(make_event, make_user, signed_in):
+    organiser = make_user(Role.ORGANISER)
+    event = make_event(organiser=organiser, status=EventStatus.DRAFT, sessions=2)
+    client = signed_in(organiser)
+    first, second = event.sessions
+    form = client.get(f"/events/{event.id}/sessions/{first.id}").get_data(as_text=True)
+    assert 'value="10:00"' in form and 'value="20"' in form  # 10:00 UTC in March is 10:00
+    winter = {**SESSION, "day": ["4", "12", "2027"], "starts": "18:30", "ends": "20:30"}
+    assert post(client, f"/events/{event.id}/sessions/{first.id}", **winter).status_code == 303
+    db.session.refresh(first)
+    assert first.starts_at == datetime(2027, 12, 4, 18, 30)  # GMT: UK time is UTC
+    removed = post(client, f"/events/{event.id}/sessions/{second.id}/remove",
+                   f"/events/{event.id}")
+    assert removed.status_code == 303
+    db.session.expire_all()
+    assert [s.id for s in event.sessions] == [first.id]
+
+
+def test_recruitment_opens_only_if_registration_closes_before_the_first_session(
+        make_event, make_user, signed_in):
+    organiser = make_user(Role.ORGANISER)
+    event = make_event(organiser=organiser, status=EventStatus.DRAFT,
+                       registration_closes_at=datetime(2027, 3, 25))  # after the session
+    client = signed_in(organiser)
+    refused = post(client, f"/events/{event.id}/open", f"/events/{event.id}")
+    assert refused.status_code == 422
+    assert "Registration must close before the first session starts" in \
+        refused.get_data(as_text=True)
+    event.registration_closes_at = datetime(2027, 3, 10)
+    db.session.commit()
+    assert post(client, f"/events/{event.id}/open", f"/events/{event.id}").status_code == 303
+
+
+def test_a_question_is_removed_only_from_a_draft(make_event, make_user, signed_in):
+    from events.models import ScreeningQuestion
+
+    organiser = make_user(Role.ORGANISER)
+    event = make_event(organiser=organiser, status=EventStatus.RECRUITING)
+    event.questions.append(ScreeningQuestion(text="How do you feel?", options=["A", "B"]))
+    db.session.commit()
+    question_id = event.questions[0].id
+    client = signed_in(organiser)
+    response = post(client, f"/events/{event.id}/questions/{question_id}/remove",
+                    f"/events/{event.id}")
+    assert response.status_code == 303
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "can only be removed while the event is a draft" in page
+    db.session.expire_all()
+    assert len(event.questions) == 1
