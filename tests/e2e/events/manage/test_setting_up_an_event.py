@@ -1,6 +1,7 @@
 """An organiser sets up a two-session event in a browser (an end time before the start is
-refused beside the field), opens recruitment, and sees the event's dashboard on a 390 px phone.
-Every page is axe-clean."""
+refused beside the field), chooses quotas (never a special-category question), opens
+recruitment, and sees the event's dashboard with the borough's shares on a 390 px phone. Every
+page is axe-clean."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ def fill_date(page: Page, legend: str, day) -> None:  # noqa: ANN001 (a date)
 def test_an_organiser_sets_up_a_two_session_event_and_opens_recruitment(
         page: Page, live_server) -> None:
     live_server.create_user(Role.ORGANISER, ORGANISER)
+    live_server.add_members("nobody{}@burnley.example", [])  # the questions and the borough
     with live_server.app.app_context():
         db.session.add(Engagement(title=ENGAGEMENT, level=SpectrumLevel.INVOLVE))
         db.session.commit()
@@ -75,6 +77,15 @@ def test_an_organiser_sets_up_a_two_session_event_and_opens_recruitment(
         expect(page.get_by_text("Session saved.")).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile(r"^Session 2: "))).to_be_visible()
 
+    page.get_by_role("link", name="Selection quotas").click()
+    assert_accessible(page)
+    expect(page.get_by_label("Ethnic group")).to_have_count(0)  # special-category
+    page.get_by_label("Compare with (target set)").select_option(index=1)
+    page.get_by_label("Sex", exact=True).check()
+    page.get_by_label("Age", exact=True).check()
+    page.get_by_role("button", name="Save quotas").click()
+    expect(page.get_by_text("Quotas saved.")).to_be_visible()
+
     page.get_by_role("link", name="Recruitment", exact=True).click()
     fill_date(page, "Registration closes on", first - timedelta(days=21))
     page.get_by_label("Registration closes at").fill("17:00")
@@ -90,6 +101,7 @@ def test_an_organiser_sets_up_a_two_session_event_and_opens_recruitment(
     page.reload()
     expect(page.get_by_role("heading", name="Who is taking part")).to_be_visible()
     expect(page.locator("#event-dashboard")).to_contain_text("0 of 24")
+    expect(page.get_by_role("table", name="Sex")).to_be_visible()
     no_horizontal_scroll(page)
     assert_accessible(page)
     page.wait_for_load_state("networkidle")
