@@ -17,6 +17,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.mail import absolute_url, queue_templated
 from core.models import Role, User, utcnow
+from events.dashboard_queries import event_dashboard
 from events.models import (
     Event,
     EventSession,
@@ -373,3 +374,17 @@ def quota_summary(actor: User, event: Event) -> QuotaSummary:
         else None
     return QuotaSummary(design.name if design else "", target_set.name if target_set else "",
                         tuple(labels.get(k, k) for k in keys if k not in hidden), len(hidden))
+
+
+def dashboard(actor: User, event: Event, *, audit: bool = True) -> Any:
+    """The event's dashboard figures (``events.dashboard.Dashboard``) as ``actor`` may see
+    them. An officer's view of special-category figures is audited (not each poll of the
+    live dashboard: ``audit=False``)."""
+    figures = event_dashboard(actor, event)
+    private = [d for d in private_dimensions(list(event.dimensions or []))
+               if d in {t.key for t in figures.tables}]
+    if audit and private:
+        record(actor, "event.special_category_figures_viewed", "event", event.id,
+               special_category_questions=private)
+        db.session.commit()
+    return figures

@@ -14,11 +14,10 @@ from sqlalchemy import select
 
 from core.auth.sessions import role_required
 from core.extensions import db
-from core.htmx import add_vary_header, render_page
+from core.htmx import add_vary_header, is_fragment_request, render_page
 from core.models import Role
 from core.permissions import can_manage, can_view, require
 from events import services
-from events.dashboard_queries import event_dashboard
 from events.forms import (
     CancelForm,
     CapacityForm,
@@ -432,7 +431,7 @@ def cancel_event(event_id: int) -> Any:
 # --- the event's page ---------------------------------------------------------------------
 
 def _show_page(event: Event, problem: str = "", status: int = 200) -> Any:
-    figures = event_dashboard(current_user, event)
+    figures = services.dashboard(current_user, event, audit=not is_fragment_request())
     response = render_page(
         "events/manage/show.html", "dashboard", event=event, figures=figures,
         missing=services.missing_to_open(event), problem=problem, open_form=OpenForm(),

@@ -104,6 +104,9 @@ def test_organisers_see_suppressed_figures_and_no_special_category_question(
     officer = signed_in(make_user(Role.OFFICER)).get(f"/events/{event.id}")
     seen = officer.get_data(as_text=True)
     assert "Ethnic group" in seen and "3 (21.4%)" in seen and "Hidden to protect" not in seen
+    audited = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "event.special_category_figures_viewed")).all()
+    assert [a.detail["special_category_questions"] for a in audited] == [["ethnic_group"]]
 
 
 def test_raising_the_places_is_simple(make_event, make_user, signed_in):
