@@ -3,6 +3,9 @@ attended beside the borough's, and the suppression applied for anyone but an off
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from events.dashboard import Question, build, question_table, status_counts
 from events.models import RegistrationStatus
 
@@ -77,3 +80,53 @@ def test_the_threshold_is_the_surveys_modules():
     from surveys import suppression
 
     assert dashboard.THRESHOLD == suppression.THRESHOLD
+
+
+def _compositions(total: int, parts: int):
+    if parts == 1:
+        yield (total,)
+        return
+    for first in range(total + 1):
+        for rest in _compositions(total - first, parts - 1):
+            yield (first, *rest)
+
+
+def _possible(printed: dict, groups: list[str]):
+    """Every table (attended, not attended per group) a reader could believe, given what is
+    printed: the three totals and the shown per-group figures."""
+    for attended in _compositions(printed["answered"], len(groups)):
+        for silent in _compositions(printed["silent"], len(groups)):
+            table = dict(zip(groups, zip(attended, silent, strict=True), strict=True))
+            if all(printed.get(("answered", g), a) == a
+                   and printed.get(("invited", g), a + n) == a + n
+                   for g, (a, n) in table.items()):
+                yield table
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), min_size=2, max_size=3))
+def test_no_hidden_small_group_can_be_worked_out_from_what_is_printed(cells):
+    """Brute force: from the printed figures, a reader lists every table they could have come
+    from; each small group hidden must take more than one value across them."""
+    import pandas as pd
+
+    from events.dashboard import room_disclosure
+
+    groups = [f"g{i}" for i in range(len(cells))]
+    attended = pd.Series([a for a, _ in cells], index=groups, dtype="int64")
+    silent = pd.Series([n for _, n in cells], index=groups, dtype="int64")
+    disclosure = room_disclosure(attended, silent, threshold=3)
+    printed = {"answered": int(attended.sum()), "silent": int(silent.sum())}
+    for g, (a, n) in zip(groups, cells, strict=True):
+        if disclosure.shows(("answered", g)):
+            printed[("answered", g)] = a
+        if disclosure.shows(("invited", g)):
+            printed[("invited", g)] = a + n
+    worlds = list(_possible(printed, groups))
+    assert worlds  # the true table is one of them
+    for g, (a, n) in zip(groups, cells, strict=True):
+        for kind, value, seen in (("answered", a, lambda t, g=g: t[g][0]),
+                                  ("invited", a + n, lambda t, g=g: sum(t[g]))):
+            if 0 < value < 3:
+                assert not disclosure.shows((kind, g)), (kind, g, cells)
+                assert len({seen(t) for t in worlds}) > 1, (kind, g, cells)
