@@ -104,5 +104,18 @@ def test_an_organiser_sets_up_a_two_session_event_and_opens_recruitment(
     expect(page.get_by_role("table", name="Sex")).to_be_visible()
     no_horizontal_scroll(page)
     assert_accessible(page)
+    event_url = page.url
+    for part in ("support", "recruitment", "questions/new", "capacity", "cancel", "details"):
+        page.goto(f"{event_url}/{part}")
+        expect(page.get_by_role("heading", level=1)).to_have_count(1)
+        no_horizontal_scroll(page)
+        assert_accessible(page)
+    page.goto(f"{event_url}/questions/new")
+    page.get_by_label("Question").fill("How do you feel about the park?")
+    page.get_by_label("Answers to choose from").fill("Happy\nWorried")
+    page.get_by_label("Quota shares, per cent (optional)").fill("50\n30")
+    page.get_by_role("button", name="Save the question").click()
+    expect(page.locator("#shares-error")).to_contain_text("The shares must add up to 100")
+    assert_accessible(page)
     page.wait_for_load_state("networkidle")
     assert errors == []
