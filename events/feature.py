@@ -3,9 +3,11 @@ selection and confirmation, attendance, and who may act on what."""
 
 from __future__ import annotations
 
-from core.features import Feature
+from core.features import Feature, NavItem
+from core.models import Role
 from core.permissions import Rules
 from events.access import may_manage_event, may_manage_registration
+from events.dashboard_queries import events_section
 from events.models import (
     AccessNeed,
     Event,
@@ -39,4 +41,7 @@ FEATURE = Feature(
     name="events",
     blueprints=(manage.bp, links.bp, selection.bp, attendance.bp),
     permissions=PERMISSIONS,
+    nav=(NavItem("Events", "events.list_events",
+                 roles=frozenset({Role.OFFICER, Role.ORGANISER}), position=60),),
+    dashboard_sections=(events_section,),
 )
