@@ -12,7 +12,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from core.forms import DecimalField, Form, strip_text
 from events.models import NeedStatus
@@ -23,7 +31,7 @@ MOST_POUNDS = Decimal("10000")
 
 class NeedForm(Form):
     status = RadioField("How is this need being met?", widget=GovRadioInput(),
-                        choices=[(s.value, s.label) for s in NeedStatus],
+                        choices=[SelectChoice(s.value, s.label) for s in NeedStatus],
                         validators=[InputRequired(message="Choose how this need is being met")])
     cost = DecimalField(
         "Cost (optional)", what="The cost", places=2, widget=GovTextInput(),
@@ -39,7 +47,7 @@ class NeedForm(Form):
 
     def validate_cost(self, field: DecimalField) -> None:
         if field.data is not None and field.data != round(field.data, 2):
-            raise ValueError("The cost must be in pounds and pence, for example 12.50")
+            raise ValidationError("The cost must be in pounds and pence, for example 12.50")
 
 
 class PaidForm(Form):
