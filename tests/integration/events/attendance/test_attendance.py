@@ -134,7 +134,7 @@ def test_htmx_swaps_just_the_row(as_organiser, paid_event, make_registration):
                    "attended", **{"HX-Request": "true"})
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert body.lstrip().startswith(f'<li class="govuk-summary-card') and "<html" not in body
+    assert body.lstrip().startswith('<li class="govuk-summary-card') and "<html" not in body
     assert f'id="place-{registration.id}"' in body and "Attended</strong>" in body
 
 
