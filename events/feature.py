@@ -6,6 +6,7 @@ from __future__ import annotations
 from core.features import Feature
 from core.permissions import Rules
 from events.access import may_manage_event, may_manage_registration
+from events.demo import seed_events
 from events.models import (
     AccessNeed,
     Event,
@@ -39,4 +40,5 @@ FEATURE = Feature(
     name="events",
     blueprints=(manage.bp, links.bp, selection.bp, attendance.bp),
     permissions=PERMISSIONS,
+    demo=seed_events,
 )
