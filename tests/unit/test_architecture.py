@@ -18,7 +18,7 @@ ALLOWED = {
     "panel": {"core"},
     "quota": {"core", "panel"},
     "surveys": {"core", "panel", "quota"},
-    "events": {"core", "panel", "quota"},
+    "events": {"core", "panel", "quota", "surveys"},   # an event's feedback survey
     "outcomes": {"core", "panel", "surveys", "events"},
 }
 # An endpoint string names a blueprint: "quota.show_sample", url_for('surveys.respond.start').
