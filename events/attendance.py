@@ -23,6 +23,7 @@ from events.models import (
     Attendance,
     Event,
     EventSession,
+    EventStatus,
     Registration,
     RegistrationStatus,
     SessionPlace,
@@ -73,6 +74,9 @@ def mark(actor: User, place: SessionPlace, attendance: Attendance,
     """Record whether the person came to this session; move their registration to match and
     keep their thank-you payment in step. Marking the same twice changes nothing more."""
     registration = place.registration
+    if registration.event.status in (EventStatus.DRAFT, EventStatus.CANCELLED):
+        raise AttendanceRefused(f"This event is {registration.event.status.label.lower()}, so "
+                                "attendance cannot be recorded.")
     if not registration.status.holds_place:
         raise AttendanceRefused(
             f"{registration.display_name} is {registration.status.label.lower()}: they no "

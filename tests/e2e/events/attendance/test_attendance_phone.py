@@ -100,6 +100,18 @@ def test_one_tap_per_person_on_a_phone_and_the_sheet(browser: Browser, live_serv
     assert_accessible(page)
     page.emulate_media(media="print")
     expect(page.get_by_role("link", name="Attendance")).to_be_hidden()
+    page.emulate_media(media="screen")
+
+    # The other pages after sign-up work on the phone too.
+    for path, heading in (("attendance", "Attendance"), ("access-needs", "Access needs"),
+                          ("access-needs/people", "Who needs what"),
+                          ("payments", "Payments"), ("after", "After the event")):
+        page.goto(f"/events/{event_id}/{path}")
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        assert not sideways(), path
+        assert_accessible(page)
+        if path == "payments":                             # two thank-yous owed
+            expect(page.locator(".cp-stat__value").first).to_have_text("£40.00")
     page.wait_for_load_state("networkidle")
     context.close()
     assert errors == []

@@ -12,6 +12,7 @@ from core.models import Role
 from events.models import (
     AccessNeed,
     Attendance,
+    EventStatus,
     NeedKind,
     Payment,
     PaymentKind,
@@ -167,6 +168,17 @@ def test_someone_without_a_place_cannot_be_marked(as_organiser, make_event, orga
         as_text=True)
     db.session.expire_all()
     assert reserve.status == S.RESERVE and event.places_taken == 0
+
+
+def test_a_cancelled_event_takes_no_attendance(as_organiser, make_event, organiser,
+                                               make_registration):
+    event = make_event(organiser=organiser, status=EventStatus.CANCELLED)
+    registration = make_registration(event, S.CONFIRMED)
+    tap(as_organiser(), event, event.sessions[0], registration, "attended")
+    db.session.expire_all()
+    assert registration.status == S.CONFIRMED
+    assert db.session.get(SessionPlace, (registration.id, event.sessions[0].id)).attendance \
+        is None
 
 
 def test_bad_input_is_refused(as_organiser, make_event, organiser, make_registration):
