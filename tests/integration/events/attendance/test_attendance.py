@@ -230,3 +230,28 @@ def test_another_organiser_cannot_mark(make_event, organiser, make_registration,
     assert response.status_code == 403
     db.session.expire_all()
     assert registration.status == S.CONFIRMED
+
+
+def test_another_organiser_can_change_nothing(make_event, organiser, make_registration,
+                                              client_for, make_user):
+    from events.models import AccessNeed, EventTheme, Payment, PaymentKind
+
+    event = make_event(organiser=organiser, sessions=2)
+    registration = make_registration(event, S.NO_SHOW)
+    need = AccessNeed(registration=registration, kind=NeedKind.TRAVEL)
+    payment = Payment(registration=registration, kind=PaymentKind.EXPENSES, amount_pence=100)
+    theme = EventTheme(event=event, title="Benches")
+    db.session.add_all([need, payment, theme])
+    db.session.commit()
+    client = client_for(make_user(Role.ORGANISER))
+    token = csrf_token_from(client, "/quota/samples/new")
+    base = f"/events/{event.id}"
+    for path in (f"registrations/{registration.id}/release", f"access-needs/{need.id}",
+                 f"payments/{payment.id}/paid", "held", "feedback-survey", "themes",
+                 f"themes/{theme.id}", f"themes/{theme.id}/move", f"themes/{theme.id}/remove"):
+        response = client.post(f"{base}/{path}", data={"csrf_token": token, "title": "x",
+                                                         "status": "paid", "cost": "1"})
+        assert response.status_code == 403, path
+    db.session.expire_all()
+    assert registration.status == S.NO_SHOW and need.status.value == "requested"
+    assert payment.paid_at is None and theme.title == "Benches" and len(event.themes) == 1
