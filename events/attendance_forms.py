@@ -19,6 +19,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 
@@ -29,6 +30,12 @@ from surveys.settings_form import OptionalDateField
 MOST_POUNDS = Decimal("10000")
 
 
+def _finite(_form: Form, field: DecimalField) -> None:
+    """Infinity and not-a-number parse as decimals; refuse them before any comparison."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation("The cost must be in pounds and pence, for example 12.50")
+
+
 class NeedForm(Form):
     status = RadioField("How is this need being met?", widget=GovRadioInput(),
                         choices=[SelectChoice(s.value, s.label) for s in NeedStatus],
@@ -36,7 +43,7 @@ class NeedForm(Form):
     cost = DecimalField(
         "Cost (optional)", what="The cost", places=2, widget=GovTextInput(),
         description="In pounds, for example 12.50. Leave empty if there is no cost.",
-        validators=[Optional(), NumberRange(min=Decimal(0), max=MOST_POUNDS,
+        validators=[Optional(), _finite, NumberRange(min=Decimal(0), max=MOST_POUNDS,
                                             message="The cost must be between £0 and "
                                                     "£10,000")])
     submit = SubmitField("Save", widget=GovSubmitInput())
@@ -46,7 +53,9 @@ class NeedForm(Form):
         return int((self.cost.data or Decimal(0)) * 100)
 
     def validate_cost(self, field: DecimalField) -> None:
-        if field.data is not None and field.data != round(field.data, 2):
+        if field.errors or field.data is None:
+            return          # already refused (not a number, or out of range)
+        if field.data != round(field.data, 2):
             raise ValidationError("The cost must be in pounds and pence, for example 12.50")
 
 

@@ -63,7 +63,8 @@ def test_who_needs_what_is_audited(as_organiser, event, make_registration, membe
     assert audited("event_access_needs_viewed")
 
 
-@pytest.mark.parametrize("cost", ["-1", "abc", "12.345", "20000"])
+@pytest.mark.parametrize("cost", ["-1", "abc", "12.345", "20000", "1" * 40, "NaN", "sNaN",
+                                  "Infinity", "1e400"])
 def test_a_bad_cost_is_refused_and_nothing_saved(cost, as_organiser, event, make_registration):
     made = need(make_registration(event, S.CONFIRMED), NeedKind.TRAVEL)
     address = f"/events/{event.id}/access-needs/{made.id}"
