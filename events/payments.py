@@ -136,6 +136,8 @@ def record_ledger_viewed(actor: User, event: Event, ledger_: Ledger) -> None:
 def mark_paid(actor: User, payment: Payment, paid_on: date, reference: str) -> None:
     if payment.paid_at is not None:
         raise PaymentRefused("This payment is already marked as paid.")
+    if paid_on > utcnow().date():
+        raise PaymentRefused("The date paid must be today or in the past.")
     if not payment.registration.status.holds_place and payment.kind == PaymentKind.THANK_YOU:
         raise PaymentRefused("This person no longer holds a place.")
     payment.paid_at = datetime.combine(paid_on, time(12))

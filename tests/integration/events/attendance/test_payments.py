@@ -71,6 +71,8 @@ def test_marking_paid_needs_a_date_and_happens_once(as_organiser, organiser, eve
     assert bad.status_code == 422 and "Enter the date paid" in bad.get_data(as_text=True)
     wrong = post(client, address, address, **{"paid_on": ["31", "2", "2027"]})
     assert wrong.status_code == 422
+    future = post(client, address, address, **{"paid_on": ["22", "3", "2027"]})
+    assert future.status_code == 422 and "today or in the past" in future.get_data(as_text=True)
     db.session.expire_all()
     assert payment.paid_at is None
     done = post(client, address, address, **{"paid_on": ["21", "3", "2027"],
