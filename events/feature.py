@@ -8,6 +8,7 @@ from core.models import Role
 from core.permissions import Rules
 from events.access import may_manage_event, may_manage_registration
 from events.dashboard_queries import events_section
+from events.demo import seed_events
 from events.models import (
     AccessNeed,
     Event,
@@ -44,4 +45,5 @@ FEATURE = Feature(
     nav=(NavItem("Events", "events.list_events",
                  roles=frozenset({Role.OFFICER, Role.ORGANISER}), position=60),),
     dashboard_sections=(events_section,),
+    demo=seed_events,
 )

@@ -32,6 +32,7 @@ from sqlalchemy.orm import joinedload
 from core import audit, mail
 from core.extensions import db
 from core.models import User
+from events.models import Event, Registration, RegistrationStatus
 from outcomes.models import (
     Action,
     ActionUpdate,
@@ -69,9 +70,19 @@ def _survey_participants(engagement_ids: Any) -> Select[Any]:
                    Response.resident_id.is_not(None), Response.submitted_at.is_not(None)))
 
 
+def _event_participants(engagement_ids: Any) -> Select[Any]:
+    """Panel members who attended one of the engagement's events."""
+    return (select(Registration.resident_id.label("resident_id"),
+                   Event.engagement_id.label("engagement_id"))
+            .join(Event, Event.id == Registration.event_id)
+            .where(Event.engagement_id.in_(engagement_ids),
+                   Registration.resident_id.is_not(None),
+                   Registration.status == RegistrationStatus.ATTENDED))
+
+
 # Each source of taking part: (engagement ids, a list or a SELECT) -> SELECT (resident_id,
-# engagement_id). Events add theirs here when they arrive.
-PARTICIPATION: list[Callable[[Any], Select[Any]]] = [_survey_participants]
+# engagement_id): survey answers and event attendance.
+PARTICIPATION: list[Callable[[Any], Select[Any]]] = [_survey_participants, _event_participants]
 
 
 def participation(engagement_ids: Any) -> Any:

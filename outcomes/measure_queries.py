@@ -1,9 +1,9 @@
 """The database side of the impact measures: each function reads plain data for
 ``outcomes.measures`` (which does the sums) and nothing else.
 
-Who "took part": residents with a submitted survey response to one of the engagement's surveys.
-Events will add a second source to ``PARTICIPATION``: a function giving (resident id, the
-moment they took part, their profile snapshot) rows.
+Who "took part": residents with a submitted survey response to one of the engagement's surveys,
+and panel members who attended one of its events (``PARTICIPATION``: each source gives
+(resident id, the moment they took part, their profile snapshot) rows).
 """
 
 from __future__ import annotations
@@ -12,15 +12,25 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.extensions import db
+from events.after import LISTENED_KEY
+from events.models import (
+    Attendance,
+    Event,
+    EventSession,
+    Registration,
+    RegistrationStatus,
+    SessionPlace,
+)
+from events.profiles import NOT_KNOWN, registrant_profiles
 from outcomes import measures
 from outcomes.models import Action, Feedback, FeedbackKind, Outcome
 from outcomes.progress import ActionStatus
 from panel.engagements import Engagement
-from panel.models import TargetSet
-from surveys.models import Response, Survey
+from panel.models import Dimension, TargetSet
+from surveys.models import Answer, Question, Response, Survey
 from surveys.respondents import WhoAnswered, categories_frame, targets_frame, who_answered
 
 # The smallest group shown, as the survey results and dashboard default to.
@@ -38,7 +48,31 @@ def survey_participation() -> Iterable[Participation]:
         .order_by(Response.submitted_at, Response.id)).all()
 
 
-PARTICIPATION: tuple[Callable[[], Iterable[Participation]], ...] = (survey_participation,)
+def event_participation() -> Iterable[Participation]:
+    """Panel members who attended an event: the start of the first session they came to, and
+    their profile now on the panel's non-special dimensions (unknown answers left out, as a
+    survey response leaves out a question not answered)."""
+    first = (select(SessionPlace.registration_id, func.min(EventSession.starts_at).label("at"))
+             .join(EventSession, EventSession.id == SessionPlace.session_id)
+             .where(SessionPlace.attendance == Attendance.ATTENDED)
+             .group_by(SessionPlace.registration_id).subquery())
+    rows = db.session.execute(
+        select(Registration, first.c.at).join(first, first.c.registration_id == Registration.id)
+        .where(Registration.status == RegistrationStatus.ATTENDED,
+               Registration.resident_id.is_not(None))
+        .order_by(first.c.at, Registration.id)).all()
+    if not rows:
+        return []
+    dimensions = db.session.scalars(select(Dimension.key).where(
+        Dimension.special_category.is_(False)).order_by(Dimension.id)).all()
+    profiles = registrant_profiles([registration for registration, _ in rows], dimensions)
+    return [(registration.resident_id, at,
+             {d: c for d, c in profiles[registration.id].items() if c != NOT_KNOWN})
+            for registration, at in rows]
+
+
+PARTICIPATION: tuple[Callable[[], Iterable[Participation]], ...] = (survey_participation,
+                                                                   event_participation)
 
 
 def took_part() -> list[Participation]:
@@ -91,4 +125,14 @@ def response_times(today: date) -> measures.ResponseTimes:
 
 
 def feedback(kind: FeedbackKind) -> list[str]:
-    return list(db.session.scalars(select(Feedback.answer).where(Feedback.kind == kind)))
+    """Every answer of this kind: residents' feedback on an engagement or action and, for "Did
+    you feel listened to?", the answers to the same question in events' feedback surveys."""
+    answers = list(db.session.scalars(select(Feedback.answer).where(Feedback.kind == kind)))
+    if kind == FeedbackKind.LISTENED:
+        answers.extend(str(value) for value in db.session.scalars(
+            select(Answer.value).join(Response, Response.id == Answer.response_id)
+            .join(Question, Question.id == Answer.question_id)
+            .join(Event, Event.feedback_survey_id == Response.survey_id)
+            .where(Question.key == LISTENED_KEY, Response.submitted_at.is_not(None)))
+            if isinstance(value, str) and value)
+    return answers

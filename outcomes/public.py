@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from core.extensions import db
+from events.after import public_themes
 from outcomes.models import Action, ActionUpdate, Outcome, OutcomeVersion
 from outcomes.progress import Stage, is_overdue, stage_of
 from outcomes.services import shown_progress
@@ -124,6 +125,8 @@ class Page:
     version: OutcomeVersion | None
     earlier: list[OutcomeVersion]
     actions: list[ShownAction]
+    # What residents said at the engagement's held events: (event title, [(theme, detail)]).
+    event_themes: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
 
 
 def _shown(action: Action, today: date, drafts: bool) -> ShownAction:
@@ -148,8 +151,10 @@ def page(engagement: Engagement, now: datetime, *, drafts: bool = False) -> Page
     actions = [] if outcome is None else [
         _shown(a, today, drafts) for a in outcome.actions
         if a.parent_id is None and (drafts or a.published_at is not None)]
+    themes = [(title, [(t.title, t.detail) for t in found])
+              for title, found in public_themes(engagement.id)]
     return Page(engagement, stage_of(engagement.starts_on, engagement.ends_on, responded, today),
-                version, list(reversed(earlier)), actions)
+                version, list(reversed(earlier)), actions, themes)
 
 
 def version_or_none(engagement: Engagement, number: int) -> OutcomeVersion | None:
