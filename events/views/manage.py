@@ -273,8 +273,8 @@ def edit_quotas(event_id: int) -> Any:
     if request.method == "GET":
         form.design.data = str(event.design_id or "")
         form.target_set.data = str(event.target_set_id or "")
-        form.dimensions.data = [d for d in event.dimensions or []
-                                if d in dict(form.dimensions.choices)]
+        offered = {choice.value for choice in form.dimensions.choices}
+        form.dimensions.data = [d for d in event.dimensions or [] if d in offered]
         form.one_per_household.data = event.one_per_household
     problem = ""
     if form.validate_on_submit():

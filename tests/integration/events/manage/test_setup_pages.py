@@ -5,6 +5,7 @@ nothing typed is lost."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -244,3 +245,14 @@ def test_a_question_is_removed_only_from_a_draft(make_event, make_user, signed_i
     assert "can only be removed while the event is a draft" in page
     db.session.expire_all()
     assert len(event.questions) == 1
+
+
+def test_the_quotas_page_shows_the_questions_already_chosen_ticked(
+        make_event, make_user, sign_in, target_set):
+    organiser = make_user(Role.ORGANISER)
+    event = make_event(organiser=organiser, status=EventStatus.DRAFT,
+                       target_set_id=target_set.id, dimensions=["sex", "age_band"])
+    page = sign_in(organiser).get(f"/events/{event.id}/quotas")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert re.search(r'value="sex"[^>]*checked', html), html
