@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask, has_request_context, request, url_for
 from flask_login import current_user
 
+from core import uk_time
 from core.features import declared_page_url, page_url, registry
 
 # htmx 2 under a strict CSP: no eval, no script tags, no injected indicator style; 422 (invalid
@@ -69,6 +70,8 @@ def init_app(app: Flask) -> None:
     htmx_config = json.dumps(HTMX_CONFIG, separators=(",", ":"))
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["plural"] = plural
+    app.jinja_env.filters.update(uk_day=uk_time.day, uk_clock=uk_time.clock,
+                                 uk_when=uk_time.when, uk_span=uk_time.span)
 
     @app.context_processor
     def inject() -> dict[str, Any]:

@@ -1,16 +1,15 @@
 """The organiser's forms for setting up an event: its details, a session, the support offered,
 recruitment, quotas, a screening question, its organisers, its capacity, cancelling it.
 Plain-English messages beside each field; times are typed in UK time and turned into naive
-UTC here (``uk_to_utc``). No database writes."""
+UTC here (``core.uk_time.from_uk``). No database writes."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import wtforms
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -43,10 +42,10 @@ from wtforms.validators import (
 )
 
 from core.forms import DateField, Form, strip_text
+from core.uk_time import from_uk, to_uk
 from events.models import EventFormat, ThankYouKind
 from panel.forms import DayMonthYearInput
 
-UK = ZoneInfo("Europe/London")
 MAX_CAPACITY = 10_000
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
 
@@ -97,16 +96,6 @@ class OptionalDateField(wtforms.DateField):
             super().process_formdata(parts)
         except ValueError:
             raise ValueError(f"{self.what} must be a real date, for example 27 3 2027") from None
-
-
-def uk_to_utc(day: date, at: time) -> datetime:
-    """A UK wall-clock time as the naive UTC datetime we store."""
-    return datetime.combine(day, at, tzinfo=UK).astimezone(UTC).replace(tzinfo=None)
-
-
-def utc_to_uk(moment: datetime) -> datetime:
-    """A stored naive UTC datetime as UK wall-clock time (naive, for showing)."""
-    return moment.replace(tzinfo=UTC).astimezone(UK).replace(tzinfo=None)
 
 
 def parse_time(text: str) -> time | None:
@@ -240,14 +229,14 @@ class SessionForm(Form):
         return valid
 
     def values(self) -> dict[str, Any]:
-        return {"starts_at": uk_to_utc(self.day.data, self.starts.time),
-                "ends_at": uk_to_utc(self.day.data, self.ends.time),
+        return {"starts_at": from_uk(self.day.data, self.starts.time),
+                "ends_at": from_uk(self.day.data, self.ends.time),
                 "venue": self.venue.data or "", "address": self.address.data or "",
                 "online_url": self.online_url.data or "", "step_free": self.step_free.data,
                 "hearing_loop": self.hearing_loop.data}
 
     def fill(self, session: Any) -> None:
-        starts, ends = utc_to_uk(session.starts_at), utc_to_uk(session.ends_at)
+        starts, ends = to_uk(session.starts_at), to_uk(session.ends_at)
         self.day.data = starts.date()
         self.starts.data, self.ends.data = starts.strftime("%H:%M"), ends.strftime("%H:%M")
 
@@ -366,12 +355,12 @@ class RecruitmentForm(Form):
     def closes(self) -> datetime | None:
         if not self.closes_on.data:
             return None
-        return uk_to_utc(self.closes_on.data, self.closes_at.time or time(23, 59))
+        return from_uk(self.closes_on.data, self.closes_at.time or time(23, 59))
 
     def confirm_by(self) -> datetime | None:
         if not self.confirm_on.data:
             return None
-        return uk_to_utc(self.confirm_on.data, self.confirm_at.time or time(23, 59))
+        return from_uk(self.confirm_on.data, self.confirm_at.time or time(23, 59))
 
     def values(self) -> dict[str, Any]:
         return {"expected_response_rate": self.expected_response_rate.data,
@@ -383,7 +372,7 @@ class RecruitmentForm(Form):
         for moment, day, at in ((event.registration_closes_at, self.closes_on, self.closes_at),
                                 (event.confirm_by, self.confirm_on, self.confirm_at)):
             if moment is not None:
-                local = utc_to_uk(moment)
+                local = to_uk(moment)
                 day.data, at.data = local.date(), local.strftime("%H:%M")
         days = list(event.reminder_days or [])
         self.first_reminder.data = days[0] if days else None

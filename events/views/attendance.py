@@ -3,9 +3,7 @@ call one service, render). Everyone here manages the event: officers, or its org
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -35,16 +33,6 @@ from events.models import (
 
 bp = Blueprint("event_attendance", __name__)
 STAFF = (Role.OFFICER, Role.ORGANISER)
-LONDON = ZoneInfo("Europe/London")
-
-
-@bp.app_template_filter("attendance_time")
-def uk_time(value: datetime | None, fmt: str = "%-d %B %Y, %-I:%M%p") -> str:
-    """A stored (naive UTC) time as UK time, for these pages."""
-    if value is None:
-        return ""
-    local = value.replace(tzinfo=UTC).astimezone(LONDON)
-    return local.strftime(fmt).replace("AM", "am").replace("PM", "pm")
 
 
 def _permitted(obj: Any) -> Any:

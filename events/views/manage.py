@@ -5,7 +5,6 @@ dashboard, changing the number of places, cancelling. Thin: the rules are in
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
@@ -30,7 +29,6 @@ from events.forms import (
     RemoveForm,
     SessionForm,
     SupportForm,
-    utc_to_uk,
 )
 from events.models import Event, EventSession, EventStatus, ScreeningQuestion, ThankYouKind
 from events.services import EventProblem
@@ -43,19 +41,6 @@ FORM_PAGE = "events/manage/form.html"
 STATUS_TAGS = {"draft": "govuk-tag--grey", "recruiting": "govuk-tag--blue",
                "selecting": "govuk-tag--yellow", "held": "govuk-tag--green",
                "cancelled": "govuk-tag--red"}
-
-
-@bp.app_template_filter("event_time")
-def event_time(moment: datetime | None) -> str:
-    """A stored naive UTC time in UK time: "Saturday 20 March 2027, 10:00"."""
-    if moment is None:
-        return ""
-    return utc_to_uk(moment).strftime("%A %-d %B %Y, %H:%M")
-
-
-@bp.app_template_filter("uk_clock")
-def uk_clock(moment: datetime) -> str:
-    return utc_to_uk(moment).strftime("%H:%M")
 
 
 def _event(event_id: int) -> Event:

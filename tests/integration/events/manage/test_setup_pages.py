@@ -82,7 +82,7 @@ def test_an_organiser_sets_up_a_two_session_event_and_opens_recruitment(
     assert event.status == EventStatus.RECRUITING
     assert len(event.public_code) == CODE_LENGTH and set(event.public_code) <= set(CODE_ALPHABET)
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
-    assert event.public_code in page and "Saturday 12 June 2027, 10:00 to 13:00" in page
+    assert event.public_code in page and "Saturday 12 June 2027, 10am to 1pm" in page
     code = event.public_code
     assert post(client, f"/events/{event.id}/open", f"/events/{event.id}").status_code == 303
     db.session.refresh(event)
