@@ -3,8 +3,11 @@ selection and confirmation, attendance, and who may act on what."""
 
 from __future__ import annotations
 
-from core.features import Feature
+from datetime import timedelta
+
+from core.features import Feature, Schedule
 from core.permissions import Rules
+from events import reminders
 from events.access import may_manage_event, may_manage_registration
 from events.models import (
     AccessNeed,
@@ -39,4 +42,7 @@ FEATURE = Feature(
     name="events",
     blueprints=(manage.bp, links.bp, selection.bp, attendance.bp),
     permissions=PERMISSIONS,
+    schedules=(Schedule("event-reminders", timedelta(hours=1), reminders.scheduled,
+                        "Remind people with a place at an event, chase those who have not "
+                        "confirmed, and release places not confirmed after the chase."),),
 )
