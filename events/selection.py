@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from quota.disclosure import NOT_KNOWN
 from quota.draw import draw
 from quota.problem import Pool, Quota, QuotaConflict, Selection
@@ -111,6 +113,17 @@ def run_draw(pool: Pool, quotas: list[Quota], size: int, seed: int) -> Selection
     return draw("fair", pool, quotas, size, seed=seed, reserves=max(0, len(pool) - size))
 
 
+def reserve_order(pool: Pool, selection: Selection) -> list[int]:
+    """Everyone in the pool not selected, best reserve first: the draw's ranked reserves, then
+    anyone it left off (someone who shares a home with a selected person: they can step in only
+    if that person drops out), in an order drawn from the seed."""
+    ranked = [int(p) for p in selection.reserves]
+    taken = {*ranked, *(int(p) for p in selection.selected)}
+    rest = [int(p) for p in pool.ids if int(p) not in taken]
+    order = np.random.default_rng(selection.seed).permutation(len(rest))
+    return ranked + [rest[i] for i in order]
+
+
 def record(pool: Pool, quotas: list[Quota], selection: Selection, *,
            left_out: Mapping[str, int]) -> dict[str, Any]:
     """What ``Event.selection`` keeps: the inputs, the seed, who came out, the report."""
@@ -119,7 +132,7 @@ def record(pool: Pool, quotas: list[Quota], selection: Selection, *,
         "algorithm": selection.algorithm,
         "inputs": inputs_of(pool, quotas),
         "selected": [int(p) for p in selection.selected],
-        "reserves": [int(p) for p in selection.reserves],
+        "reserves": reserve_order(pool, selection),
         "report": report_of(selection),
         "left_out": dict(left_out),
         "unmet": [],
@@ -159,7 +172,7 @@ def reproduces(selection: Mapping[str, Any], size: int) -> list[str]:
     differences = []
     if [int(p) for p in again.selected] != list(selection["selected"]):
         differences.append("The people selected are not the same.")
-    if [int(p) for p in again.reserves] != list(selection["reserves"]):
+    if reserve_order(pool, again) != list(selection["reserves"]):
         differences.append("The reserve list is not the same.")
     return differences
 

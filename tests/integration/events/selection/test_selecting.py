@@ -70,6 +70,9 @@ def test_one_per_household(room):
     assert len({people[0].id, people[1].id} & set(record["selected"])) == 1
     assert len({people[2].id, people[3].id} & set(record["selected"])) == 1
     assert event.selection["inputs"]["households"].count("12 Acacia Avenue") == 2
+    # the others share a home with someone selected: reserves all the same, last
+    assert set(record["reserves"]) == {p.id for p in people} - set(record["selected"])
+    assert set(_statuses(event).values()) == {S.SELECTED, S.RESERVE}
 
 
 def test_an_assembly_needs_people_for_every_session(room, login, sign_in):
