@@ -132,10 +132,14 @@ def _tell_confirmed(registration: Registration) -> None:
     to = registration.contact_email
     if not to:
         return
+    event = registration.event
     mail.queue_templated(
-        to, "event_confirmed", registration=registration, event=registration.event, when=when,
+        to, "event_confirmed", registration=registration, event=event, when=when,
         link=mail.absolute_url("event_selection.confirm", token=registration.token),
-        calendar_link=mail.absolute_url("event_selection.calendar", token=registration.token))
+        calendar_link=mail.absolute_url("event_selection.calendar", token=registration.token),
+        attachments=[{"filename": f"event-{event.id}.ics",
+                      "content_type": "text/calendar",
+                      "content": (calendar_for(registration) or b"").decode()}])
 
 
 def calendar_for(registration: Registration) -> bytes | None:

@@ -9,6 +9,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from core.extensions import db
+from core.mail import build_email
 from core.models import AuditEvent, Message
 from events.models import EventStatus, RegistrationStatus
 from tests.integration.events.selection.conftest import csrf
@@ -50,6 +51,11 @@ def test_confirm_takes_a_place_and_emails_the_calendar_link(client, offered):
     message = db.session.scalars(select(Message)).one()
     assert message.to_address == registration.resident.user.email
     assert f"/events/r/{registration.token}/calendar.ics" in message.body_text
+    email = build_email(message, "panel@example.org")              # the .ics travels with it
+    attached = [part for part in email.iter_attachments()]
+    assert [a.get_content_type() for a in attached] == ["text/calendar"]
+    assert attached[0].get_filename() == f"event-{event.id}.ics"
+    assert len(Calendar.from_ical(attached[0].get_content()).walk("VEVENT")) == 1
     assert db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "event_place_confirmed"))
     again = _post(client, registration, "confirm")          # a double click
