@@ -142,6 +142,12 @@ def _in_labels(event: Event, dimensions: list[str], text: str) -> str:
     return text
 
 
+def record_view(actor: User, event: Event, leaving: Registration) -> None:
+    """The page names the person leaving and the reserve proposed: opening it is audited."""
+    audit.record(actor, "event_replacement_viewed", "event", event.id, gave_up=leaving.id)
+    db.session.commit()
+
+
 def replace(actor: User, event: Event, leaving: Registration, chosen_id: int) -> Registration:
     """Offer ``leaving``'s place to ``chosen_id``, the reserve proposed; refused if the proposal
     changed since it was shown. The reserve is selected and emailed a link to confirm."""

@@ -85,6 +85,7 @@ def replace(event_id: int, registration_id: int) -> Any:
         proposal, problem = replacing.propose(current_user, event, leaving), None
     except replacing.ReplaceError as error:
         proposal, problem = None, str(error)
+    replacing.record_view(current_user, event, leaving)
     return render_page("events/selection/replace.html", event=event, leaving=leaving,
                        who=selecting.person(leaving), proposal=proposal, problem=problem,
                        person=selecting.person)

@@ -202,3 +202,68 @@ def test_special_category_quotas_need_an_officer_or_an_approved_design(room, mak
     hidden = [t for t in page.tallies if t.key == "disability"]
     assert hidden and hidden[0].hidden and hidden[0].rows == []
     assert page.minimum_probability is None
+
+
+def test_too_few_interested_says_how_many_more(room):
+    import pytest
+
+    event, _ = room(4, ["female", "male", "male"], shares={"sex": {"female": 1, "male": 1}})
+    with pytest.raises(selecting.QuotasNotMet) as error:
+        selecting.select_room(_organiser(event), event, seed=1)
+    assert str(error.value).endswith("The room needs 1 more person in Sex: Female; 1 more "
+                                     "person (from different households) overall.")
+    assert event.selection["unmet"] == [["sex", "female", 1]]
+    assert event.selection["more_needed"] == 1
+
+
+def test_an_officer_approved_design_lets_organisers_use_special_category_quotas(
+        room, make_user, client_for):
+    from quota.models import SampleDesign, SampleMode
+    from quota.pool import SampleSpec
+
+    event, people = room(2, ["female", "male"] * 2, shares={
+        "sex": {"female": 0.5, "male": 0.5}, "disability": {"disabled": 0.5,
+                                                           "not_disabled": 0.5}})
+    for i, person in enumerate(people):
+        answer(person.resident, "disability", "disabled" if i < 2 else "not_disabled")
+    spec = SampleSpec(name="Parks design", mode=SampleMode.FAIR,
+                      target_set_id=event.target_set_id, dimensions=("sex", "disability"),
+                      size=2)
+    design = SampleDesign(name="Parks design", spec=spec.to_json(),
+                          approved_by_id=make_user(Role.OFFICER).id)
+    db.session.add(design)
+    db.session.commit()
+    event.design_id = design.id
+    event.dimensions = ["sex"]
+    db.session.commit()
+    record = selecting.select_room(_organiser(event), event, seed=8)
+    chosen = [p for p in people if p.id in record["selected"]]
+    assert len(chosen) == 2 and {people.index(p) < 2 for p in chosen} == {True, False}
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "event_selected"))
+    assert audit.detail["special_category_questions"] == ["disability"]
+    page = client_for(_organiser(event)).get(f"/events/{event.id}/selection")
+    html = page.get_data(as_text=True)
+    assert "shown only to officers" in html and "Not disabled" not in html
+
+
+def test_unmet_special_category_quotas_are_not_named_to_organisers(room, make_user):
+    from quota.models import SampleDesign, SampleMode
+    from quota.pool import SampleSpec
+
+    event, people = room(2, ["female", "male"] * 2, shares={
+        "sex": {"female": 0.5, "male": 0.5}, "disability": {"disabled": 0.5,
+                                                           "not_disabled": 0.5}})
+    for person in people:
+        answer(person.resident, "disability", "not_disabled")
+    spec = SampleSpec(name="D", mode=SampleMode.FAIR, target_set_id=event.target_set_id,
+                      dimensions=("sex", "disability"), size=2)
+    db.session.add(design := SampleDesign(name="D", spec=spec.to_json()))
+    db.session.commit()
+    event.design_id = design.id
+    db.session.commit()
+    import pytest
+    with pytest.raises(selecting.QuotasNotMet) as error:
+        selecting.select_room(_organiser(event), event, seed=8)
+    assert "Disab" not in str(error.value) and "design an officer approved" in str(error.value)
+    assert event.selection["unmet"]        # stored for the top-up wave all the same
+    assert "Disabled" in selecting.page_for(make_user(Role.OFFICER), event).unmet
