@@ -79,7 +79,7 @@ def run(now: datetime | None = None) -> Sent:
 
 
 def _remind(event: Event, registration: Registration, first: datetime, now: datetime) -> int:
-    days = list(event.reminder_days or DEFAULT_REMINDER_DAYS)
+    days = list(DEFAULT_REMINDER_DAYS if event.reminder_days is None else event.reminder_days)
     day, passed = due_reminder(days, list(registration.reminders_sent or []), first, now)
     if day is None:
         return 0

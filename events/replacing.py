@@ -20,7 +20,7 @@ from events import selection as pure
 from events.calendar import when
 from events.models import Event, Registration, RegistrationStatus
 from events.registrations import change_status
-from events.selecting import dimension_labels, is_selected, labels_for
+from events.selecting import dimension_labels, hold_event, is_selected, labels_for
 from quota.access import hidden_dimensions
 from quota.problem import Pool, QuotaInfeasible, QuotaInputError
 from quota.reserves import propose_replacement
@@ -151,8 +151,14 @@ def record_view(actor: User, event: Event, leaving: Registration) -> None:
 def replace(actor: User, event: Event, leaving: Registration, chosen_id: int) -> Registration:
     """Offer ``leaving``'s place to ``chosen_id``, the reserve proposed; refused if the proposal
     changed since it was shown. The reserve is selected and emailed a link to confirm."""
-    proposal = propose(actor, event, leaving)
+    hold_event(event)   # one replacement at a time per event
+    try:
+        proposal = propose(actor, event, leaving)
+    except ReplaceError:
+        db.session.rollback()
+        raise
     if proposal.replacement.id != chosen_id:
+        db.session.rollback()
         raise ReplaceError("The proposed replacement has changed since the page was shown; "
                            "look at the new proposal and confirm again.")
     replacement = proposal.replacement

@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from core import audit, mail
@@ -76,6 +76,16 @@ def why_not_now(event: Event) -> str | None:
     if is_selected(event):
         return "The room has been selected already."
     return None
+
+
+def hold_event(event: Event) -> None:
+    """Hold the event's row until this transaction ends and read it afresh, so that two
+    organisers acting at once act one after the other (a write holds it on PostgreSQL and on
+    SQLite alike, where ``SELECT ... FOR UPDATE`` is ignored)."""
+    db.session.execute(update(Event).where(Event.id == event.id)
+                       .values(places_taken=Event.places_taken)
+                       .execution_options(synchronize_session=False))
+    db.session.refresh(event)
 
 
 def is_selected(event: Event) -> bool:
@@ -163,6 +173,15 @@ def select_room(actor: User, event: Event, seed: int | None = None) -> dict[str,
     """Draw the room: the selected are asked to confirm (email), the rest are reserves in
     order. ``QuotasNotMet`` when the interested cannot meet the quotas (stored for the page and
     the top-up wave). Commits once."""
+    hold_event(event)   # one selection at a time per event
+    try:
+        return _select_held(actor, event, seed)
+    except SelectionError:
+        db.session.rollback()   # (a shortfall is stored already)
+        raise
+
+
+def _select_held(actor: User, event: Event, seed: int | None) -> dict[str, Any]:
     reason = why_not_now(event)
     if reason:
         raise SelectionError(reason)

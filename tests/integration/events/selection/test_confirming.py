@@ -183,3 +183,24 @@ def test_only_people_with_a_place_get_the_calendar(client, offered):
     registration.status = S.CONFIRMED
     db.session.commit()
     assert client.get(f"/events/r/{registration.token}/calendar.ics").status_code == 200
+
+
+@pytest.mark.clock("2027-03-05T09:00")
+def test_five_clicks_at_once_confirm_once(app, offered):
+    from events import confirming
+    from events.models import Event, Registration
+    from tests.integration.at_once import at_once
+
+    event, registration = offered()
+    registration_id, event_id = registration.id, event.id
+    db.session.commit()   # the test's own session holds no transaction while they click
+
+    def click(registration_id: int):
+        return confirming.answer(db.session.get(Registration, registration_id),
+                                 confirming.Choice.CONFIRM)
+
+    outcomes = at_once(app, 5, click, prepare=lambda: registration_id)
+    assert sorted(outcomes, key=str) == [False, False, False, False, True], outcomes
+    db.session.expire_all()
+    assert db.session.get(Event, event_id).places_taken == 1
+    assert db.session.query(Message).count() == 1

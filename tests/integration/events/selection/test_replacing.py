@@ -122,3 +122,47 @@ def test_another_events_organiser_cannot_replace(room, client_for, make_user):
                                  "replacement_id": "1"}).status_code == 403
     db.session.expire_all()
     assert replacing.places_to_fill(event) == [leaving]
+
+
+def test_two_organisers_filling_the_same_place_at_once_fill_it_once(app, room):
+    from tests.integration.at_once import at_once
+
+    event, people, organiser = _selected(room)
+    leaving = next(p for p in people if p.status == S.SELECTED)
+    change_status(leaving, S.DECLINED)
+    db.session.commit()
+    chosen = replacing.propose(organiser, event, leaving).replacement.id
+    event_id, leaving_id, organiser_id = event.id, leaving.id, organiser.id
+    db.session.commit()
+
+    def fill(_):
+        from core.models import User
+        from events.models import Event
+        return replacing.replace(db.session.get(User, organiser_id),
+                                 db.session.get(Event, event_id),
+                                 db.session.get(Registration, leaving_id), chosen).id
+
+    outcomes = at_once(app, 3, fill)
+    assert outcomes.count(chosen) == 1, outcomes
+    db.session.expire_all()
+    assert db.session.query(Registration).filter_by(replaces_id=leaving_id).count() == 1
+
+
+def test_two_organisers_selecting_at_once_select_once(app, room):
+    from tests.integration.at_once import at_once
+
+    event, _ = room(4, ["female"] * 4 + ["male"] * 4)
+    event_id, organiser_id = event.id, event.organisers[0].id
+    db.session.commit()
+
+    def select_now(_):
+        from core.models import User
+        from events.models import Event
+        return len(selecting.select_room(db.session.get(User, organiser_id),
+                                         db.session.get(Event, event_id))["selected"])
+
+    outcomes = at_once(app, 2, select_now)
+    assert outcomes.count(4) == 1, outcomes
+    db.session.expire_all()
+    assert db.session.query(Registration).filter_by(status=S.SELECTED).count() == 4
+    assert db.session.query(Message).count() == 4
