@@ -133,11 +133,14 @@ def test_select_confirm_and_replace(browser: Browser, page: Page, live_server, b
     resident.wait_for_load_state("networkidle")
     phone.close()
 
+    page.set_viewport_size(PHONE)   # the organiser on a phone too
     page.goto(f"/events/{event_id}/selection")
     expect(page.get_by_role("heading", name="Places to fill (1)")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("Find a replacement")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Fill the place of")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     effect = page.get_by_role("table")
     expect(effect).to_contain_text("Sex: Female")
     expect(effect).to_contain_text("Sex: Male")

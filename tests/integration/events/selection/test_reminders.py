@@ -103,3 +103,9 @@ def test_the_schedule_is_declared(app):
     from core.features import registry
     with app.test_request_context():
         assert "event-reminders" in registry().schedules
+
+
+@pytest.mark.clock("2027-03-19T12:00")
+def test_an_event_that_sets_no_reminders_sends_none(event_with):
+    _, (confirmed,) = event_with(S.CONFIRMED, reminder_days=[])
+    assert reminders.run().reminders == 0 and confirmed.reminders_sent == []
