@@ -204,3 +204,24 @@ def test_five_clicks_at_once_confirm_once(app, offered):
     db.session.expire_all()
     assert db.session.get(Event, event_id).places_taken == 1
     assert db.session.query(Message).count() == 1
+
+
+@pytest.mark.clock("2027-03-05T09:00")
+def test_someone_who_registered_by_the_public_link_confirms_too(client, make_event):
+    from events.models import Registration, RegistrationSource
+    from events.registrations import new_token
+
+    event = make_event(status=EventStatus.SELECTING, confirm_by=CONFIRM_BY)
+    public = Registration(event=event, token=new_token(), source=RegistrationSource.PUBLIC,
+                          status=S.SELECTED, name="Sam Public", email="sam@example.org",
+                          selected_at=datetime(2027, 3, 1, 9, 0))
+    db.session.add(public)
+    db.session.commit()
+    assert _post(client, public, "confirm").status_code == 303
+    db.session.expire_all()
+    assert public.status == S.CONFIRMED
+    message = db.session.scalars(select(Message)).one()
+    assert message.to_address == "sam@example.org" and "Dear Sam Public" in message.body_text
+    audit = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "event_place_confirmed"))
+    assert audit.actor_id is None and audit.object_id == public.id

@@ -166,3 +166,16 @@ def test_two_organisers_selecting_at_once_select_once(app, room):
     db.session.expire_all()
     assert db.session.query(Registration).filter_by(status=S.SELECTED).count() == 4
     assert db.session.query(Message).count() == 4
+
+
+def test_a_no_show_released_before_the_next_session_is_a_place_to_fill(room):
+    event, people, organiser = _selected(room)
+    absent = next(p for p in people if p.status == S.SELECTED)
+    change_status(absent, S.CONFIRMED)
+    change_status(absent, S.NO_SHOW)
+    change_status(absent, S.RELEASED)
+    db.session.commit()
+    assert replacing.places_to_fill(event) == [absent]
+    proposal = replacing.propose(organiser, event, absent)
+    assert proposal.replacement.status == S.RESERVE
+    assert all(row.kept for _, _, row in proposal.effect)
