@@ -31,27 +31,32 @@ BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=2)
 
 
-def queue_message(to: str, subject: str, body_text: str, body_html: str | None = None) -> Message:
-    """Add a message to the outbox in the caller's transaction (the caller commits)."""
+def queue_message(to: str, subject: str, body_text: str, body_html: str | None = None,
+                  attachments: list[dict[str, str]] | None = None) -> Message:
+    """Add a message to the outbox in the caller's transaction (the caller commits).
+    ``attachments``: text files, ``{"filename", "content_type", "content"}`` each."""
     domain = current_app.config["MAIL_FROM"].rpartition("@")[2].rstrip(">") or "localhost"
     message = Message(
         to_address=to,
         subject=subject,
         body_text=body_text,
         body_html=body_html,
+        attachments=attachments or None,
         message_id=make_msgid(domain=domain),
     )
     db.session.add(message)
     return message
 
 
-def queue_templated(to: str, template: str, **context: Any) -> Message:
+def queue_templated(to: str, template: str, *,
+                    attachments: list[dict[str, str]] | None = None, **context: Any) -> Message:
     """Queue ``templates/email/<template>.txt``: its first line is ``Subject: ...``."""
     text = render_template(f"email/{template}.txt", **context)
     first, _, body = text.partition("\n")
     if not first.startswith("Subject: "):
         raise ValueError(f"email/{template}.txt must start with a 'Subject: ' line")
-    return queue_message(to, first.removeprefix("Subject: ").strip(), body.lstrip("\n"))
+    return queue_message(to, first.removeprefix("Subject: ").strip(), body.lstrip("\n"),
+                         attachments=attachments)
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:
@@ -149,6 +154,10 @@ def build_email(message: Message, sender: str) -> EmailMessage:
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
+    for attached in message.attachments or []:
+        maintype, _, subtype = attached["content_type"].partition("/")
+        email.add_attachment(attached["content"].encode(), maintype=maintype,
+                             subtype=subtype or "octet-stream", filename=attached["filename"])
     return email
 
 

@@ -144,6 +144,8 @@ class Message(db.Model):
     subject: Mapped[str] = mapped_column(String(200))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
+    # Text files sent with it (e.g. a calendar file): [{"filename", "content_type", "content"}]
+    attachments: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     status: Mapped[MessageStatus] = mapped_column(
         db_enum(MessageStatus), default=MessageStatus.PENDING

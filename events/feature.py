@@ -3,9 +3,12 @@ selection and confirmation, attendance, and who may act on what."""
 
 from __future__ import annotations
 
-from core.features import Feature, NavItem
+from datetime import timedelta
+
+from core.features import Feature, NavItem, Schedule
 from core.models import Role
 from core.permissions import Rules
+from events import reminders
 from events.access import may_manage_event, may_manage_registration
 from events.dashboard_queries import events_section
 from events.demo import seed_events
@@ -46,4 +49,7 @@ FEATURE = Feature(
                  roles=frozenset({Role.OFFICER, Role.ORGANISER}), position=60),),
     dashboard_sections=(events_section,),
     demo=seed_events,
+    schedules=(Schedule("event-reminders", timedelta(hours=1), reminders.scheduled,
+                        "Remind people with a place at an event, chase those who have not "
+                        "confirmed, and release places not confirmed after the chase."),),
 )
