@@ -1,4 +1,4 @@
-"""UK time for people, and the calendar file (.ics) for someone with a place at an event.
+"""The calendar file (.ics) for someone with a place at an event.
 
 Times are stored naive UTC; people see them in Europe/London (GMT in winter, BST in summer).
 The calendar file has one VEVENT per session, its times in Europe/London with the VTIMEZONE
@@ -9,29 +9,14 @@ side of a change.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from core.uk_time import to_uk
 from events.models import Event
 
-LONDON = ZoneInfo("Europe/London")
 PRODID = "-//Civic Panel//Deliberative events//EN"
-
-
-def uk_time(at: datetime) -> datetime:
-    """A stored (naive UTC) time as the wall-clock time in the UK."""
-    return at.replace(tzinfo=UTC).astimezone(LONDON)
-
-
-def when(at: datetime | None) -> str:
-    """"Saturday 20 March 2027, 10am" (UK time); "" for no time."""
-    if at is None:
-        return ""
-    local = uk_time(at)
-    hour = local.strftime("%-I:%M%p").lower().replace(":00", "")
-    return f"{local:%A %-d %B %Y}, {hour}"
 
 
 def session_uid(event: Event, session_id: int, domain: str) -> str:
@@ -54,8 +39,8 @@ def calendar_file(event: Event, *, domain: str, link: str = "") -> bytes:
         entry.add("dtstamp", stamp)
         title = event.title if total == 1 else f"{event.title} (session {number} of {total})"
         entry.add("summary", title)
-        entry.add("dtstart", uk_time(session.starts_at))
-        entry.add("dtend", uk_time(session.ends_at))
+        entry.add("dtstart", to_uk(session.starts_at))
+        entry.add("dtend", to_uk(session.ends_at))
         place = ", ".join(p for p in (session.venue, session.address) if p)
         if place:
             entry.add("location", place)

@@ -21,7 +21,7 @@ from core import audit, mail
 from core.errors import DomainError
 from core.extensions import db
 from core.models import utcnow
-from events.calendar import calendar_file, when
+from events.calendar import calendar_file
 from events.capacity import EventFull
 from events.models import Event, EventStatus, Registration, RegistrationStatus
 from events.registrations import change_status
@@ -148,7 +148,7 @@ def _tell_confirmed(registration: Registration) -> None:
         return
     event = registration.event
     mail.queue_templated(
-        to, "event_confirmed", registration=registration, event=event, when=when,
+        to, "event_confirmed", registration=registration, event=event,
         link=mail.absolute_url("event_selection.confirm", token=registration.token),
         calendar_link=mail.absolute_url("event_selection.calendar", token=registration.token),
         attachments=[{"filename": f"event-{event.id}.ics",

@@ -20,7 +20,6 @@ from sqlalchemy import select
 from core import audit, mail
 from core.extensions import db
 from core.models import utcnow
-from events.calendar import when
 from events.confirming import GRACE_AFTER_CHASE, confirm_by
 from events.models import Event, EventStatus, Registration, RegistrationStatus
 from events.registrations import change_status
@@ -114,7 +113,7 @@ def _send(registration: Registration, template: str, **context: object) -> None:
     if not to:
         return
     mail.queue_templated(
-        to, template, registration=registration, event=registration.event, when=when,
+        to, template, registration=registration, event=registration.event,
         link=mail.absolute_url("event_selection.confirm", token=registration.token), **context)
 
 

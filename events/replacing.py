@@ -17,7 +17,6 @@ from core.extensions import db
 from core.models import User, utcnow
 from events import confirming
 from events import selection as pure
-from events.calendar import when
 from events.models import Event, Registration, RegistrationStatus
 from events.registrations import change_status
 from events.selecting import dimension_labels, hold_event, is_selected, labels_for
@@ -172,7 +171,7 @@ def replace(actor: User, event: Event, leaving: Registration, chosen_id: int) ->
     if replacement.contact_email:
         mail.queue_templated(
             replacement.contact_email, "event_replacement", registration=replacement,
-            event=event, when=when, deadline=confirming.deadline(replacement),
+            event=event, deadline=confirming.deadline(replacement),
             link=mail.absolute_url("event_selection.confirm", token=replacement.token))
     db.session.commit()
     return replacement

@@ -20,7 +20,6 @@ from core.extensions import db
 from core.models import User, utcnow
 from events import confirming
 from events import selection as pure
-from events.calendar import when
 from events.models import (
     Event,
     EventFormat,
@@ -238,7 +237,7 @@ def _tell_selected(registration: Registration) -> None:
         return
     event = registration.event
     mail.queue_templated(
-        to, "event_selected", registration=registration, event=event, when=when,
+        to, "event_selected", registration=registration, event=event,
         deadline=confirming.deadline(registration),
         link=mail.absolute_url("event_selection.confirm", token=registration.token))
 

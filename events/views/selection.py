@@ -14,7 +14,6 @@ from core.htmx import render_page
 from core.models import Role
 from core.permissions import can_manage, can_view, require
 from events import confirming, replacing, selecting
-from events.calendar import when
 from events.capacity import EventFull
 from events.models import Event, Registration
 
@@ -33,7 +32,7 @@ def _page(event: Event, status: int = 200, **extra: Any) -> Any:
     page = selecting.page_for(current_user, event)
     selecting.record_view(current_user, event)
     return render_page("events/selection/show.html", block=extra.pop("block", None),
-                       event=event, page=page, when=when, **extra), status
+                       event=event, page=page, **extra), status
 
 
 @bp.get("/events/<int:event_id>/selection")
@@ -134,7 +133,7 @@ def confirm(token: str) -> Any:
                 problem, status = str(error), 409
     shown = confirming.standing(registration)
     return render_template("events/selection/confirm.html", registration=registration,
-                           event=registration.event, shown=shown, problem=problem, when=when,
+                           event=registration.event, shown=shown, problem=problem,
                            has_calendar=registration.status in confirming.WITH_CALENDAR
                            ), status
 

@@ -42,8 +42,8 @@ def test_confirm_takes_a_place_and_emails_the_calendar_link(client, offered):
     event, registration = offered()
     page = client.get(f"/events/r/{registration.token}/confirm").get_data(as_text=True)
     assert "You have been offered a place" in page
-    assert "Wednesday 10 March 2027, 5pm" in page          # the deadline, UK time
-    assert "Saturday 20 March 2027, 10am" in page          # the session (GMT)
+    assert "Wednesday 10 March 2027 at 5pm" in page          # the deadline, UK time
+    assert "Saturday 20 March 2027, 10am to 1pm" in page          # the session (GMT)
     response = _post(client, registration, "confirm")
     assert response.status_code == 303
     db.session.expire_all()

@@ -73,7 +73,7 @@ def test_chased_once_after_the_deadline_then_released(event_with):
         assert reminders.run().chased == 0
         assert slow.chased_at == datetime(2027, 3, 10, 17, 30)
     assert _subjects() == ["Can you still take your place? Parks workshop"] * 2
-    assert "Friday 12 March 2027, 5:30pm" in db.session.scalars(select(Message)).first().body_text
+    assert "Friday 12 March 2027 at 5:30pm" in db.session.scalars(select(Message)).first().body_text
     quick.status = S.CONFIRMED
     event.places_taken = 1
     db.session.commit()

@@ -1,4 +1,4 @@
-"""The calendar file and UK times, without the database."""
+"""The calendar file, without the database (UK times: tests/unit/core/test_uk_time.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from icalendar import Calendar
 
-from events.calendar import calendar_file, uk_time, when
+from events.calendar import calendar_file
 
 
 def _session(sid, start, hours=3, **fields):
@@ -16,13 +16,6 @@ def _session(sid, start, hours=3, **fields):
                            address=fields.get("address", "Manchester Road"),
                            online_url=fields.get("online_url", ""), step_free=True,
                            hearing_loop=False)
-
-
-def test_uk_time_across_the_clock_change():
-    assert uk_time(datetime(2027, 3, 20, 10, 0)).hour == 10          # GMT
-    assert uk_time(datetime(2027, 4, 3, 9, 0)).hour == 10            # BST
-    assert when(datetime(2027, 4, 3, 9, 30)) == "Saturday 3 April 2027, 10:30am"
-    assert when(None) == ""
 
 
 def test_one_event_per_session_with_the_time_zone():
