@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from core import audit, mail
 from core.errors import DomainError
@@ -24,7 +24,7 @@ from core.models import utcnow
 from events.calendar import calendar_file
 from events.capacity import EventFull
 from events.models import Event, EventStatus, Registration, RegistrationStatus
-from events.registrations import change_status
+from events.registrations import change_status, hold
 
 S = RegistrationStatus
 GRACE_AFTER_CHASE = timedelta(hours=48)
@@ -109,7 +109,7 @@ def answer(registration: Registration, choice: Choice, now: datetime | None = No
     ``ConfirmRefused`` (or ``EventFull``) with nothing changed otherwise. Commits once."""
     now = now or utcnow()
     wanted = S.CONFIRMED if choice == Choice.CONFIRM else S.DECLINED
-    _hold(registration)
+    hold(registration)
     if registration.status == wanted:
         db.session.rollback()
         return False
@@ -129,17 +129,6 @@ def answer(registration: Registration, choice: Choice, now: datetime | None = No
         _tell_confirmed(registration)
     db.session.commit()
     return True
-
-
-def _hold(registration: Registration) -> None:
-    """Hold the registration's row until this transaction ends, then read its status afresh,
-    so two clicks at once are answered one after the other (the second sees the first's
-    answer). A write (PostgreSQL: the row lock; SQLite: the database's write lock) does that
-    on both databases, where ``SELECT ... FOR UPDATE`` would not on SQLite."""
-    db.session.execute(update(Registration).where(Registration.id == registration.id)
-                       .values(status=Registration.status)
-                       .execution_options(synchronize_session=False))
-    db.session.refresh(registration)
 
 
 def _tell_confirmed(registration: Registration) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
 from events.capacity import EventFull, counted_places
-from events.models import Event, Registration, RegistrationStatus
+from events.models import Event, Registration, RegistrationStatus, TransitionRefused
 from events.registrations import change_status
 from tests.integration.at_once import at_once
 
@@ -69,3 +69,26 @@ def test_fifty_people_confirming_at_once_for_ten_places_get_exactly_ten(
     db.session.expire_all()
     event = db.session.get(Event, event.id)
     assert event.places_taken == 10 == counted_places(event)
+
+
+def test_two_withdrawals_of_the_same_place_at_once_give_it_back_once(
+        app, make_event, make_registration):
+    event = make_event(capacity=3)
+    holders = [make_registration(event, S.CONFIRMED) for _ in range(2)]
+    registration_id = holders[0].id
+
+    def withdraw(_: object) -> str:
+        registration = db.session.get(Registration, registration_id)
+        try:
+            change_status(registration, S.WITHDRAWN)
+            db.session.commit()
+            return "withdrawn"
+        except TransitionRefused:
+            db.session.rollback()
+            return "already"
+
+    outcomes = at_once(app, 2, withdraw)
+    assert sorted(outcomes) == ["already", "withdrawn"], outcomes
+    db.session.expire_all()
+    event = db.session.get(Event, event.id)
+    assert event.places_taken == 1 == counted_places(event)
