@@ -6,9 +6,11 @@ a newcomer sees the whole journey of a deliberative event at once.
   them paid; travel and childcare expenses; the themes the organiser recorded, shown on the
   engagement's public page under "You said".
 - **Climate citizens' assembly** (two Saturdays, in two and three weeks' time, on the "Climate
-  action plan" engagement): mid-recruitment, with people invited, interested, selected and
-  waiting to confirm, confirmed (the demo resident among them), on the reserve list and
-  declined; access needs at every status.
+  action plan" engagement): mid-recruitment. 110 invited, 58 interested (some with access
+  needs), registration closed and the room drawn by the real fair selection with quotas on
+  sex and age and one per household (its seed chosen so that the demo resident is selected),
+  the rest an ordered reserve list; most of the selected confirmed (the demo resident among
+  them), some still to answer, two turned the place down so their places are to fill.
 
 The demo organiser organises both. Dates are relative to the moment of seeding; the same seed
 gives the same people and statuses. Statuses move through ``events.registrations.change_status``
@@ -25,6 +27,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Role, User, utcnow
+from events import selecting
 from events.models import (
     AccessNeed,
     Attendance,
@@ -43,10 +46,14 @@ from events.models import (
 )
 from events.payments import sync_thank_you
 from events.registrations import change_status, new_token
+from events.selection import run_draw
 from panel.demo import DEMO_RESIDENT, demo_email
 from panel.engagements import Engagement, SpectrumLevel
-from panel.models import Resident
-from quota.pool import reachable_residents
+from panel.models import Resident, TargetSet
+from quota import services as quota_services
+from quota.models import MemberRole, SampleMode
+from quota.pool import SampleSpec, reachable_residents
+from quota.problem import QuotaInfeasible, QuotaInputError
 
 S = RegistrationStatus
 DAY = timedelta(days=1)
@@ -62,8 +69,8 @@ PATHS: dict[RegistrationStatus, tuple[RegistrationStatus, ...]] = {
     S.NO_SHOW: (S.INTERESTED, S.SELECTED, S.CONFIRMED, S.NO_SHOW),
 }
 PAST = {S.ATTENDED: 22, S.NO_SHOW: 3, S.DECLINED: 14, S.RESERVE: 4, S.INVITED: 17}
-UPCOMING = {S.CONFIRMED: 15, S.SELECTED: 5, S.RESERVE: 4, S.INTERESTED: 6, S.DECLINED: 12,
-            S.INVITED: 38}
+# How the assembly's 110 invitations were answered (the interested are then selected).
+INVITATION_ANSWERS = {S.INTERESTED: 58, S.DECLINED: 12, S.INVITED: 40}
 THEMES = (
     ("Make the town centre feel safe after dark",
      "Better lighting on the routes to the bus station and more people living above shops."),
@@ -179,7 +186,7 @@ NEEDS = ((NeedKind.STEP_FREE, "I use a wheelchair"), (NeedKind.HEARING_LOOP, "")
 
 
 def _assembly(rng: np.random.Generator, officer: User, organiser: User, now: datetime,
-              demo_resident: Resident | None, leave_out: set[int]) -> Event:
+              demo_resident: Resident | None, leave_out: set[int], seed: int) -> Event:
     engagement = Engagement(
         title="Climate action plan", topic="Climate", level=SpectrumLevel.COLLABORATE,
         why="A citizens' assembly will recommend how Burnley reaches net zero by 2040; the "
@@ -190,14 +197,18 @@ def _assembly(rng: np.random.Generator, officer: User, organiser: User, now: dat
         results_use="The assembly's recommendations go to Full Council unchanged.",
         announced_at=now - 21 * DAY, created_by=officer)
     first = (now + 14 * DAY).replace(hour=10, minute=0, second=0, microsecond=0)
+    target_set = db.session.scalar(select(TargetSet).where(TargetSet.is_default.is_(True)))
     event = Event(
         engagement=engagement, title="Climate citizens' assembly",
         format=EventFormat.CITIZENS_ASSEMBLY,
         purpose="Two Saturdays hearing from experts and each other, then agreeing "
-                "recommendations.", capacity=24, status=EventStatus.SELECTING,
+                "recommendations.", capacity=24, status=EventStatus.RECRUITING,
         offers_childcare=True, offers_travel=True, offers_bsl=True, offers_dietary=True,
         interpreter_languages="Urdu, Polish", thank_you_kind=ThankYouKind.PAYMENT,
         thank_you_pence=6000, registration_closes_at=now - 3 * DAY, confirm_by=now + 4 * DAY,
+        expected_response_rate=45, public_code=f"CLIM{seed % 10000:04d}"[:8],
+        target_set_id=target_set.id if target_set else None,
+        dimensions=["sex", "age_band"] if target_set else [], one_per_household=True,
         created_by=officer, organisers=[organiser],
         sessions=[EventSession(starts_at=first + 7 * DAY * n,
                                ends_at=first + 7 * DAY * n + timedelta(hours=6),
@@ -206,34 +217,100 @@ def _assembly(rng: np.random.Generator, officer: User, organiser: User, now: dat
                   for n in range(2)])
     db.session.add(event)
     db.session.flush()
-    statuses = _shuffled(rng, UPCOMING)
+    statuses = _shuffled(rng, INVITATION_ANSWERS)
     invited = now - 18 * DAY
-    db.session.add(InvitationWave(event=event, size=len(statuses) + 1,
-                                  created_by_id=officer.id, created_at=invited))
-    people = _people(rng, len(statuses), leave_out)
-    reserve = 0
+    wave = InvitationWave(event=event, size=len(statuses) + 1, created_by_id=officer.id,
+                          created_at=invited)
+    db.session.add(wave)
+    people = _wave(rng, officer, event, wave, len(statuses), leave_out, seed)
     for resident, status in zip(people, statuses, strict=False):
         registration = _register(event, resident, status, invited, rng)
-        if status == S.RESERVE:
-            reserve += 1
-            registration.reserve_rank = reserve
-        if status in (S.CONFIRMED, S.SELECTED, S.INTERESTED) and rng.random() < 0.35:
+        if status == S.INTERESTED and rng.random() < 0.35:
             kind, detail = NEEDS[int(rng.integers(len(NEEDS)))]
-            need_status = NeedStatus.REQUESTED if status != S.CONFIRMED else \
-                [NeedStatus.REQUESTED, NeedStatus.BOOKED, NeedStatus.CANNOT_PROVIDE][
-                    int(rng.choice(3, p=[0.4, 0.5, 0.1]))]
-            cost = (int(rng.integers(10, 40)) * 100
-                    if kind in (NeedKind.TRAVEL, NeedKind.CHILDCARE) and
-                    need_status == NeedStatus.BOOKED else 0)
-            registration.needs.append(AccessNeed(kind=kind, detail=detail, status=need_status,
-                                                 cost_pence=cost, updated_at=now - 2 * DAY))
+            registration.needs.append(AccessNeed(kind=kind, detail=detail,
+                                                 updated_at=now - 5 * DAY))
+    mine = None
     if demo_resident is not None:
-        mine = _register(event, demo_resident, S.CONFIRMED, invited, rng)
+        mine = _register(event, demo_resident, S.INTERESTED, invited, rng)
         for place in mine.places:
             place.available = True
         mine.needs.append(AccessNeed(kind=NeedKind.DIETARY, detail="Vegetarian",
-                                     status=NeedStatus.BOOKED, updated_at=now - 2 * DAY))
+                                     updated_at=now - 5 * DAY))
+    event.status = EventStatus.SELECTING          # registration closed three days ago
+    db.session.flush()
+    selecting.select_room(organiser, event, seed=_seed_selecting(event, mine, seed),
+                          at=now - 2 * DAY, tell=False)
+    _answer_offers(rng, event, mine, now)
     return event
+
+
+def _wave(rng: np.random.Generator, officer: User, event: Event, wave: InvitationWave,
+          size: int, leave_out: set[int], seed: int) -> list[Resident]:
+    """Who the wave invited: a quota sample of members interested in events, as a real wave
+    draws (quota.services), or anyone who may be asked when the panel is too small for it."""
+    if event.target_set_id is not None:
+        spec = SampleSpec(name=f"{event.title}: invitation wave", mode=SampleMode.SURVEY,
+                          target_set_id=event.target_set_id, dimensions=tuple(event.dimensions),
+                          size=size, tolerance=2, seed=seed, events_only=True, household=True)
+        db.session.commit()    # the draw commits; a failed one must roll back nothing else
+        try:
+            sample = quota_services.draw_sample(officer, spec)
+        except (QuotaInfeasible, QuotaInputError, quota_services.SampleError):
+            db.session.rollback()
+        else:
+            wave.sample_id = sample.id
+            chosen = [m.resident_id for m in sample.members_with(MemberRole.SELECTED)
+                      if m.resident_id not in leave_out]
+            return list(db.session.scalars(select(Resident).where(Resident.id.in_(chosen))
+                                           .order_by(Resident.id)))
+    return _people(rng, size, leave_out)
+
+
+def _seed_selecting(event: Event, mine: Registration | None, seed: int) -> int:
+    """A seed whose fair draw selects the demo resident (so they have a place to show). The
+    draw is the real one, reproducible from the stored seed; only the seed is chosen. Quotas
+    on sex alone, or none, and fewer places, when the interested cannot meet the quotas (a
+    small panel)."""
+    households = {r.household for r in selecting.problem_for(event).candidates}
+    event.capacity = max(1, min(event.capacity, len(households) * 2 // 3))
+    for dimensions in (list(event.dimensions), ["sex"], []):
+        event.dimensions = dimensions
+        pool, quotas = selecting.room_problem(event, selecting.problem_for(event))
+        for tries in range(60):
+            try:
+                result = run_draw(pool, quotas, event.capacity, seed + tries)
+            except QuotaInfeasible:
+                break
+            if mine is None or mine.id in result.selected:
+                return seed + tries
+    return seed
+
+
+def _answer_offers(rng: np.random.Generator, event: Event, mine: Registration | None,
+                   now: datetime) -> None:
+    """Most of the selected confirm (the demo resident too), two turn the place down (their
+    places are to fill from the reserves), the rest have not answered yet; the access needs of
+    those with a place are being arranged."""
+    offered = list(db.session.scalars(select(Registration).where(
+        Registration.event_id == event.id, Registration.status == S.SELECTED)
+        .order_by(Registration.id)))
+    others = [r for r in offered if r is not mine]
+    answers = [S.DECLINED] * 2 + [S.CONFIRMED] * 15 + [None] * (len(others) - 17)
+    for registration, answer in zip(others, [answers[i] for i in rng.permutation(len(answers))],
+                                    strict=False):
+        if answer is not None:
+            change_status(registration, answer, now - DAY)
+    if mine is not None and mine.status == S.SELECTED:
+        change_status(mine, S.CONFIRMED, now - DAY)
+    for registration in offered:
+        if registration.status != S.CONFIRMED:
+            continue
+        for need in registration.needs:
+            need.status = [NeedStatus.REQUESTED, NeedStatus.BOOKED, NeedStatus.CANNOT_PROVIDE][
+                int(rng.choice(3, p=[0.4, 0.5, 0.1]))]
+            if need.kind in (NeedKind.TRAVEL, NeedKind.CHILDCARE) and \
+                    need.status == NeedStatus.BOOKED:
+                need.cost_pence = int(rng.integers(10, 40)) * 100
 
 
 def seed_events(seed: int) -> str:
@@ -245,8 +322,8 @@ def seed_events(seed: int) -> str:
     demo_resident = demo_user.resident if demo_user is not None else None
     leave_out = {demo_resident.id} if demo_resident is not None else set()
     held = _held_workshop(rng, officer, organiser, now, leave_out)
-    upcoming = _assembly(rng, officer, organiser, now, demo_resident, leave_out)
+    upcoming = _assembly(rng, officer, organiser, now, demo_resident, leave_out, seed)
     db.session.commit()
     return (f"  2 events: {held.title} (held, {held.places_taken} places) and "
-            f"{upcoming.title} (recruiting, {upcoming.places_taken} of {upcoming.capacity} "
+            f"{upcoming.title} (selected; {upcoming.places_taken} of {upcoming.capacity} "
             "places confirmed)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -44,7 +45,7 @@ from quota.pool import (
     private_dimensions,
     quotas_for,
 )
-from quota.problem import QuotaInfeasible, QuotaInputError
+from quota.problem import Pool, Quota, QuotaInfeasible, QuotaInputError
 
 S = RegistrationStatus
 ASSEMBLIES = (EventFormat.CITIZENS_JURY, EventFormat.CITIZENS_ASSEMBLY)
@@ -168,19 +169,32 @@ def check_allowed(actor: User, event: Event, problem: Problem) -> None:
 
 # --- selecting ---------------------------------------------------------------------------------
 
-def select_room(actor: User, event: Event, seed: int | None = None) -> dict[str, Any]:
-    """Draw the room: the selected are asked to confirm (email), the rest are reserves in
-    order. ``QuotasNotMet`` when the interested cannot meet the quotas (stored for the page and
-    the top-up wave). Commits once."""
+def select_room(actor: User, event: Event, seed: int | None = None, *,
+                at: datetime | None = None, tell: bool = True) -> dict[str, Any]:
+    """Draw the room: the selected are asked to confirm (email; ``tell=False`` for the demo,
+    whose story is told without sending anything), the rest are reserves in order.
+    ``QuotasNotMet`` when the interested cannot meet the quotas (stored for the page and the
+    top-up wave). Commits once."""
     hold_event(event)   # one selection at a time per event
     try:
-        return _select_held(actor, event, seed)
+        return _select_held(actor, event, seed, at or utcnow(), tell)
     except SelectionError:
         db.session.rollback()   # (a shortfall is stored already)
         raise
 
 
-def _select_held(actor: User, event: Event, seed: int | None) -> dict[str, Any]:
+def room_problem(event: Event, problem: Problem) -> tuple[Pool, list[Quota]]:
+    """The pool and quotas the draw for ``event`` works on (``QuotaInfeasible``,
+    ``QuotaInputError`` when the quotas cannot be made)."""
+    pool = pure.make_pool(problem.candidates, problem.dimensions,
+                          one_per_household=event.one_per_household)
+    quotas = quotas_for(problem.spec, pool) if problem.spec else []
+    quotas += pure.screening_quotas(problem.screening_shares, pool, event.capacity)
+    return pure.with_everyone(pool, quotas, event.capacity)
+
+
+def _select_held(actor: User, event: Event, seed: int | None, now: datetime,
+                 tell: bool) -> dict[str, Any]:
     reason = why_not_now(event)
     if reason:
         raise SelectionError(reason)
@@ -193,9 +207,7 @@ def _select_held(actor: User, event: Event, seed: int | None) -> dict[str, Any]:
     pool = pure.make_pool(problem.candidates, problem.dimensions,
                           one_per_household=event.one_per_household)
     try:
-        quotas = quotas_for(problem.spec, pool) if problem.spec else []
-        quotas += pure.screening_quotas(problem.screening_shares, pool, event.capacity)
-        pool, quotas = pure.with_everyone(pool, quotas, event.capacity)
+        pool, quotas = room_problem(event, problem)
         result = pure.run_draw(pool, quotas, event.capacity, seed)
     except QuotaInfeasible as error:
         short, more = pure.unmet(error.problems)
@@ -210,12 +222,12 @@ def _select_held(actor: User, event: Event, seed: int | None) -> dict[str, Any]:
         raise SelectionError(f"The quotas cannot be used as they are: {error}") from error
     left_out = {left_out_reason(event): len(problem.left_out)} if problem.left_out else {}
     record = pure.record(pool, quotas, result, left_out=left_out)
-    now = utcnow()
     chosen = {r.id: r for r in interested(event)}
     for rid in record["selected"]:
         registration = chosen[rid]
         change_status(registration, S.SELECTED, now)
-        _tell_selected(registration)
+        if tell:
+            _tell_selected(registration)
     for rank, rid in enumerate(record["reserves"], start=1):
         registration = chosen[rid]
         change_status(registration, S.RESERVE, now)
