@@ -3,8 +3,13 @@ selection and confirmation, attendance, and who may act on what."""
 
 from __future__ import annotations
 
-from core.features import Feature
+from datetime import timedelta
+
+from core.features import Feature, Schedule
+from core.jobs.kinds import JobKind
+from core.models import Role
 from core.permissions import Rules
+from events import account, waves
 from events.access import may_manage_event, may_manage_registration
 from events.models import (
     AccessNeed,
@@ -39,4 +44,20 @@ FEATURE = Feature(
     name="events",
     blueprints=(manage.bp, links.bp, selection.bp, attendance.bp),
     permissions=PERMISSIONS,
+    # Recruitment (helper B): the invitation wave job, registration closing on time, and a
+    # resident's events on their account page, in their data download and erasure.
+    job_kinds=(JobKind(waves.JOB_KIND, waves.run_wave_job, title="Sending invitations",
+                       roles=frozenset({Role.OFFICER}), may_view=waves.may_view_job,
+                       result_template="events/links/_wave_result.html",
+                       details=waves.job_details, caption=waves.job_caption,
+                       while_running="The invitations go into the outbox as they are made and "
+                                     "are emailed from there. You can leave this page: the "
+                                     "sending carries on."),),
+    schedules=(Schedule("event-registration-closing", timedelta(minutes=15),
+                        waves.closing_summary,
+                        "Close registration for events whose closing time has passed."),),
+    account_sections=(account.account_section,),
+    data_sections=(account.data_section,),
+    erasers=(account.erase_registrations,),
+    settings={"PUBLIC_EVENT_RATE_LIMIT": "30 per hour"},
 )
