@@ -101,6 +101,8 @@ Form = Mapping[str, Sequence[str]]
 
 def _one(form: Form, name: str) -> str:
     values = form.get(name) or []
+    if isinstance(values, str):
+        values = [values]
     value = values[0] if values else ""
     return value.strip() if isinstance(value, str) else ""
 
