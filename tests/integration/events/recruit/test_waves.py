@@ -87,6 +87,15 @@ def test_a_wave_is_drawn_checked_and_sent_once(event, organiser, sign_in):
     assert count(SampleMember, SampleMember.invited_at.is_not(None)) == 30
     page = client.get(f"/jobs/{job.id}")
     assert "30 invitations sent" in page.get_data(as_text=True)
+    registration = registrations[0]
+    resident = registration.resident
+    [email] = db.session.scalars(select(Message).where(
+        Message.to_address == resident.user.email)).all()
+    assert f"Dear {resident.first_name}," in email.body_text
+    assert f"/events/r/{registration.token}" in email.body_text
+    assert "/unsubscribe/" in email.body_text or "unsubscribe" in email.body_text.lower()
+    assert "\x00" not in email.body_text and "Saturday 20 March 2027" in email.body_text
+    assert len({m.message_id for m in db.session.scalars(select(Message))}) == 30
 
 
 def test_nobody_is_invited_twice_to_the_same_event(event, organiser):
