@@ -71,7 +71,7 @@ def invitations(event_id: int) -> Any:
                                 303)
         status = 422
     elif request.method == "POST":
-        status = 422
+        problem, status = "The form expired: send it again", 422
     return render_page("events/links/invitations.html", event=event, form=form,
                        suggested=suggested, fixed=fixed, size=size_text, problem=problem,
                        top_up=top_up, unmet=waves.unmet_quotas(event),
@@ -278,6 +278,9 @@ def change_availability(registration_id: int) -> Any:
     if not ticked:
         flash("Tick at least one session you can come to. To stop taking part, withdraw "
               "instead.", "error")
+    elif registering.all_sessions_needed(registration.event) and ticked != known:
+        flash("This is a citizens' assembly: everyone taking part comes to every session. "
+              "If you can no longer come to them all, withdraw instead.", "error")
     else:
         try:
             if registering.change_availability(current_user, registration, ticked):

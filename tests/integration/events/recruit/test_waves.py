@@ -205,3 +205,13 @@ def test_closing_registration_early_and_on_time(event, organiser, sign_in, make_
     db.session.refresh(due)
     db.session.refresh(later)
     assert due.status == EventStatus.SELECTING and later.status == EventStatus.RECRUITING
+
+
+def test_an_organiser_cannot_draw_on_special_category_questions_without_a_design(
+        demo, make_event, organiser, make_user):
+    event = make_event(organiser=organiser, dimensions=["sex", "ethnic_group"])
+    with pytest.raises(waves.WaveError, match="officer"):
+        waves.draw_wave(organiser, event, 20)
+    assert count(InvitationWave) == 0
+    officer = make_user(Role.OFFICER)
+    assert waves.draw_wave(officer, event, 20).size == 20
