@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from core import audit, mail
 from core.errors import DomainError
@@ -33,10 +32,11 @@ from events.registration_forms import (
     Registrant,
     SessionChoice,
     household_key,
+    when,
 )
 from events.registrations import change_status, new_token
 from events.waves import email_details
-from panel.models import Category, Dimension
+from panel.models import Category, Dimension, ResidentStatus
 
 S = RegistrationStatus
 # While these, the registrant may still change their availability, needs and answers.
@@ -64,7 +64,6 @@ def all_sessions_needed(event: Event) -> bool:
 
 
 def session_choices(event: Event) -> list[SessionChoice]:
-    from events.registration_forms import when
     return [SessionChoice(s.id, when(s.starts_at, s.ends_at)) for s in event.sessions]
 
 
@@ -111,11 +110,19 @@ def same_answers(registration: Registration, answers: Answers) -> bool:
             and needs == sorted((k.value, d) for k, d in answers.needs))
 
 
+def left_the_panel(registration: Registration) -> bool:
+    resident = registration.resident
+    return resident is not None and resident.status == ResidentStatus.WITHDRAWN
+
+
 def express_interest(registration: Registration, answers: Answers) -> bool:
     """INVITED -> INTERESTED with the answers, and an email saying so. False if they had
     already answered (a second submission changes nothing)."""
     if registration.status != S.INVITED:
         return False
+    if left_the_panel(registration):
+        raise RegistrationClosed("You have left the panel, so this invitation no longer "
+                                 "applies.")
     reason = closed_reason(registration.event)
     if reason:
         raise RegistrationClosed(reason)
@@ -216,11 +223,7 @@ def register_public(event: Event, person: Registrant, answers: Answers,
     registration.event = event
     db.session.add(registration)
     _store_answers(registration, answers)
-    try:
-        db.session.flush()
-    except IntegrityError:  # a token clash: vanishingly rare
-        db.session.rollback()
-        raise
+    db.session.flush()
     _acknowledge(registration)
     audit.record(None, "event_public_registration", "registration", registration.id,
                  event=event.id)
@@ -263,6 +266,8 @@ def stage(registration: Registration) -> str:
     status = registration.status
     if event.status == EventStatus.CANCELLED:
         return "cancelled"
+    if left_the_panel(registration):
+        return "left_panel"
     if status == S.INVITED:
         if event.status != EventStatus.RECRUITING:
             return "closed"

@@ -143,7 +143,8 @@ def _respond_page(registration: Registration, form: Form, problems: dict[str, st
         all_sessions=registering.all_sessions_needed(event), need_kinds=list(NeedKind),
         detail_label=DETAIL_LABEL, changing=changing,
         may_change=registration.status in registering.MAY_CHANGE and
-        registering.closed_reason(event) is None,
+        registering.closed_reason(event) is None and
+        not registering.left_the_panel(registration),
         may_withdraw=registration.status in registering.MAY_WITHDRAW), status
 
 

@@ -215,3 +215,15 @@ def test_a_change_of_status_elsewhere_is_respected(client, invited):
     db.session.refresh(invited)
     assert invited.status == S.DECLINED
     assert db.session.scalar(select(func.count()).select_from(AccessNeed)) == 0
+
+
+def test_a_link_for_someone_who_left_the_panel_says_so(client, invited):
+    from panel.models import ResidentStatus
+    invited.resident.status = ResidentStatus.WITHDRAWN
+    db.session.commit()
+    page = client.get(url(invited)).get_data(as_text=True)
+    assert "You have left the panel" in page and "I&#39;m interested</button>" not in page
+    assert 'value="interested"' not in page
+    post(client, invited, **interest(invited))
+    db.session.refresh(invited)
+    assert invited.status == S.INVITED
