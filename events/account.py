@@ -10,9 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from core.extensions import db
 from core.features import PageSection
+from core.uk_time import span, to_uk
 from events.capacity import give_back_place
 from events.models import Event, Registration, RegistrationStatus
-from events.registration_forms import uk_time, when
 
 S = RegistrationStatus
 # What to do next, by status.
@@ -61,10 +61,10 @@ def data_section(resident: Any) -> tuple[str, list[dict[str, Any]]]:
         rows.append({
             "event": r.event.title,
             "status": r.status.label,
-            "invited_at": uk_time(r.invited_at).isoformat() if r.invited_at else "",
-            "responded_at": uk_time(r.responded_at).isoformat() if r.responded_at else "",
+            "invited_at": to_uk(r.invited_at).isoformat() if r.invited_at else "",
+            "responded_at": to_uk(r.responded_at).isoformat() if r.responded_at else "",
             "available_for": "; ".join(
-                when(sessions[p.session_id].starts_at, sessions[p.session_id].ends_at)
+                span(sessions[p.session_id].starts_at, sessions[p.session_id].ends_at)
                 for p in r.places if p.available and p.session_id in sessions),
             "access_needs": "; ".join(
                 f"{n.kind.label}{': ' + n.detail if n.detail else ''} ({n.status.label})"

@@ -15,6 +15,7 @@ from core import audit, mail
 from core.errors import DomainError
 from core.extensions import db
 from core.models import User, utcnow
+from core.uk_time import span
 from events.models import (
     AccessNeed,
     Event,
@@ -32,7 +33,6 @@ from events.registration_forms import (
     Registrant,
     SessionChoice,
     household_key,
-    when,
 )
 from events.registrations import change_status, new_token
 from events.waves import email_details
@@ -64,7 +64,7 @@ def all_sessions_needed(event: Event) -> bool:
 
 
 def session_choices(event: Event) -> list[SessionChoice]:
-    return [SessionChoice(s.id, when(s.starts_at, s.ends_at)) for s in event.sessions]
+    return [SessionChoice(s.id, span(s.starts_at, s.ends_at)) for s in event.sessions]
 
 
 def screening_questions(event: Event) -> list[Question]:

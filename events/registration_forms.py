@@ -12,14 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from core.input_guard import has_unusual_character
 from events.models import NeedKind
 
-UK = ZoneInfo("Europe/London")
-UTC = ZoneInfo("UTC")
 MAX_DETAIL = 500
 MAX_NAME = 160
 MAX_PHONE = 40
@@ -40,26 +36,6 @@ DETAIL_LABEL = {
     NeedKind.DIETARY: "Your dietary needs (optional)",
     NeedKind.OTHER: "What do you need?",
 }
-
-
-def uk_time(moment: datetime) -> datetime:
-    """A stored naive-UTC time as UK clock time."""
-    return moment.replace(tzinfo=UTC).astimezone(UK)
-
-
-def when(starts: datetime, ends: datetime) -> str:
-    """"Saturday 20 March 2027, 10am to 1pm" in UK time."""
-    start, end = uk_time(starts), uk_time(ends)
-
-    def clock(t: datetime) -> str:
-        hour = t.strftime("%-I")
-        minutes = "" if t.minute == 0 else t.strftime(":%M")
-        return f"{hour}{minutes}{t.strftime('%p').lower()}"
-
-    day = start.strftime("%A %-d %B %Y")
-    if start.date() == end.date():
-        return f"{day}, {clock(start)} to {clock(end)}"
-    return f"{day}, {clock(start)} to {end.strftime('%A %-d %B %Y')}, {clock(end)}"
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from core.extensions import db
 from core.jobs import runner as jobs
 from core.models import Job, JobStatus, Message, MessageStatus, User, utcnow
 from core.templating import plural
+from core.uk_time import span
 from events.models import (
     Event,
     EventStatus,
@@ -38,7 +39,6 @@ from events.models import (
     RegistrationStatus,
     SessionPlace,
 )
-from events.registration_forms import when
 from events.registrations import new_token
 from panel.models import Category, Contact, Dimension, Resident, TargetSet
 from quota import services as quota_services
@@ -434,7 +434,7 @@ def email_details(event: Event) -> list[str]:
     for session in event.sessions:
         where = "Online" if session.online else ", ".join(
             p for p in (session.venue, session.address) if p)
-        lines.append(f"{when(session.starts_at, session.ends_at)}: {where}")
+        lines.append(f"{span(session.starts_at, session.ends_at)}: {where}")
     return lines
 
 

@@ -18,19 +18,9 @@ from core.models import Role
 from core.permissions import can_manage, can_view, require
 from events import account, registering, waves
 from events.models import Event, InvitationWave, NeedKind, Registration
-from events.registration_forms import DETAIL_LABEL, read_answers, read_registrant, uk_time, when
+from events.registration_forms import DETAIL_LABEL, read_answers, read_registrant
 
 bp = Blueprint("event_links", __name__)
-
-
-@bp.app_template_filter("event_session_when")
-def _session_when(session: Any) -> str:
-    return when(session.starts_at, session.ends_at)
-
-
-@bp.app_template_filter("event_time")
-def _event_time(moment: Any) -> str:
-    return uk_time(moment).strftime("%-d %B %Y at %H:%M") if moment else ""
 STAFF = (Role.OFFICER, Role.ORGANISER)
 
 

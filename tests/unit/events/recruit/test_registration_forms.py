@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from core.uk_time import span
 from events.models import NeedKind
 from events.registration_forms import (
     Question,
@@ -13,7 +14,6 @@ from events.registration_forms import (
     household_key,
     read_answers,
     read_registrant,
-    when,
 )
 from events.waves import suggested_size
 
@@ -77,9 +77,9 @@ def test_every_profile_question_needs_an_answer_or_prefer_not_to_say():
 
 
 def test_times_are_shown_in_uk_time_across_the_clock_change():
-    assert when(datetime(2027, 3, 27, 10), datetime(2027, 3, 27, 13)) == \
+    assert span(datetime(2027, 3, 27, 10), datetime(2027, 3, 27, 13)) == \
         "Saturday 27 March 2027, 10am to 1pm"
-    assert when(datetime(2027, 3, 28, 9, 30), datetime(2027, 3, 28, 12)) == \
+    assert span(datetime(2027, 3, 28, 9, 30), datetime(2027, 3, 28, 12)) == \
         "Sunday 28 March 2027, 10:30am to 1pm"
 
 
