@@ -135,7 +135,7 @@ def test_a_wave_is_sent_and_a_resident_says_they_are_interested(
     phone = context.new_page()
     phone.goto(link)
     # UK time on each side of the clock change (both sessions start at 10:00 UTC)
-    expect(phone.get_by_label("Session 1: Sunday 23 March 2031, 10am to 12pm")).to_be_visible()
+    expect(phone.get_by_label("Session 1: Sunday 23 March 2031, 10am to midday")).to_be_visible()
     expect(phone.get_by_label("Session 2: Sunday 30 March 2031, 11am to 1pm")).to_be_visible()
     phone.get_by_role("button", name="I'm interested").click()   # nothing ticked
     expect(phone.get_by_role("heading", name="There is a problem")).to_be_visible()
