@@ -21,7 +21,7 @@ NEXT_STEP = {
     S.INTERESTED: "Wait to hear whether you have a place",
     S.RESERVE: "You are on the reserve list: we will tell you if a place comes up",
     S.SELECTED: "Confirm your place",
-    S.CONFIRMED: "Come along: add it to your calendar",
+    S.CONFIRMED: "Come along: your place is confirmed",
 }
 
 

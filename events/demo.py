@@ -197,6 +197,7 @@ def _assembly(rng: np.random.Generator, officer: User, organiser: User, now: dat
         results_use="The assembly's recommendations go to Full Council unchanged.",
         announced_at=now - 21 * DAY, created_by=officer)
     first = (now + 14 * DAY).replace(hour=10, minute=0, second=0, microsecond=0)
+    first += ((5 - first.weekday()) % 7) * DAY          # two Saturdays
     target_set = db.session.scalar(select(TargetSet).where(TargetSet.is_default.is_(True)))
     event = Event(
         engagement=engagement, title="Climate citizens' assembly",

@@ -47,6 +47,18 @@ def test_a_resident_sees_their_events_and_what_to_do_next(sign_in, resident, eve
     assert "Your events" in overview and "/account/events" in overview
 
 
+def test_a_confirmed_place_comes_with_its_calendar_file(sign_in, resident, event,
+                                                       make_registration):
+    confirmed = make_registration(event, S.CONFIRMED, resident=resident)
+    client = sign_in(resident.user)
+    link = f"/events/r/{confirmed.token}/calendar.ics"
+    assert link in client.get("/account/events").get_data(as_text=True)
+    assert link in client.get("/account").get_data(as_text=True)
+    calendar = client.get(link)
+    assert calendar.status_code == 200
+    assert calendar.get_data(as_text=True).count("BEGIN:VEVENT") == 2
+
+
 def test_staff_have_no_events_page(login):
     assert login(Role.ORGANISER).get(
         "/account/events").status_code == 403
