@@ -20,13 +20,14 @@ demo (features seed in the order given), so these engagements are its own.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import numpy as np
 from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Role, User, utcnow
+from core.uk_time import from_uk
 from events import selecting
 from events.models import (
     AccessNeed,
@@ -196,8 +197,9 @@ def _assembly(rng: np.random.Generator, officer: User, organiser: User, now: dat
         (now + 90 * DAY).strftime("%B %Y"),
         results_use="The assembly's recommendations go to Full Council unchanged.",
         announced_at=now - 21 * DAY, created_by=officer)
-    first = (now + 14 * DAY).replace(hour=10, minute=0, second=0, microsecond=0)
-    first += ((5 - first.weekday()) % 7) * DAY          # two Saturdays
+    saturday = (now + 14 * DAY).date()
+    saturday += ((5 - saturday.weekday()) % 7) * DAY    # two Saturdays, 10am UK time
+    first = from_uk(saturday, time(10))
     target_set = db.session.scalar(select(TargetSet).where(TargetSet.is_default.is_(True)))
     event = Event(
         engagement=engagement, title="Climate citizens' assembly",
