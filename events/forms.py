@@ -11,7 +11,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
-import wtforms
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -23,7 +22,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -37,7 +35,6 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    StopValidation,
     ValidationError,
 )
 
@@ -45,57 +42,11 @@ from core.forms import DateField, Form, strip_text
 from core.uk_time import from_uk, to_uk
 from events.models import EventFormat, ThankYouKind
 from panel.forms import DayMonthYearInput
+from surveys.question_fields import WholeNumberField
+from surveys.settings_form import OptionalDateField
 
 MAX_CAPACITY = 10_000
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
-
-
-LARGEST_WHOLE_NUMBER = 2_147_483_647
-
-
-class WholeNumberField(IntegerField):
-    """A whole number whose "not a number" message is the caller's own, in plain English."""
-
-    def __init__(self, *args: Any, invalid: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.invalid = invalid
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if valuelist and not str(valuelist[0]).strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata([str(v).strip() for v in valuelist])
-        except ValueError:
-            raise ValueError(self.invalid) from None
-        if self.data is not None and abs(self.data) > LARGEST_WHOLE_NUMBER:
-            self.data = None
-            raise ValueError(self.invalid)
-
-    def pre_validate(self, form: Any) -> None:
-        if self.process_errors:  # said once: not again by the range check
-            raise StopValidation()
-
-
-class OptionalDateField(wtforms.DateField):
-    """A GOV.UK date (day, month, year) that may be left empty, but not half filled in."""
-
-    def __init__(self, *args: Any, what: str, **kwargs: Any) -> None:
-        super().__init__(*args, widget=DayMonthYearInput(), format="%d %m %Y", **kwargs)
-        self.what = what
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        parts = [str(v).strip() for v in valuelist or []]
-        if not any(parts):
-            self.data = None
-            return
-        if len(parts) != 3 or not all(parts):
-            self.data = None
-            raise ValueError(f"{self.what} must include a day, month and year")
-        try:
-            super().process_formdata(parts)
-        except ValueError:
-            raise ValueError(f"{self.what} must be a real date, for example 27 3 2027") from None
 
 
 def parse_time(text: str) -> time | None:
