@@ -10,10 +10,8 @@ from flask_login import current_user
 
 from core.auth.sessions import role_required
 from core.errors import DomainError
-from core.extensions import db
 from core.htmx import is_fragment_request, render_page
 from core.models import Role, utcnow
-from core.permissions import can_manage, can_view, require
 from events import after as after_
 from events import attendance as attendance_
 from events import needs as needs_
@@ -30,36 +28,10 @@ from events.models import (
     Payment,
     Registration,
 )
+from events.views._load import event_or_404, in_event, permitted
 
 bp = Blueprint("event_attendance", __name__)
 STAFF = (Role.OFFICER, Role.ORGANISER)
-
-
-def _permitted(obj: Any) -> Any:
-    allowed = can_view if request.method in ("GET", "HEAD") else can_manage
-    require(allowed(current_user, obj))
-    return obj
-
-
-def _event(event_id: int) -> Event:
-    return _permitted(db.session.get(Event, event_id) or abort(404))
-
-
-def _session(event: Event, session_id: int) -> EventSession:
-    session = db.session.get(EventSession, session_id)
-    if session is None or session.event_id != event.id:
-        abort(404)
-    return session
-
-
-def _child(model: type, event: Event, object_id: int) -> Any:
-    """A registration's need or payment, or a theme, of this event (else 404)."""
-    obj = db.session.get(model, object_id)
-    owner = getattr(obj, "event_id", None) or getattr(
-        getattr(obj, "registration", None), "event_id", None)
-    if obj is None or owner != event.id:
-        abort(404)
-    return _permitted(obj)
 
 
 # --- attendance --------------------------------------------------------------------------------
@@ -67,7 +39,7 @@ def _child(model: type, event: Event, object_id: int) -> Any:
 @bp.get("/events/<int:event_id>/attendance")
 @role_required(*STAFF)
 def attendance(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     now = utcnow()
     releasable = [r for r in attendance_.no_shows(event) if attendance_.may_release(r, now)]
     return render_template("events/attendance/index.html", event=event,
@@ -85,17 +57,17 @@ def _session_page(event: Event, session: EventSession, status: int = 200) -> Any
 @bp.get("/events/<int:event_id>/sessions/<int:session_id>/attendance")
 @role_required(*STAFF)
 def session_attendance(event_id: int, session_id: int) -> Any:
-    event = _event(event_id)
-    return _session_page(event, _session(event, session_id))
+    event = event_or_404(event_id)
+    return _session_page(event, in_event(EventSession, session_id, event))
 
 
 @bp.post("/events/<int:event_id>/sessions/<int:session_id>/attendance/<int:registration_id>")
 @role_required(*STAFF)
 def mark(event_id: int, session_id: int, registration_id: int) -> Any:
-    event = _event(event_id)
-    session = _session(event, session_id)
+    event = event_or_404(event_id)
+    session = in_event(EventSession, session_id, event)
     place = attendance_.place_of(session, registration_id) or abort(404)
-    _permitted(place.registration)
+    permitted(place.registration)
     try:
         attendance = Attendance(request.form.get("attendance", ""))
     except ValueError:
@@ -119,8 +91,8 @@ def mark(event_id: int, session_id: int, registration_id: int) -> Any:
 @bp.get("/events/<int:event_id>/sessions/<int:session_id>/sheet")
 @role_required(*STAFF)
 def sheet(event_id: int, session_id: int) -> Any:
-    event = _event(event_id)
-    session = _session(event, session_id)
+    event = event_or_404(event_id)
+    session = in_event(EventSession, session_id, event)
     return render_template("events/attendance/sheet.html", event=event, session=session,
                            rows=attendance_.sheet(current_user, session))
 
@@ -128,8 +100,8 @@ def sheet(event_id: int, session_id: int) -> Any:
 @bp.post("/events/<int:event_id>/registrations/<int:registration_id>/release")
 @role_required(*STAFF)
 def release(event_id: int, registration_id: int) -> Any:
-    event = _event(event_id)
-    registration = _child(Registration, event, registration_id)
+    event = event_or_404(event_id)
+    registration = in_event(Registration, registration_id, event)
     try:
         attendance_.release(current_user, registration)
     except DomainError as error:
@@ -146,7 +118,7 @@ def release(event_id: int, registration_id: int) -> Any:
 @bp.get("/events/<int:event_id>/access-needs")
 @role_required(*STAFF)
 def needs(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     found = needs_.needs_of(event)
     return render_template("events/attendance/needs.html", event=event,
                            counts=needs_.counts(found), statuses=list(NeedStatus),
@@ -156,7 +128,7 @@ def needs(event_id: int) -> Any:
 @bp.get("/events/<int:event_id>/access-needs/people")
 @role_required(*STAFF)
 def needs_people(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     found = needs_.needs_of(event)
     needs_.record_people_viewed(current_user, event, found)
     return render_template("events/attendance/needs_people.html", event=event, needs=found)
@@ -170,8 +142,8 @@ def _need_page(event: Event, need: AccessNeed, form: NeedForm, status: int = 200
 @bp.route("/events/<int:event_id>/access-needs/<int:need_id>", methods=["GET", "POST"])
 @role_required(*STAFF)
 def edit_need(event_id: int, need_id: int) -> Any:
-    event = _event(event_id)
-    need = _child(AccessNeed, event, need_id)
+    event = event_or_404(event_id)
+    need = in_event(AccessNeed, need_id, event)
     form = NeedForm()
     if request.method == "GET":
         form.status.data = need.status.value
@@ -189,7 +161,7 @@ def edit_need(event_id: int, need_id: int) -> Any:
 @bp.get("/events/<int:event_id>/payments")
 @role_required(*STAFF)
 def payments(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     ledger = payments_.ledger(event)
     payments_.record_ledger_viewed(current_user, event, ledger)
     return render_template("events/attendance/payments.html", event=event, ledger=ledger)
@@ -198,7 +170,7 @@ def payments(event_id: int) -> Any:
 @bp.get("/events/<int:event_id>/payments.csv")
 @role_required(*STAFF)
 def payments_csv(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     return Response(payments_.spreadsheet(current_user, event), mimetype="text/csv",
                     headers={"Content-Disposition":
                              f'attachment; filename="event-{event.id}-payments.csv"'})
@@ -212,8 +184,8 @@ def _paid_page(event: Event, payment: Payment, form: PaidForm, status: int = 200
 @bp.route("/events/<int:event_id>/payments/<int:payment_id>/paid", methods=["GET", "POST"])
 @role_required(*STAFF)
 def mark_paid(event_id: int, payment_id: int) -> Any:
-    event = _event(event_id)
-    payment = _child(Payment, event, payment_id)
+    event = event_or_404(event_id)
+    payment = in_event(Payment, payment_id, event)
     form = PaidForm()
     if request.method == "GET":
         form.paid_on.data = utcnow().date()
@@ -242,13 +214,13 @@ def _after_page(event: Event, form: ThemeForm, status: int = 200) -> Any:
 @bp.get("/events/<int:event_id>/after")
 @role_required(*STAFF)
 def after(event_id: int) -> Any:
-    return _after_page(_event(event_id), ThemeForm(formdata=None))
+    return _after_page(event_or_404(event_id), ThemeForm(formdata=None))
 
 
 @bp.post("/events/<int:event_id>/held")
 @role_required(*STAFF)
 def mark_held(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     try:
         after_.mark_held(current_user, event)
         flash("The event is marked as held.", "success")
@@ -260,7 +232,7 @@ def mark_held(event_id: int) -> Any:
 @bp.post("/events/<int:event_id>/feedback-survey")
 @role_required(*STAFF)
 def send_feedback(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     try:
         report = after_.send_feedback_survey(current_user, event)
         flash(f"Feedback survey: {report.sent_text}.", "success")
@@ -272,7 +244,7 @@ def send_feedback(event_id: int) -> Any:
 @bp.post("/events/<int:event_id>/themes")
 @role_required(*STAFF)
 def add_theme(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     form = ThemeForm()
     if not form.validate_on_submit():
         return _after_page(event, form, 422)
@@ -284,8 +256,8 @@ def add_theme(event_id: int) -> Any:
 @bp.route("/events/<int:event_id>/themes/<int:theme_id>", methods=["GET", "POST"])
 @role_required(*STAFF)
 def edit_theme(event_id: int, theme_id: int) -> Any:
-    event = _event(event_id)
-    theme = _child(EventTheme, event, theme_id)
+    event = event_or_404(event_id)
+    theme = in_event(EventTheme, theme_id, event)
     form = ThemeForm(obj=theme) if request.method == "GET" else ThemeForm()
     if request.method == "POST" and form.validate_on_submit():
         after_.update_theme(current_user, theme, form.title.data, form.detail.data or "")
@@ -298,8 +270,8 @@ def edit_theme(event_id: int, theme_id: int) -> Any:
 @bp.post("/events/<int:event_id>/themes/<int:theme_id>/move")
 @role_required(*STAFF)
 def move_theme(event_id: int, theme_id: int) -> Any:
-    event = _event(event_id)
-    theme = _child(EventTheme, event, theme_id)
+    event = event_or_404(event_id)
+    theme = in_event(EventTheme, theme_id, event)
     after_.move_theme(current_user, theme, -1 if request.form.get("direction") == "up" else 1)
     return redirect(url_for(".after", event_id=event.id) + "#themes")
 
@@ -307,7 +279,7 @@ def move_theme(event_id: int, theme_id: int) -> Any:
 @bp.post("/events/<int:event_id>/themes/<int:theme_id>/remove")
 @role_required(*STAFF)
 def remove_theme(event_id: int, theme_id: int) -> Any:
-    event = _event(event_id)
-    after_.remove_theme(current_user, _child(EventTheme, event, theme_id))
+    event = event_or_404(event_id)
+    after_.remove_theme(current_user, in_event(EventTheme, theme_id, event))
     flash("Theme removed.", "success")
     return redirect(url_for(".after", event_id=event.id) + "#themes")

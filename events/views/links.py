@@ -11,24 +11,20 @@ from flask_login import current_user
 
 from core.auth.sessions import role_required
 from core.errors import DomainError
-from core.extensions import db, limiter
+from core.extensions import limiter
 from core.forms import Form
 from core.htmx import render_page
 from core.models import Role
-from core.permissions import can_manage, can_view, require
+from core.permissions import can_manage, require
 from events import account, registering, waves
-from events.models import Event, InvitationWave, NeedKind, Registration
+from events.models import InvitationWave, NeedKind, Registration
 from events.registration_forms import DETAIL_LABEL, read_answers, read_registrant
+from events.views._load import event_or_404, in_event
 
 bp = Blueprint("event_links", __name__)
 STAFF = (Role.OFFICER, Role.ORGANISER)
 
 
-def _event(event_id: int) -> Event:
-    event = db.session.get(Event, event_id) or abort(404)
-    allowed = can_view if request.method in ("GET", "HEAD") else can_manage
-    require(allowed(current_user, event))
-    return event
 
 
 def _form_data() -> dict[str, list[str]]:
@@ -40,7 +36,7 @@ def _form_data() -> dict[str, list[str]]:
 @bp.route("/events/<int:event_id>/invitations", methods=["GET", "POST"])
 @role_required(*STAFF)
 def invitations(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     top_up = request.values.get("top_up") == "1"
     suggested = waves.suggested_size(event.capacity, event.expected_response_rate)
     fixed = waves.size_fixed_by_design(current_user, event)
@@ -69,18 +65,13 @@ def invitations(event_id: int) -> Any:
                        ), status
 
 
-def _wave(event: Event, wave_id: int) -> InvitationWave:
-    wave = db.session.get(InvitationWave, wave_id)
-    if wave is None or wave.event_id != event.id:
-        abort(404)
-    return wave
 
 
 @bp.get("/events/<int:event_id>/invitations/<int:wave_id>")
 @role_required(*STAFF)
 def confirm_wave(event_id: int, wave_id: int) -> Any:
-    event = _event(event_id)
-    wave = _wave(event, wave_id)
+    event = event_or_404(event_id)
+    wave = in_event(InvitationWave, wave_id, event)
     return render_page("events/links/confirm_wave.html", event=event, wave=wave,
                        plan=waves.plan(wave), form=Form(),
                        job=waves.running_or_done_job(wave), reasons=waves.LEFT_OUT)
@@ -89,8 +80,8 @@ def confirm_wave(event_id: int, wave_id: int) -> Any:
 @bp.post("/events/<int:event_id>/invitations/<int:wave_id>/send")
 @role_required(*STAFF)
 def send_wave(event_id: int, wave_id: int) -> Any:
-    event = _event(event_id)
-    wave = _wave(event, wave_id)
+    event = event_or_404(event_id)
+    wave = in_event(InvitationWave, wave_id, event)
     if not Form().validate_on_submit():
         abort(400)
     try:
@@ -104,7 +95,7 @@ def send_wave(event_id: int, wave_id: int) -> Any:
 @bp.post("/events/<int:event_id>/close-registration")
 @role_required(*STAFF)
 def close_registration(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     if not Form().validate_on_submit():
         abort(400)
     if waves.close_registration(current_user, event):

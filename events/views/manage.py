@@ -15,7 +15,6 @@ from core.auth.sessions import role_required
 from core.extensions import db
 from core.htmx import add_vary_header, is_fragment_request, render_page
 from core.models import Role
-from core.permissions import can_manage, can_view, require
 from events import services
 from events.forms import (
     CancelForm,
@@ -32,6 +31,7 @@ from events.forms import (
 )
 from events.models import Event, EventSession, EventStatus, ScreeningQuestion, ThankYouKind
 from events.services import EventProblem
+from events.views._load import event_or_404, in_event
 from panel.engagements import Engagement
 from panel.models import TargetSet
 
@@ -41,27 +41,6 @@ FORM_PAGE = "events/manage/form.html"
 STATUS_TAGS = {"draft": "govuk-tag--grey", "recruiting": "govuk-tag--blue",
                "selecting": "govuk-tag--yellow", "held": "govuk-tag--green",
                "cancelled": "govuk-tag--red"}
-
-
-def _event(event_id: int) -> Event:
-    event = db.session.get(Event, event_id) or abort(404)
-    allowed = can_view if request.method in ("GET", "HEAD") else can_manage
-    require(allowed(current_user, event))
-    return event
-
-
-def _session(event: Event, session_id: int) -> EventSession:
-    found = db.session.get(EventSession, session_id)
-    if found is None or found.event_id != event.id:
-        abort(404)
-    return found
-
-
-def _question(event: Event, question_id: int) -> ScreeningQuestion:
-    found = db.session.get(ScreeningQuestion, question_id)
-    if found is None or found.event_id != event.id:
-        abort(404)
-    return found
 
 
 def _to_event(event: Event, message: str = "") -> Any:
@@ -125,7 +104,7 @@ def new_event() -> Any:
 @bp.route("/<int:event_id>/details", methods=["GET", "POST"])
 @role_required(*STAFF)
 def edit_details(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     form = DetailsForm(obj=event, engagements=_engagements(),
                        with_capacity=event.status == EventStatus.DRAFT)
     if request.method == "GET":
@@ -169,21 +148,21 @@ def _session_page(event: Event, session: EventSession | None) -> Any:
 @bp.route("/<int:event_id>/sessions/new", methods=["GET", "POST"])
 @role_required(*STAFF)
 def new_session(event_id: int) -> Any:
-    return _session_page(_event(event_id), None)
+    return _session_page(event_or_404(event_id), None)
 
 
 @bp.route("/<int:event_id>/sessions/<int:session_id>", methods=["GET", "POST"])
 @role_required(*STAFF)
 def edit_session(event_id: int, session_id: int) -> Any:
-    event = _event(event_id)
-    return _session_page(event, _session(event, session_id))
+    event = event_or_404(event_id)
+    return _session_page(event, in_event(EventSession, session_id, event))
 
 
 @bp.post("/<int:event_id>/sessions/<int:session_id>/remove")
 @role_required(*STAFF)
 def remove_session(event_id: int, session_id: int) -> Any:
-    event = _event(event_id)
-    session = _session(event, session_id)
+    event = event_or_404(event_id)
+    session = in_event(EventSession, session_id, event)
     if not RemoveForm().validate_on_submit():
         abort(400)
     try:
@@ -199,7 +178,7 @@ def remove_session(event_id: int, session_id: int) -> Any:
 @bp.route("/<int:event_id>/support", methods=["GET", "POST"])
 @role_required(*STAFF)
 def edit_support(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     form = SupportForm(obj=event)
     if request.method == "GET":
         form.thank_you_kind.data = event.thank_you_kind.value
@@ -222,7 +201,7 @@ def edit_support(event_id: int) -> Any:
 @bp.route("/<int:event_id>/recruitment", methods=["GET", "POST"])
 @role_required(*STAFF)
 def edit_recruitment(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     form = RecruitmentForm(obj=event)
     if request.method == "GET":
         form.fill(event)
@@ -249,7 +228,7 @@ def edit_recruitment(event_id: int) -> Any:
 @bp.route("/<int:event_id>/quotas", methods=["GET", "POST"])
 @role_required(*STAFF)
 def edit_quotas(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     form = QuotaForm(
         designs=[(d.id, d.name) for d in services.approved_designs()],
         target_sets=[(t.id, t.name) for t in db.session.scalars(
@@ -280,14 +259,14 @@ def edit_quotas(event_id: int) -> Any:
 @bp.route("/<int:event_id>/questions/new", methods=["GET", "POST"])
 @role_required(*STAFF)
 def new_question(event_id: int) -> Any:
-    return _question_page(_event(event_id), None)
+    return _question_page(event_or_404(event_id), None)
 
 
 @bp.route("/<int:event_id>/questions/<int:question_id>", methods=["GET", "POST"])
 @role_required(*STAFF)
 def edit_question(event_id: int, question_id: int) -> Any:
-    event = _event(event_id)
-    return _question_page(event, _question(event, question_id))
+    event = event_or_404(event_id)
+    return _question_page(event, in_event(ScreeningQuestion, question_id, event))
 
 
 def _question_page(event: Event, question: ScreeningQuestion | None) -> Any:
@@ -317,8 +296,8 @@ def _question_page(event: Event, question: ScreeningQuestion | None) -> Any:
 @bp.post("/<int:event_id>/questions/<int:question_id>/remove")
 @role_required(*STAFF)
 def remove_question(event_id: int, question_id: int) -> Any:
-    event = _event(event_id)
-    question = _question(event, question_id)
+    event = event_or_404(event_id)
+    question = in_event(ScreeningQuestion, question_id, event)
     if not RemoveForm().validate_on_submit():
         abort(400)
     try:
@@ -332,7 +311,7 @@ def remove_question(event_id: int, question_id: int) -> Any:
 @bp.route("/<int:event_id>/organisers", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def edit_organisers(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     form = OrganisersForm(people=[(u.id, u.email) for u in services.organiser_choices()])
     if request.method == "GET":
         form.organisers.data = [str(u.id) for u in event.organisers]
@@ -347,7 +326,7 @@ def edit_organisers(event_id: int) -> Any:
 @bp.post("/<int:event_id>/open")
 @role_required(*STAFF)
 def open_recruitment(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     if not OpenForm().validate_on_submit():
         abort(400)
     try:
@@ -361,7 +340,7 @@ def open_recruitment(event_id: int) -> Any:
 @bp.route("/<int:event_id>/capacity", methods=["GET", "POST"])
 @role_required(*STAFF)
 def change_capacity(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     confirmed = services.confirmed_registrations(current_user, event) \
         if event.places_taken else []
     form = CapacityForm(confirmed=[(r.id, r.display_name or f"Registration {r.id}")
@@ -392,7 +371,7 @@ def change_capacity(event_id: int) -> Any:
 @bp.route("/<int:event_id>/cancel", methods=["GET", "POST"])
 @role_required(*STAFF)
 def cancel_event(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     if event.status == EventStatus.CANCELLED:
         return _to_event(event)
     form = CancelForm()
@@ -431,6 +410,6 @@ def _show_page(event: Event, problem: str = "", status: int = 200) -> Any:
 @bp.get("/<int:event_id>")
 @role_required(*STAFF)
 def show_event(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     body, status = _show_page(event)
     return add_vary_header(make_response(body, status))

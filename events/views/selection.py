@@ -9,23 +9,17 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from core.auth.sessions import role_required
-from core.extensions import db
 from core.htmx import render_page
 from core.models import Role
-from core.permissions import can_manage, can_view, require
 from events import confirming, replacing, selecting
 from events.capacity import EventFull
 from events.models import Event, Registration
+from events.views._load import event_or_404, in_event
 
 bp = Blueprint("event_selection", __name__)
 STAFF = (Role.OFFICER, Role.ORGANISER)
 
 
-def _event(event_id: int) -> Event:
-    event = db.session.get(Event, event_id) or abort(404)
-    allowed = can_view if request.method in ("GET", "HEAD") else can_manage
-    require(allowed(current_user, event))
-    return event
 
 
 def _page(event: Event, status: int = 200, **extra: Any) -> Any:
@@ -38,13 +32,13 @@ def _page(event: Event, status: int = 200, **extra: Any) -> Any:
 @bp.get("/events/<int:event_id>/selection")
 @role_required(*STAFF)
 def selection(event_id: int) -> Any:
-    return _page(_event(event_id))
+    return _page(event_or_404(event_id))
 
 
 @bp.post("/events/<int:event_id>/selection")
 @role_required(*STAFF)
 def select_room(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     try:
         record = selecting.select_room(current_user, event)
     except selecting.QuotasNotMet:
@@ -59,7 +53,7 @@ def select_room(event_id: int) -> Any:
 @bp.post("/events/<int:event_id>/selection/reproduce")
 @role_required(*STAFF)
 def reproduce(event_id: int) -> Any:
-    event = _event(event_id)
+    event = event_or_404(event_id)
     try:
         differences = selecting.check_reproduces(current_user, event)
     except selecting.SelectionError as error:
@@ -68,18 +62,13 @@ def reproduce(event_id: int) -> Any:
                  block="reproduction")
 
 
-def _leaving(event: Event, registration_id: int) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
-    return registration
 
 
 @bp.get("/events/<int:event_id>/registrations/<int:registration_id>/replace")
 @role_required(*STAFF)
 def replace(event_id: int, registration_id: int) -> Any:
-    event = _event(event_id)
-    leaving = _leaving(event, registration_id)
+    event = event_or_404(event_id)
+    leaving = in_event(Registration, registration_id, event)
     try:
         proposal, problem = replacing.propose(current_user, event, leaving), None
     except replacing.ReplaceError as error:
@@ -93,8 +82,8 @@ def replace(event_id: int, registration_id: int) -> Any:
 @bp.post("/events/<int:event_id>/registrations/<int:registration_id>/replace")
 @role_required(*STAFF)
 def replace_registration(event_id: int, registration_id: int) -> Any:
-    event = _event(event_id)
-    leaving = _leaving(event, registration_id)
+    event = event_or_404(event_id)
+    leaving = in_event(Registration, registration_id, event)
     chosen = request.form.get("replacement_id", "")
     try:
         replacement = replacing.replace(current_user, event, leaving,
